@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "runra-events",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "runra-events", targets: ["runra-events"]),
+        .library(name: "RunraEvents", targets: ["RunraEvents"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: C system libraries
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+
+        // MARK: Libraries
+        .target(
+            name: "RunraEvents",
+            dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Executable
+        .executableTarget(
+            name: "runra-events",
+            dependencies: [
+                "RunraEvents",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "RunraEventsTests",
+            dependencies: ["RunraEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraEventsCLITests",
+            dependencies: ["runra-events"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Placeholder until the benchmark harness lands.
+echo "bench: not yet implemented"
