@@ -9,15 +9,23 @@ struct ExpressionSyntaxError: Error {
         self.offset = offset
     }
 
+    /// Characters shown on each side of the column when the source is long.
+    private static let context = 60
+
     /// `<message> at column N in: <source>` and a caret line under the column.
     func runraError(source: String) -> RunraError {
         let bytes = Array(source.utf8)
         let clamped = min(max(offset, 0), bytes.count)
         let column = String(decoding: bytes[..<clamped], as: UTF8.self).count + 1
-        // One line, so the caret lines up; control characters become spaces.
-        let shown = String(source.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        // One line, so the caret lines up; control characters become spaces. Long sources show
+        // a window around the column.
+        let characters = source.map { $0.isNewline || $0 == "\t" ? " " : $0 }
+        let windowStart = max(0, min(column - 1 - Self.context, characters.count - 2 * Self.context))
+        let windowEnd = min(characters.count, windowStart + 2 * Self.context)
+        let lead = windowStart > 0 ? "…" : ""
+        let shown = lead + String(characters[windowStart..<windowEnd]) + (windowEnd < characters.count ? "…" : "")
         let prefix = "\(message) at column \(column) in: "
-        let caret = String(repeating: " ", count: prefix.count + column - 1) + "^"
+        let caret = String(repeating: " ", count: prefix.count + lead.count + column - 1 - windowStart) + "^"
         return RunraError(.expressionSyntax, prefix + shown + "\n" + caret)
     }
 }
