@@ -220,7 +220,7 @@ struct ExpressionParser {
             try enter(at: token.start)
             try advance()
             let inner = try parseBinary(minimumPrecedence: 1)
-            try expect(.rightParen, "')'", opening: token)
+            try expect(.rightParen, "')'")
             depth -= 1
             return inner
         case .leftBracket:
@@ -251,14 +251,14 @@ struct ExpressionParser {
                     throw ExpressionSyntaxError("expected a path inside exists(...)", at: current.start)
                 }
                 let path = try parsePath(allowLeadingBracket: true)
-                try expect(.rightParen, "')'", opening: opening)
+                try expect(.rightParen, "')'")
                 depth -= 1
                 return Parsed(node: .exists(path), height: 1)
             default:
                 return try parsedPath()
             }
         case .end:
-            throw ExpressionSyntaxError("unexpected end of expression; expected a value", at: token.start)
+            throw ExpressionSyntaxError("expected a value but found end of expression", at: token.start)
         default:
             throw ExpressionSyntaxError("expected a value but found \(describe(token))", at: token.start)
         }
@@ -278,7 +278,7 @@ struct ExpressionParser {
                 try advance()
             }
         }
-        try expect(.rightBracket, "']' or ','", opening: opening)
+        try expect(.rightBracket, "']' or ','")
         var constants: [JSONValue] = []
         for element in elements {
             guard case .literal(let value) = element else {
@@ -343,7 +343,6 @@ struct ExpressionParser {
 
     /// `["key"]`, `[0]` or `[-1]`.
     private mutating func parseSubscript() throws(ExpressionSyntaxError) -> JSONPath.Component {
-        let opening = current
         try advance()
         let component: JSONPath.Component
         let negative = current.kind == .minus
@@ -357,7 +356,7 @@ struct ExpressionParser {
             throw ExpressionSyntaxError("expected a quoted key or an integer index inside '[ ]'", at: current.start)
         }
         try advance()
-        try expect(.rightBracket, "']'", opening: opening)
+        try expect(.rightBracket, "']'")
         return component
     }
 
@@ -372,20 +371,12 @@ struct ExpressionParser {
         if depth > Self.maximumDepth { throw tooDeep(at: offset) }
     }
 
-    private mutating func expect(
-        _ kind: ExpressionToken.Kind, _ name: String, opening: ExpressionToken
-    ) throws(ExpressionSyntaxError) {
+    private mutating func expect(_ kind: ExpressionToken.Kind, _ name: String) throws(ExpressionSyntaxError) {
         guard current.kind == kind else {
-            let found = current.kind == .end ? "end of expression" : describe(current)
-            throw ExpressionSyntaxError(
-                "expected \(name) to close the one at column \(column(of: opening.start)) but found \(found)",
-                at: current.start)
+            let found = current.kind == .end ? "" : " but found \(describe(current))"
+            throw ExpressionSyntaxError("expected \(name)\(found)", at: current.start)
         }
         try advance()
-    }
-
-    private func column(of offset: Int) -> Int {
-        lexer.text(from: 0, to: offset).count + 1
     }
 
     private func describe(_ token: ExpressionToken) -> String {
