@@ -1,7 +1,7 @@
 /// The compiled right side of `=~`: a regular expression searched anywhere in a string.
 ///
-/// Patterns without regex syntax (`"timeout"`, `"^npm "`, `"\\.ts$"` is not one) skip the regex
-/// engine and become a byte search, prefix test, suffix test or equality.
+/// Patterns without metacharacters, optionally anchored (`"timeout"`, `"^npm "`, `"--ci$"`), skip
+/// the regex engine and become a byte search, prefix test, suffix test or equality.
 struct ExpressionPattern: @unchecked Sendable {
     // @unchecked: `Regex` holds its compiled program in a class that it initializes thread-safely;
     // the value is never mutated after init.
