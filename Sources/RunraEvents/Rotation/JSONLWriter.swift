@@ -38,7 +38,8 @@ public final class JSONLWriter {
         public var rotateFiles: Int
         /// Gzip rotated files (in the background, after the append lock is released).
         public var gzip: Bool
-        /// zlib level for ``gzip`` (1 fastest … 9 smallest).
+        /// zlib level for ``gzip`` (1 fastest … 9 smallest). The default, 1, keeps up with
+        /// 500k events/s; at 6 (gzip's default) a busy writer waits for the previous gzip.
         public var gzipLevel: Int
         /// When to sync the file to disk.
         public var sync: SyncPolicy
@@ -47,10 +48,10 @@ public final class JSONLWriter {
         /// The permission bits of a file the writer creates (before the umask).
         public var mode: UInt32
 
-        /// The jsonl exporter's defaults: append, no rotation (10 files, no gzip when enabled).
+        /// The jsonl exporter's defaults: append, no rotation (when enabled: 10 files, no gzip).
         public init(
             append: Bool = true, rotateSizeBytes: Int64? = nil, rotateFiles: Int = 10, gzip: Bool = false,
-            gzipLevel: Int = 6, sync: SyncPolicy = .never, bufferSize: Int = 256 * 1024, mode: UInt32 = 0o644
+            gzipLevel: Int = 1, sync: SyncPolicy = .never, bufferSize: Int = 256 * 1024, mode: UInt32 = 0o644
         ) {
             self.append = append
             self.rotateSizeBytes = rotateSizeBytes
@@ -77,6 +78,10 @@ public final class JSONLWriter {
     /// Gzips of rotated files run here; `background` is only touched on this queue.
     private let gzipQueue = DispatchQueue(label: "runra-events.jsonl-writer.gzip")
     private let background = BackgroundState()
+    /// Whether a gzip this writer started may still run (only read and written by the owner).
+    private var gzipMayRun = false
+    /// The file's size after the last batch.
+    private var lastSize: Int64 = 0
 
     /// Opens (creating when needed) the file at `path` for writing.
     public init(path: String, options: Options = Options()) throws {
@@ -222,19 +227,37 @@ public final class JSONLWriter {
 
     /// One batch under the append lock, then a size check and, when due, a rotation.
     private func writeBatch(_ bytes: UnsafeRawBufferPointer, newline: Bool) throws {
-        try withAppendLock { _ in
-            if newline {
-                var terminator = UInt8(ascii: "\n")
-                try withUnsafeBytes(of: &terminator) { newlineBytes in
-                    try writeTwo(bytes, newlineBytes)
+        // Back-pressure: a rotation is due again while our previous gzip still runs. Wait for it
+        // here, before taking the append lock, so files stay near `rotateSizeBytes` (one gzip in flight).
+        if gzipMayRun, let limit = options.rotateSizeBytes, lastSize > limit {
+            gzipQueue.sync {}
+            gzipMayRun = false
+        }
+        var written = false
+        while !written {
+            written = try withAppendLock { info in
+                // Still over the limit from an earlier batch (a gzip was running then): rotate
+                // first, and write into the new file on the next pass.
+                if let rotator, let limit = options.rotateSizeBytes, Int64(info.st_size) > limit,
+                    rotateLocked(rotator, info: info)
+                {
+                    return false
                 }
-            } else {
-                try POSIX.writeAll(fd, bytes, path: path)
-            }
-            if options.sync == .everyBatch { try POSIX.fsync(fd, path: path) }
-            if let rotator, let limit = options.rotateSizeBytes {
-                let info = try POSIX.fileInfo(fd: fd, path)
-                if Int64(info.st_size) > limit { rotateLocked(rotator, info: info) }
+                if newline {
+                    var terminator = UInt8(ascii: "\n")
+                    try withUnsafeBytes(of: &terminator) { newlineBytes in
+                        try writeTwo(bytes, newlineBytes)
+                    }
+                } else {
+                    try POSIX.writeAll(fd, bytes, path: path)
+                }
+                if options.sync == .everyBatch { try POSIX.fsync(fd, path: path) }
+                if let rotator, let limit = options.rotateSizeBytes {
+                    let info = try POSIX.fileInfo(fd: fd, path)
+                    lastSize = Int64(info.st_size)
+                    if lastSize > limit { rotateLocked(rotator, info: info) }
+                }
+                return true
             }
         }
     }
@@ -261,14 +284,15 @@ public final class JSONLWriter {
     /// Rotates while holding the append lock, if no other rotation of this log is running
     /// (otherwise the next batch tries again). The gzip runs in the background afterwards,
     /// still under the rotation lock, so no other rotation can shift the file being compressed.
-    private func rotateLocked(_ rotator: Rotator, info: stat) {
+    @discardableResult
+    private func rotateLocked(_ rotator: Rotator, info: stat) -> Bool {
         let lock: RotationLock
         do {
-            guard let acquired = try RotationLock(basePath: path, wait: false) else { return }
+            guard let acquired = try RotationLock(basePath: path, wait: false) else { return false }
             lock = acquired
         } catch {
             record(error)
-            return
+            return false
         }
         let rotated: String
         do {
@@ -277,8 +301,10 @@ public final class JSONLWriter {
         } catch {
             lock.release()
             record(error)
-            return
+            return false
         }
+        lastSize = 0
+        gzipMayRun = true
         let state = background
         gzipQueue.async {
             defer { lock.release() }
@@ -288,6 +314,7 @@ public final class JSONLWriter {
                 if state.error == nil { state.error = error }
             }
         }
+        return true
     }
 
     private func record(_ error: any Error) {
