@@ -30,7 +30,7 @@ import Testing
         #expect(members == [dir + "/log.jsonl.2", dir + "/log.jsonl.1.gz"])
     }
 
-    @Test func relativePathInCurrentFolderAndMissingFolder() throws {
+    @Test func missingFolderAndNoLiveFile() throws {
         #expect(try RotatedSet(basePath: "/nonexistent-runra-dir/log.jsonl").members() == [])
         let dir = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(dir) }

@@ -210,6 +210,7 @@ public final class JSONLWriter {
                 }
                 return try body(info)
             }
+            _ = flock(fd, LOCK_UN)
             Glibc.close(fd)
             fd = -1
             try open()

@@ -56,7 +56,8 @@ public struct RotatedSet: Sendable {
                 isCompressed = true
             }
             guard let index = Self.parseIndex(rest) else { continue }
-            let path = POSIX.join(directory, candidate)
+            // Spelled like `basePath` (relative stays relative), plus the member's suffix.
+            let path = basePath + candidate.dropFirst(name.count)
             if isCompressed { compressed[index] = path } else { plain[index] = path }
         }
         var members: [Member] = []

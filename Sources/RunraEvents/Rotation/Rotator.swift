@@ -93,6 +93,7 @@ public struct Rotator: Sendable {
                 throw RunraError(.io, "cannot rotate \(path): it was removed during the rotation")
             }
             if POSIX.sameFile(info, current) { break }
+            _ = flock(fd, LOCK_UN)
             close(fd)
             fd = try POSIX.open(path, options.copyTruncate ? O_RDWR : O_RDONLY)
         }
@@ -254,9 +255,13 @@ final class RotationLock: @unchecked Sendable {
         self.fd = fd
     }
 
-    /// Releases the lock (closing the descriptor releases it too). Idempotent.
+    /// Releases the lock. Idempotent.
+    ///
+    /// Unlocks explicitly before closing: a child forked meanwhile by another thread shares the
+    /// open file description until it execs, and a plain `close` would leave the lock held.
     func release() {
         guard fd >= 0 else { return }
+        _ = flock(fd, LOCK_UN)
         close(fd)
         fd = -1
     }
