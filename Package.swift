@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RunraEventsCLITests",
-            dependencies: ["runra-events"],
+            dependencies: ["runra-events", "RunraEvents"],
             swiftSettings: swiftSettings
         ),
     ]
