@@ -24,11 +24,22 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
 
         // MARK: Libraries
         .target(
             name: "RunraEvents",
             dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "RunraPostgres",
+            dependencies: ["CLibPQ"],
             swiftSettings: swiftSettings
         ),
 
@@ -46,6 +57,11 @@ let package = Package(
         .testTarget(
             name: "RunraEventsTests",
             dependencies: ["RunraEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraPostgresTests",
+            dependencies: ["RunraPostgres"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
