@@ -7,8 +7,12 @@ public struct PGLoadReport: Sendable, Equatable {
     /// Rows the server refused, each with its message; the caller dead-letters them.
     public var rejected: [PGRejectedRow] = []
 
-    /// An empty report.
-    public init() {}
+    /// A report with these counts.
+    public init(inserted: Int = 0, duplicates: Int = 0, rejected: [PGRejectedRow] = []) {
+        self.inserted = inserted
+        self.duplicates = duplicates
+        self.rejected = rejected
+    }
 
     /// Adds `other`'s counts and rejections to this report.
     public mutating func add(_ other: PGLoadReport) {
