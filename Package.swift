@@ -48,6 +48,7 @@ let package = Package(
             name: "runra-events",
             dependencies: [
                 "RunraEvents",
+                "RunraPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,7 +1,7 @@
 /// Writes ``PGEventRow``s in COPY text format (PROTOCOLS §3.2), straight into a byte buffer.
 ///
 /// Escaping: backslash → `\\`, tab → `\t`, newline → `\n`, carriage return → `\r`; a NUL byte, which no
-/// PostgreSQL text value can hold, becomes U+FFFD. An empty timestamp is written as `\N` (NULL).
+/// PostgreSQL text value can hold, becomes U+FFFD. An empty id or timestamp is written as `\N` (NULL).
 ///
 /// The jsonb rule (when `sanitizesJSONB` is on): jsonb refuses the escapes `\u0000` and lone UTF-16 surrogates
 /// (`\ud800` not followed by a low surrogate, or a low surrogate alone). Each such escape in the data text is
@@ -18,14 +18,9 @@ struct COPYTextEncoder {
 
     /// Appends `row` as one line: `id \t timestamp \t type \t sandbox_id \t run_id \t data \n`.
     func append(_ row: PGEventRow, to buffer: inout [UInt8]) {
-        appendText(row.id, to: &buffer)
+        appendTextOrNull(row.id, to: &buffer)
         buffer.append(Self.tab)
-        if row.timestamp.isEmpty {
-            buffer.append(Self.backslash)
-            buffer.append(UInt8(ascii: "N"))
-        } else {
-            appendText(row.timestamp, to: &buffer)
-        }
+        appendTextOrNull(row.timestamp, to: &buffer)
         buffer.append(Self.tab)
         appendText(row.type, to: &buffer)
         buffer.append(Self.tab)
@@ -46,6 +41,16 @@ struct COPYTextEncoder {
             }
         }
         buffer.append(Self.newline)
+    }
+
+    /// `text`, or `\N` (NULL) when it is empty, so `NOT NULL` refuses the row.
+    private func appendTextOrNull(_ text: String, to buffer: inout [UInt8]) {
+        if text.isEmpty {
+            buffer.append(Self.backslash)
+            buffer.append(UInt8(ascii: "N"))
+        } else {
+            appendText(text, to: &buffer)
+        }
     }
 
     private func appendText(_ text: String, to buffer: inout [UInt8]) {

@@ -1,6 +1,6 @@
 /// One event as a row of the events table (SPEC §5).
 public struct PGEventRow: Sendable, Equatable {
-    /// The event's `id` (the primary key).
+    /// The event's `id` (the primary key). Empty when the event has none: the row is then rejected.
     public var id: String
     /// The event's `timestamp` exactly as written in the line (RFC 3339); PostgreSQL parses it.
     /// Empty when the event has none: the row is then rejected by the `NOT NULL` constraint.
