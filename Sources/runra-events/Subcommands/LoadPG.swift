@@ -89,6 +89,7 @@ extension RunraEventsCommand {
             let start = clock.now
             var total = PGLoadReport()
             var rejectedShown = 0
+            var rejectedCount = 0
             let read: ReadSummary
             do {
                 let connection = try PGConnection(connectionString: url, sslMode: ssl.flatMap(SSLMode.init(rawValue:)))
@@ -99,7 +100,7 @@ extension RunraEventsCommand {
                     transform: { event in LoadItem(event, keepsLine: keepsLines) },
                     onBadLine: reporter.report,
                     body: { items in
-                        var report = try loader.load(items.map(\.row))
+                        let report = try loader.load(items.map(\.row))
                         for rejected in report.rejected {
                             if let line = items[rejected.index].line { try reporter.writeDeadLetter(line) }
                             if rejectedShown < BadLineReporter.shownLines && !global.quiet {
@@ -109,8 +110,9 @@ extension RunraEventsCommand {
                                 rejectedShown += 1
                             }
                         }
-                        report.rejected = report.rejected.map { var r = $0; r.row.dataJSON = []; return r }
-                        total.add(report)
+                        total.inserted += report.inserted
+                        total.duplicates += report.duplicates
+                        rejectedCount += report.rejected.count
                         return true
                     })
             } catch let error as PostgresError {
@@ -127,11 +129,11 @@ extension RunraEventsCommand {
             let rate = seconds > 0 ? Int(Double(loaded) / seconds) : loaded
             StandardOutput.shared.write(
                 "read \(read.events) events: \(total.inserted) inserted, \(total.duplicates) duplicates, "
-                    + "\(total.rejected.count) rejected, \(read.badLines) bad lines "
+                    + "\(rejectedCount) rejected, \(read.badLines) bad lines "
                     + "(\(String(format3(seconds))) s, \(rate) rows/s)\n")
             StandardOutput.shared.flush()
             for error in read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
-            if !total.rejected.isEmpty { throw ExitCode(ExitStatus.exporterFailed) }
+            if rejectedCount > 0 { throw ExitCode(ExitStatus.exporterFailed) }
             if !read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
         }
     }
