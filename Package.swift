@@ -24,6 +24,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
 
         // MARK: Libraries
         .target(
@@ -32,11 +37,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "RunraPostgres",
+            dependencies: ["CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "runra-events",
             dependencies: [
                 "RunraEvents",
+                "RunraPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -46,6 +58,11 @@ let package = Package(
         .testTarget(
             name: "RunraEventsTests",
             dependencies: ["RunraEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraPostgresTests",
+            dependencies: ["RunraPostgres"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

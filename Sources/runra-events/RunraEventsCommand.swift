@@ -19,6 +19,7 @@ struct RunraEventsCommand: AsyncParsableCommand {
             Filter.self,
             Generate.self,
             Rotate.self,
+            LoadPG.self,
         ]
     )
 }
