@@ -201,7 +201,7 @@ private struct RunState {
     private mutating func follow(_ follower: FileFollower, path: String, onNotice: (String) -> Void, shouldStop: () -> Bool) throws {
         try writer.flush()
         while !shouldStop() {
-            try follower.poll({ line in try self.take(line, source: path, ring: nil) }, onNotice: onNotice)
+            try follower.poll({ line in try self.take(line, source: path, numbersKnown: false, ring: nil) }, onNotice: onNotice)
             try writer.flush()
             if shouldStop() { break }
             Self.sleep(tail.pollInterval)
@@ -209,9 +209,11 @@ private struct RunState {
     }
 
     /// Checks one line: bad lines go to `onBadLine`, selected events to the ring (when given) or the output.
-    private mutating func take(_ line: LineSplitter.Line, source: String, ring: UnsafeMutablePointer<EventRing>?) throws {
+    private mutating func take(
+        _ line: LineSplitter.Line, source: String, numbersKnown: Bool = true, ring: UnsafeMutablePointer<EventRing>?
+    ) throws {
         var bad: [BadLine] = []
-        if let event = checker.handle(line, source: source, badLines: &bad) {
+        if let event = checker.handle(line, source: source, numbersKnown: numbersKnown, badLines: &bad) {
             if let ring { ring.pointee.append(event) } else { try writer.write(event) }
         }
         for line in bad { try onBadLine(line) }

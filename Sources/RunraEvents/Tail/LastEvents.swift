@@ -86,12 +86,13 @@ struct LastEvents {
 
 extension TailLineChecker {
     /// Checks a line from a ``LineSplitter``: returns it when selected, appends it to `badLines` when bad.
-    mutating func handle(_ line: LineSplitter.Line, source: String, badLines: inout [BadLine]) -> EventLine? {
+    /// With `numbersKnown` false (following from the middle of a file), bad lines name their byte offset.
+    mutating func handle(_ line: LineSplitter.Line, source: String, numbersKnown: Bool = true, badLines: inout [BadLine]) -> EventLine? {
         switch line {
         case .overlong(let number, let offset):
-            badLines.append(overlong(source: source, number: number, offset: offset))
+            badLines.append(overlong(source: source, number: numbersKnown ? number : 0, offset: offset))
         case .line(let bytes, let number, let offset):
-            switch check(bytes, source: source, number: number, offset: offset) {
+            switch check(bytes, source: source, number: numbersKnown ? number : 0, offset: offset) {
             case .skipped: break
             case .bad(let bad): badLines.append(bad)
             case .selected(let event): return event
