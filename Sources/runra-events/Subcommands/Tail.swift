@@ -12,20 +12,21 @@ extension RunraEventsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the last events of a log, then follow it as tail -F does.",
             discussion: """
-                Reads a plain file backwards from its end (never the whole file); gzip files and standard
-                input are read through, keeping the last N. With -f, follows the file by name across
-                rename-rotation, truncation and re-creation, without losing or repeating a line.
-                Output is pretty on a terminal and jsonl otherwise (-o overrides). See docs/tail.md.
+                A plain file is read backwards from its end, never whole; gzip files and
+                standard input are read through, keeping the last N. With -f, follows the
+                file by name across rename-rotation, truncation and re-creation, without
+                losing or repeating a line. Output is pretty on a terminal, else jsonl.
+                Details: docs/tail.md.
 
-                Exit status: 0 success; 1 nothing matched (a non-empty input, no event selected, no -f);
-                2 usage or input error; with -f, 130 after Ctrl-C (SIGINT) and 0 after SIGTERM.
+                Exit status: 0 success; 1 nothing selected (non-empty input, no -f);
+                2 usage or input error; with -f, 130 after Ctrl-C, 0 after SIGTERM.
 
                 Examples:
                   runra-events tail logs/runra-events.jsonl
-                  runra-events tail -n 50 -t 'exec.*' --where 'data.exitCode != 0' logs/runra-events.jsonl
+                  runra-events tail -n 50 -t 'exec.*' -w 'data.exitCode != 0' events.jsonl
                   runra-events tail -f --min-level error logs/runra-events.jsonl
-                  runra-events tail -n 1000 --rotated --sandbox sb_x7k2m9p4q1 logs/runra-events.jsonl
-                  runra-events tail -f -o tsv --fields timestamp,type,data.command logs/runra-events.jsonl
+                  runra-events tail -n 1000 --rotated --sandbox sb_x7k2m9p4q1 events.jsonl
+                  runra-events tail -f -o tsv --fields timestamp,type,data.command events.jsonl
                   kubectl logs runra-0 | runra-events tail -n 20 -t exec.completed
                 """
         )
