@@ -128,7 +128,9 @@ final class RunningCLI: @unchecked Sendable {
     func selectionAndFormatApplyToFollowedEventsAndSIGTERMEndsCleanly() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("app.jsonl", Self.lines(1...3))
-        let json = try RunningCLI(["tail", "-f", "-n", "1", "-s", "0.05", "-o", "json", "--fields", "id", "--where", "data.n >= 3", path])
+        let json = try RunningCLI([
+            "tail", "-f", "-n", "1", "-s", "0.05", "-o", "json", "--fields", "id", "--where", "data.n >= 3", path,
+        ])
         #expect(json.waitForLines(2))  // "[" and the first element
         try Self.append(path, Self.lines(4...5) + "not json\n")
         #expect(json.wait { json.lines.count >= 3 && json.stderr.contains("bad line near byte") })

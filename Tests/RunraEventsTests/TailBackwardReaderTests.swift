@@ -1,6 +1,7 @@
 import Foundation
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// The backward block reader and the forward splitter against a simple reference split.
 @Suite struct TailBackwardReaderTests {
@@ -36,10 +37,17 @@ import Testing
     }
 
     /// Every line read backwards, returned in file order; overlong lines as "<overlong>".
-    static func readBackward(_ bytes: [UInt8], blockSize: Int, maximumLineBytes: Int = 1 << 20) throws -> [(String, Int64)] {
+    static func readBackward(
+        _ bytes: [UInt8],
+        blockSize: Int,
+        maximumLineBytes: Int = 1 << 20
+    ) throws -> [(String, Int64)] {
         let file = try TemporaryFile(bytes)
         let reader = BackwardLineReader(
-            fileDescriptor: file.descriptor, name: file.path, end: Int64(bytes.count), blockSize: blockSize,
+            fileDescriptor: file.descriptor,
+            name: file.path,
+            end: Int64(bytes.count),
+            blockSize: blockSize,
             maximumLineBytes: maximumLineBytes
         )
         var lines: [(String, Int64)] = []
@@ -64,7 +72,10 @@ import Testing
     }
 
     static let samples: [(String, [UInt8])] = [
-        ("varied lengths", Array((0..<60).map { "line \($0) " + String(repeating: "x", count: ($0 * 7) % 23) + "\n" }.joined().utf8)),
+        (
+            "varied lengths",
+            Array((0..<60).map { "line \($0) " + String(repeating: "x", count: ($0 * 7) % 23) + "\n" }.joined().utf8)
+        ),
         ("CRLF", Array("one\r\ntwo\r\n\r\nthree\r\n".utf8)),
         ("no trailing newline", Array("first\nsecond\nthird without newline".utf8)),
         ("BOM at start", [0xEF, 0xBB, 0xBF] + Array("{\"type\":\"a\"}\n{\"type\":\"b\"}\n".utf8)),
@@ -87,10 +98,18 @@ import Testing
         // 100 lines, block of 16 bytes: asking for two lines must not reach the first line.
         let bytes = Array((0..<100).map { String(format: "line %03d\n", $0) }.joined().utf8)
         let file = try TemporaryFile(bytes)
-        let reader = BackwardLineReader(fileDescriptor: file.descriptor, name: file.path, end: Int64(bytes.count), blockSize: 16, maximumLineBytes: 100)
+        let reader = BackwardLineReader(
+            fileDescriptor: file.descriptor,
+            name: file.path,
+            end: Int64(bytes.count),
+            blockSize: 16,
+            maximumLineBytes: 100
+        )
         var seen: [String] = []
         try reader.forEachLine { line in
-            if case .line(let content, _) = line, !content.isEmpty { seen.append(String(decoding: content, as: UTF8.self)) }
+            if case .line(let content, _) = line, !content.isEmpty {
+                seen.append(String(decoding: content, as: UTF8.self))
+            }
             return seen.count < 2
         }
         #expect(seen == ["line 099", "line 098"])
@@ -133,7 +152,9 @@ import Testing
             var splitter = LineSplitter(maximumLineBytes: 1 << 20)
             var got: [(String, Int64)] = []
             func collect(_ line: LineSplitter.Line) {
-                if case .line(let content, _, let offset) = line { got.append((String(decoding: content, as: UTF8.self), offset)) }
+                if case .line(let content, _, let offset) = line {
+                    got.append((String(decoding: content, as: UTF8.self), offset))
+                }
             }
             var start = 0
             while start < bytes.count {

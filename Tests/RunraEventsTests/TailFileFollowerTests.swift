@@ -1,6 +1,7 @@
 import Foundation
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// The follower driven poll by poll: no timing, each change of file made between two polls.
 @Suite struct TailFileFollowerTests {
@@ -40,7 +41,12 @@ import Testing
     @Test func renameRotationFinishesTheOldFileIncludingItsUnterminatedLastLine() throws {
         let fixture = try Fixture()
         try fixture.write("a\nb")
-        let follower = FileFollower(path: fixture.path, fileDescriptor: open(fixture.path, O_RDONLY), offset: 0, maximumLineBytes: 100)
+        let follower = FileFollower(
+            path: fixture.path,
+            fileDescriptor: open(fixture.path, O_RDONLY),
+            offset: 0,
+            maximumLineBytes: 100
+        )
         try fixture.poll(follower)
         #expect(fixture.lines == ["a"])  // "b" has no newline yet
         try FileManager.default.moveItem(atPath: fixture.path, toPath: fixture.path + ".1")
@@ -57,13 +63,22 @@ import Testing
     @Test func truncationRereadsFromTheStartAndDropsTheHeldPartialLine() throws {
         let fixture = try Fixture()
         try fixture.write("first line\nsecond line\nparti")
-        let follower = FileFollower(path: fixture.path, fileDescriptor: open(fixture.path, O_RDONLY), offset: 11, maximumLineBytes: 100)
+        let follower = FileFollower(
+            path: fixture.path,
+            fileDescriptor: open(fixture.path, O_RDONLY),
+            offset: 11,
+            maximumLineBytes: 100
+        )
         try fixture.poll(follower)
         #expect(fixture.lines == ["second line"])
         try fixture.write("x\n", append: false)
         try fixture.poll(follower)
         #expect(fixture.lines == ["second line", "x"])
-        #expect(fixture.notices == ["\(fixture.path): file truncated; reading it again from the start (an incomplete last line was dropped)"])
+        #expect(
+            fixture.notices == [
+                "\(fixture.path): file truncated; reading it again from the start (an incomplete last line was dropped)"
+            ]
+        )
         try fixture.write("y\n")
         try fixture.poll(follower)
         #expect(fixture.lines == ["second line", "x", "y"])
@@ -72,7 +87,12 @@ import Testing
     @Test func deletionWaitsForTheNameToComeBack() throws {
         let fixture = try Fixture()
         try fixture.write("a\n")
-        let follower = FileFollower(path: fixture.path, fileDescriptor: open(fixture.path, O_RDONLY), offset: 0, maximumLineBytes: 100)
+        let follower = FileFollower(
+            path: fixture.path,
+            fileDescriptor: open(fixture.path, O_RDONLY),
+            offset: 0,
+            maximumLineBytes: 100
+        )
         try fixture.poll(follower)
         try FileManager.default.removeItem(atPath: fixture.path)
         try fixture.poll(follower)

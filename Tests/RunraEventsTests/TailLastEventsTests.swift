@@ -1,13 +1,17 @@
 import Foundation
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// `EventTail` without following: how many events, which ones, and the bad lines met on the way.
 @Suite struct TailLastEventsTests {
     static func event(_ type: String, _ id: Int) -> String { "{\"type\":\"\(type)\",\"id\":\"e\(id)\"}" }
 
     /// Runs the tail on `text` written to a file, with a tiny block size; returns the output lines and bad lines.
-    static func tail(_ text: String, configure: (inout EventTail) -> Void) throws -> (lines: [String], bad: [BadLine], summary: EventTail.Summary) {
+    static func tail(
+        _ text: String,
+        configure: (inout EventTail) -> Void
+    ) throws -> (lines: [String], bad: [BadLine], summary: EventTail.Summary) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -62,7 +66,11 @@ import Testing
         let text = first + "not json\n" + Self.event("a", 2) + "\n" + "[1]\n" + Self.event("a", 3) + "\n"
         let result = try Self.tail(text) { $0.count = 3 }
         #expect(result.lines == [Self.event("a", 1), Self.event("a", 2), Self.event("a", 3)])
-        #expect(result.bad.map(\.byteOffset) == [Int64(first.utf8.count), Int64(first.utf8.count + 9 + Self.event("a", 2).utf8.count + 1)])
+        #expect(
+            result.bad.map(\.byteOffset) == [
+                Int64(first.utf8.count), Int64(first.utf8.count + 9 + Self.event("a", 2).utf8.count + 1),
+            ]
+        )
         #expect(result.bad.allSatisfy { $0.lineNumber == 0 })
         #expect(result.bad.last?.diagnostic.hasSuffix(": not a JSON object") == true)
     }

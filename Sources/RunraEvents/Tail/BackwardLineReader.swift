@@ -93,7 +93,10 @@ final class BackwardLineReader {
     private func readPreviousBlock() throws {
         let size = Int(min(Int64(blockSize), bufferStart))
         if held + size > buffer.count {
-            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: max(held + size, buffer.count * 2), alignment: 16)
+            let grown = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: max(held + size, buffer.count * 2),
+                alignment: 16
+            )
             grown.baseAddress!.advanced(by: size).copyMemory(from: buffer.baseAddress!, byteCount: held)
             buffer.deallocate()
             buffer = grown
@@ -103,13 +106,21 @@ final class BackwardLineReader {
         let offset = bufferStart - Int64(size)
         var filled = 0
         while filled < size {
-            let count = pread(fileDescriptor, buffer.baseAddress! + filled, size - filled, off_t(offset + Int64(filled)))
+            let count = pread(
+                fileDescriptor,
+                buffer.baseAddress! + filled,
+                size - filled,
+                off_t(offset + Int64(filled))
+            )
             if count < 0 {
                 if errno == EINTR { continue }
                 throw RunraError(.io, "cannot read \(name): \(String(cString: strerror(errno)))")
             }
             if count == 0 {
-                throw RunraError(.io, "cannot read \(name): it shrank while being read (truncated?); run the command again")
+                throw RunraError(
+                    .io,
+                    "cannot read \(name): it shrank while being read (truncated?); run the command again"
+                )
             }
             filled += count
         }

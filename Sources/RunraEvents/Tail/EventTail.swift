@@ -60,15 +60,30 @@ public struct EventTail: Sendable {
         shouldStop: () -> Bool = { false }
     ) throws -> Summary {
         try withoutActuallyEscaping(onBadLine) { onBadLine in
-            try run(path: path, state: RunState(
-                tail: self, options: options,
-                writer: TailWriter(renderer: EventRenderer(format: format, fields: fields, colors: usesColor), format: format, output: output),
-                onBadLine: onBadLine
-            ), onNotice: onNotice, shouldStop: shouldStop)
+            try run(
+                path: path,
+                state: RunState(
+                    tail: self,
+                    options: options,
+                    writer: TailWriter(
+                        renderer: EventRenderer(format: format, fields: fields, colors: usesColor),
+                        format: format,
+                        output: output
+                    ),
+                    onBadLine: onBadLine
+                ),
+                onNotice: onNotice,
+                shouldStop: shouldStop
+            )
         }
     }
 
-    private func run(path: String?, state: RunState, onNotice: (String) -> Void, shouldStop: () -> Bool) throws -> Summary {
+    private func run(
+        path: String?,
+        state: RunState,
+        onNotice: (String) -> Void,
+        shouldStop: () -> Bool
+    ) throws -> Summary {
         var state = state
         try state.writer.begin(printsHeader: printsHeader)
         if let path, path != "-", !isStream(path) {
@@ -123,7 +138,13 @@ private struct RunState {
         for member in members.reversed() {
             let followsThis = tail.follows && member == path
             if found >= tail.count && !followsThis { break }
-            let last = try lastEvents(of: member, count: tail.count - found, follows: followsThis, follower: &follower, onNotice: onNotice)
+            let last = try lastEvents(
+                of: member,
+                count: tail.count - found,
+                follows: followsThis,
+                follower: &follower,
+                onNotice: onNotice
+            )
             found += last.events.count
             newestFirst.append(last)
         }
@@ -137,21 +158,35 @@ private struct RunState {
         guard tail.follows else { return }
         if follower == nil {
             onNotice("cannot open \(path) (No such file or directory); waiting for it to appear")
-            follower = FileFollower(path: path, fileDescriptor: -1, offset: 0, maximumLineBytes: options.maximumLineBytes)
+            follower = FileFollower(
+                path: path,
+                fileDescriptor: -1,
+                offset: 0,
+                maximumLineBytes: options.maximumLineBytes
+            )
         }
         try follow(follower!, path: path, onNotice: onNotice, shouldStop: shouldStop)
     }
 
     /// The last `count` selected events of one file; for the followed file, also its follower.
     private mutating func lastEvents(
-        of path: String, count: Int, follows: Bool, follower: inout FileFollower?, onNotice: (String) -> Void
+        of path: String,
+        count: Int,
+        follows: Bool,
+        follower: inout FileFollower?,
+        onNotice: (String) -> Void
     ) throws -> LastEvents {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
             if follows && errno == ENOENT {
                 onNotice("cannot open \(path) (\(reason)); waiting for it to appear")
-                follower = FileFollower(path: path, fileDescriptor: -1, offset: 0, maximumLineBytes: options.maximumLineBytes)
+                follower = FileFollower(
+                    path: path,
+                    fileDescriptor: -1,
+                    offset: 0,
+                    maximumLineBytes: options.maximumLineBytes
+                )
                 return LastEvents()
             }
             throw RunraError(.io, "cannot open \(path): \(reason)")
@@ -171,17 +206,30 @@ private struct RunState {
         if magicCount == 2 && magic == (0x1F, 0x8B) {
             close(descriptor)
             if follows {
-                throw RunraError(.usage, "cannot follow \(path): it is gzip-compressed; leave out -f, or follow the live (plain) log")
+                throw RunraError(
+                    .usage,
+                    "cannot follow \(path): it is gzip-compressed; leave out -f, or follow the live (plain) log"
+                )
             }
             var last = LastEvents.readForward(source: try ByteSource(path: path), count: count, checker: &checker)
-            if let error = last.error { last.error = RunraError(error.code, error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)") }
+            if let error = last.error {
+                last.error = RunraError(
+                    error.code,
+                    error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)"
+                )
+            }
             return last
         }
         let last: LastEvents
         do {
             last = try LastEvents.readBackward(
-                fileDescriptor: descriptor, name: path, end: Int64(info.st_size), count: count, holdsPartialLine: follows,
-                blockSize: tail.blockSize, checker: &checker
+                fileDescriptor: descriptor,
+                name: path,
+                end: Int64(info.st_size),
+                count: count,
+                holdsPartialLine: follows,
+                blockSize: tail.blockSize,
+                checker: &checker
             )
         } catch {
             close(descriptor)
@@ -189,7 +237,9 @@ private struct RunState {
         }
         if follows {
             follower = FileFollower(
-                path: path, fileDescriptor: descriptor, offset: last.followOffset ?? Int64(info.st_size),
+                path: path,
+                fileDescriptor: descriptor,
+                offset: last.followOffset ?? Int64(info.st_size),
                 maximumLineBytes: options.maximumLineBytes
             )
         } else {
@@ -198,10 +248,18 @@ private struct RunState {
         return last
     }
 
-    private mutating func follow(_ follower: FileFollower, path: String, onNotice: (String) -> Void, shouldStop: () -> Bool) throws {
+    private mutating func follow(
+        _ follower: FileFollower,
+        path: String,
+        onNotice: (String) -> Void,
+        shouldStop: () -> Bool
+    ) throws {
         try writer.flush()
         while !shouldStop() {
-            try follower.poll({ line in try self.take(line, source: path, numbersKnown: false, ring: nil) }, onNotice: onNotice)
+            try follower.poll(
+                { line in try self.take(line, source: path, numbersKnown: false, ring: nil) },
+                onNotice: onNotice
+            )
             try writer.flush()
             if shouldStop() { break }
             Self.sleep(tail.pollInterval)
@@ -210,7 +268,10 @@ private struct RunState {
 
     /// Checks one line: bad lines go to `onBadLine`, selected events to the ring (when given) or the output.
     private mutating func take(
-        _ line: LineSplitter.Line, source: String, numbersKnown: Bool = true, ring: UnsafeMutablePointer<EventRing>?
+        _ line: LineSplitter.Line,
+        source: String,
+        numbersKnown: Bool = true,
+        ring: UnsafeMutablePointer<EventRing>?
     ) throws {
         var bad: [BadLine] = []
         if let event = checker.handle(line, source: source, numbersKnown: numbersKnown, badLines: &bad) {
@@ -237,7 +298,13 @@ private struct RunState {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1024 * 1024, alignment: 16)
         defer { buffer.deallocate() }
         let name = source.name
-        let timeout = Int32(max(1, tail.pollInterval.components.seconds * 1000 + tail.pollInterval.components.attoseconds / 1_000_000_000_000_000))
+        let timeout = Int32(
+            max(
+                1,
+                tail.pollInterval.components.seconds * 1000 + tail.pollInterval.components.attoseconds
+                    / 1_000_000_000_000_000
+            )
+        )
         var mayHoldMore = false
         func flushRing() throws {
             collecting = false

@@ -45,7 +45,9 @@ final class FileFollower {
         guard stat(path, &info) == 0 else {
             if !isMissing {
                 isMissing = true
-                onNotice("\(path) has become inaccessible (\(String(cString: strerror(errno)))); waiting for it to reappear")
+                onNotice(
+                    "\(path) has become inaccessible (\(String(cString: strerror(errno)))); waiting for it to reappear"
+                )
             }
             return
         }

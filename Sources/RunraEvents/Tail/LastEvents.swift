@@ -24,7 +24,10 @@ struct LastEvents {
         result.followOffset = end
         guard count > 0 || holdsPartialLine, end > 0 else { return result }
         let reader = BackwardLineReader(
-            fileDescriptor: fileDescriptor, name: name, end: end, blockSize: blockSize,
+            fileDescriptor: fileDescriptor,
+            name: name,
+            end: end,
+            blockSize: blockSize,
             maximumLineBytes: checker.options.maximumLineBytes
         )
         var newestFirst: [RuntimeEvent] = []
@@ -87,7 +90,12 @@ struct LastEvents {
 extension TailLineChecker {
     /// Checks a line from a ``LineSplitter``: returns it when selected, appends it to `badLines` when bad.
     /// With `numbersKnown` false (following from the middle of a file), bad lines name their byte offset.
-    mutating func handle(_ line: LineSplitter.Line, source: String, numbersKnown: Bool = true, badLines: inout [BadLine]) -> EventLine? {
+    mutating func handle(
+        _ line: LineSplitter.Line,
+        source: String,
+        numbersKnown: Bool = true,
+        badLines: inout [BadLine]
+    ) -> EventLine? {
         switch line {
         case .overlong(let number, let offset):
             badLines.append(overlong(source: source, number: numbersKnown ? number : 0, offset: offset))

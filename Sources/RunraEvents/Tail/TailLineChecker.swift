@@ -34,8 +34,11 @@ struct TailLineChecker {
             summary.badLines += 1
             return .bad(
                 BadLine(
-                    source: source, lineNumber: number, reason: failure.reason,
-                    line: options.keepsBadLines ? Array(line) : nil, byteOffset: number == 0 ? offset : nil
+                    source: source,
+                    lineNumber: number,
+                    reason: failure.reason,
+                    line: options.keepsBadLines ? Array(line) : nil,
+                    byteOffset: number == 0 ? offset : nil
                 )
             )
         }
@@ -49,6 +52,12 @@ struct TailLineChecker {
         summary.lines += 1
         summary.badLines += 1
         let reason = "line longer than \(options.maximumLineBytes) bytes (see --max-line-bytes)"
-        return BadLine(source: source, lineNumber: number, reason: reason, line: nil, byteOffset: number == 0 ? offset : nil)
+        return BadLine(
+            source: source,
+            lineNumber: number,
+            reason: reason,
+            line: nil,
+            byteOffset: number == 0 ? offset : nil
+        )
     }
 }

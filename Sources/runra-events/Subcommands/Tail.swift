@@ -35,28 +35,50 @@ extension RunraEventsCommand {
         @OptionGroup var input: InputOptions
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Print the last N selected events (default 10).", valueName: "N"))
+        @Option(
+            name: [.customShort("n"), .long],
+            help: ArgumentHelp("Print the last N selected events (default 10).", valueName: "N")
+        )
         var lines: Int = 10
 
-        @Flag(name: .shortAndLong, help: "Keep following the file by name (as tail -F), across rotation and truncation.")
+        @Flag(
+            name: .shortAndLong,
+            help: "Keep following the file by name (as tail -F), across rotation and truncation."
+        )
         var follow = false
 
-        @Option(name: .shortAndLong, help: "Output format: jsonl, json, pretty, csv or tsv (default: pretty on a terminal, else jsonl).")
+        @Option(
+            name: .shortAndLong,
+            help: "Output format: jsonl, json, pretty, csv or tsv (default: pretty on a terminal, else jsonl)."
+        )
         var output: OutputFormat?
 
-        @Option(name: .long, help: ArgumentHelp("Comma-separated paths to print for csv, tsv and json (e.g. timestamp,data.command).", valueName: "PATHS"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Comma-separated paths to print for csv, tsv and json (e.g. timestamp,data.command).",
+                valueName: "PATHS"
+            )
+        )
         var fields: String?
 
         @Flag(name: .long, help: "Leave out the header row of csv and tsv.")
         var noHeader = false
 
-        @Option(name: [.customShort("s"), .long], help: ArgumentHelp("With -f, seconds between checks of the file (default 0.2).", valueName: "SECONDS"))
+        @Option(
+            name: [.customShort("s"), .long],
+            help: ArgumentHelp("With -f, seconds between checks of the file (default 0.2).", valueName: "SECONDS")
+        )
         var sleepInterval: Double = 0.2
 
         func validate() throws {
             if lines < 0 { throw ValidationError("-n must be zero or more") }
-            if input.files.count > 1 { throw ValidationError("tail reads one FILE (got \(input.files.count)); run it once per file") }
-            if !(sleepInterval > 0 && sleepInterval <= 3600) { throw ValidationError("--sleep-interval must be between 0 and 3600 seconds") }
+            if input.files.count > 1 {
+                throw ValidationError("tail reads one FILE (got \(input.files.count)); run it once per file")
+            }
+            if !(sleepInterval > 0 && sleepInterval <= 3600) {
+                throw ValidationError("--sleep-interval must be between 0 and 3600 seconds")
+            }
             if input.rotated && (input.files.isEmpty || input.files == ["-"]) {
                 throw ValidationError("--rotated needs a file name, not standard input")
             }
