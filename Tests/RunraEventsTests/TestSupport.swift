@@ -15,7 +15,7 @@ struct FilterRun {
         options: ReadOptions = ReadOptions()
     ) throws -> FilterRun {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("runra-out-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: url) }
         let handle = try FileHandle(forWritingTo: url)
         let writer = ByteWriter(fileDescriptor: handle.fileDescriptor)
