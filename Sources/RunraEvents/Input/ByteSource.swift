@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of decompressed bytes from one input (a file or standard input), plain or gzip.
+///
+/// gzip is detected by its magic bytes, never by the file name (SPEC §3).
+final class ByteSource {
+    let name: String
+    private let fileDescriptor: Int32
+    private let ownsDescriptor: Bool
+    private var inflater: Inflater?
+    private var compressed: UnsafeMutableRawBufferPointer
+    private var compressedStart = 0
+    private var compressedEnd = 0
+    private var endOfInput = false
+    private var isFirstRead = true
+
+    /// Opens `path`, or standard input when `path` is `nil` or `-`.
+    init(path: String?) throws {
+        if let path, path != "-" {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw RunraError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            var info = stat()
+            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw RunraError(.io, "cannot read \(path): it is a directory")
+            }
+            posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+            fileDescriptor = fd
+            ownsDescriptor = true
+            name = path
+        } else {
+            fileDescriptor = 0
+            ownsDescriptor = false
+            name = "(standard input)"
+        }
+        compressed = .allocate(byteCount: 256 * 1024, alignment: 16)
+    }
+
+    deinit {
+        compressed.deallocate()
+        if ownsDescriptor { close(fileDescriptor) }
+    }
+
+    /// Whether the input turned out to be gzip (known after the first read).
+    var isCompressed: Bool { inflater != nil }
+
+    private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let count = Glibc.read(fileDescriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw RunraError(.io, "cannot read \(name): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Fills `buffer` with up to its size of decompressed bytes; returns 0 at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if isFirstRead {
+            isFirstRead = false
+            compressedEnd = try fillAtLeast(2)
+            let bytes = compressed.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            if compressedEnd >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
+                inflater = try Inflater()
+            }
+        }
+        guard let inflater else { return try readPlain(into: buffer) }
+        var produced = 0
+        while produced == 0 {
+            if compressedStart == compressedEnd {
+                if endOfInput { break }
+                compressedStart = 0
+                compressedEnd = try readRaw(into: compressed)
+                if compressedEnd == 0 {
+                    endOfInput = true
+                    break
+                }
+            }
+            let input = UnsafeRawBufferPointer(rebasing: compressed[compressedStart..<compressedEnd])
+            let output = UnsafeMutableRawBufferPointer(rebasing: buffer[produced...])
+            let (consumed, made) = try inflater.inflate(input: input, output: output)
+            compressedStart += consumed
+            produced += made
+            if consumed == 0 && made == 0 { break }
+        }
+        if produced == 0 && endOfInput && !inflater.isAtMemberBoundary {
+            throw RunraError(.truncatedInput, "\(name): gzip data ends unexpectedly (the file is truncated)")
+        }
+        return produced
+    }
+
+    private func fillAtLeast(_ wanted: Int) throws -> Int {
+        var filled = 0
+        while filled < wanted {
+            let count = try readRaw(into: UnsafeMutableRawBufferPointer(rebasing: compressed[filled...]))
+            if count == 0 {
+                endOfInput = true
+                break
+            }
+            filled += count
+        }
+        return filled
+    }
+
+    private func readPlain(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if compressedStart < compressedEnd {
+            let count = min(buffer.count, compressedEnd - compressedStart)
+            buffer.baseAddress!.copyMemory(from: compressed.baseAddress! + compressedStart, byteCount: count)
+            compressedStart += count
+            return count
+        }
+        if endOfInput { return 0 }
+        return try readRaw(into: buffer)
+    }
+}

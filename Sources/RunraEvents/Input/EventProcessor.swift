@@ -1,0 +1,11 @@
+/// Per-thread work on the events of one chunk of input, for ``EventPipeline``.
+///
+/// Each scanning thread gets its own processor, so a processor needs no locking. The pipeline hands
+/// results to the caller in input order.
+protocol EventProcessor {
+    associatedtype Output
+    /// Handles one valid event of the current chunk.
+    mutating func process(_ event: EventLine)
+    /// Returns what the chunk produced and resets for the next one.
+    mutating func finishChunk() -> Output
+}

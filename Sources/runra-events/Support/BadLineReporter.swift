@@ -1,0 +1,62 @@
+import RunraEvents
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reports bad lines (SPEC §6): the first few as `FILE:LINE: reason` on stderr, then a total;
+/// `--strict` turns the first into an error, `--dead-letter` keeps them verbatim.
+final class BadLineReporter {
+    static let shownLines = 5
+
+    private let strict: Bool
+    private let quiet: Bool
+    private let deadLetter: ByteWriter?
+    private let deadLetterFD: Int32
+    private(set) var count = 0
+
+    init(inputs: InputOptions, quiet: Bool) throws {
+        strict = inputs.strict
+        self.quiet = quiet
+        if let path = inputs.deadLetter {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                throw RunraError(.io, "cannot create dead-letter file \(path): \(String(cString: strerror(errno)))")
+            }
+            deadLetterFD = fd
+            deadLetter = ByteWriter(fileDescriptor: fd, name: path)
+        } else {
+            deadLetterFD = -1
+            deadLetter = nil
+        }
+    }
+
+    deinit {
+        if deadLetterFD >= 0 { close(deadLetterFD) }
+    }
+
+    /// Handles one bad line; throws under `--strict`.
+    func report(_ bad: BadLine) throws {
+        count += 1
+        if strict {
+            throw RunraError(.badLine, "\(bad.diagnostic) (stopped by --strict)")
+        }
+        if let deadLetter, let line = bad.line {
+            try deadLetter.write(line)
+            try deadLetter.write(byte: 0x0A)
+        }
+        if count <= Self.shownLines && !quiet { StandardError.print(bad.diagnostic) }
+    }
+
+    /// Prints the total and flushes the dead-letter file.
+    func finish() throws {
+        try deadLetter?.flush()
+        if count > Self.shownLines && !quiet {
+            StandardError.print("runra-events: \(count) bad lines skipped (first \(Self.shownLines) shown)")
+        } else if count > 0 && !quiet {
+            StandardError.print("runra-events: \(count) bad line\(count == 1 ? "" : "s") skipped")
+        }
+    }
+}
