@@ -40,11 +40,7 @@ extension RunraEventsCommand {
         @Option(name: .long, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
         var out: String?
 
-        @Flag(name: [.short, .long], help: "Print no summary.")
-        var quiet = false
-
-        @Flag(name: .long, help: "Print a summary on standard error even when it is not a terminal.")
-        var verbose = false
+        @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let limit = try self.limit()
@@ -67,7 +63,8 @@ extension RunraEventsCommand {
                     StandardOutput.shared.exitAfterWriteFailure(error)
                 }
             }
-            if verbose || (!quiet && StandardError.isTerminal) {
+            // A summary on a terminal, or anywhere with --verbose; never with --quiet.
+            if !global.quiet && (global.verbose || StandardError.isTerminal) {
                 StandardError.print("runra-events: wrote \(summary.events) events, \(summary.bytes) bytes uncompressed")
             }
         }
