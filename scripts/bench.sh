@@ -311,6 +311,7 @@ report() {
     echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
     echo "| CPU | $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//') |"
     echo "| cores (nproc) | $(nproc) |"
+    echo "| load average at start (1, 5, 15 min) | $LOAD_AT_START |"
     echo "| memory | $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
     echo "| OS | $(uname -sr) |"
     echo "| runra-events | $("$R" --version 2>/dev/null) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)) |"
@@ -372,6 +373,7 @@ report() {
 # MARK: Main
 
 [[ -x $RUNRA ]] || fail_hard "$RUNRA not found; run \`make release\` first (or set RUNRA)"
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 install_anchors
 make_data
 for bench in "${BENCHES[@]}"; do "bench_$bench"; done

@@ -170,6 +170,7 @@ private func events(_ data: Data) throws -> [[String: Any]] {
         }
         let average = Double(summary.bytes) / Double(summary.events)
         #expect(average > 200 && average < 300, "average line \(average) bytes")
+        #expect(lines(data).map(\.count).max()! < 2048, "lines stay far below the generator's 4 KiB reserve")
     }
 
     @Test func sizeLimitStopsAfterTheLineThatReachesIt() throws {

@@ -70,6 +70,7 @@ public final class EventLogGenerator {
         case .bytes(let count): (maxEvents, maxBytes) = (.max, count)
         }
         while events < maxEvents && bytes < maxBytes {
+            buffer.reserve(EventSynthesizer.maxLineBytes)
             let before = buffer.count
             synthesizer.appendEvent(to: &buffer)
             bytes += buffer.count - before

@@ -11,7 +11,6 @@ final class GeneratorVocabulary {
     }
 
     private(set) var pool: UnsafeMutablePointer<UInt8>
-    private var poolBytes: [UInt8] = []
 
     let commands: [Entry]
     let images: [Entry]
