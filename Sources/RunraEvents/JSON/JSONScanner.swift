@@ -247,7 +247,12 @@ enum JSONScanner {
             let start = position
             position += 1
             while true {
-                // Fast path over plain ASCII.
+                // Fast path over plain ASCII: eight bytes at a time, then byte by byte.
+                while end - position >= 8 {
+                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                    if JSONScanner.needsAttention(word) { break }
+                    position += 8
+                }
                 while position < end && table[Int(base[position])] == 0 { position += 1 }
                 guard position < end else { return .invalidJSON("unterminated string", offset: start) }
                 let byte = base[position]
@@ -317,6 +322,19 @@ enum JSONScanner {
         static func printable(_ byte: UInt8) -> String {
             byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\x" + String(byte, radix: 16)
         }
+    }
+
+    /// Whether any byte of `word` is a quote, a backslash, a control character or non-ASCII (SWAR).
+    @inline(__always)
+    static func needsAttention(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let hasQuote = (quotes &- ones) & ~quotes
+        let hasBackslash = (backslashes &- ones) & ~backslashes
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl | word) & highs != 0
     }
 
     @inline(__always)

@@ -1,0 +1,39 @@
+/// A compiled `--where` / `--fail-if` / exporter `condition` expression.
+///
+/// Parse once, evaluate per event: `try Expression(parsing: "data.exitCode != 0").matches(event)`.
+/// A missing path is `null`; the grammar and the value rules are in docs/expressions.md.
+public struct Expression: Sendable, CustomStringConvertible {
+    private let root: ExpressionNode
+
+    /// Every path the expression reads, in order of first appearance, without repeats.
+    public let paths: [JSONPath]
+
+    /// The source text.
+    public let description: String
+
+    /// Parses `source`.
+    ///
+    /// - Throws: ``RunraError`` `.expressionSyntax` whose message names the column (1-based)
+    ///   and shows the expression with a caret under the problem.
+    public init(parsing source: String) throws {
+        do {
+            var parser = try ExpressionParser(source)
+            root = try parser.parseExpression()
+            var seen = Set<JSONPath>()
+            paths = parser.paths.filter { seen.insert($0).inserted }
+        } catch {
+            throw error.runraError(source: source)
+        }
+        description = source
+    }
+
+    /// The expression's value in `context` (a boolean for tests, any value for arithmetic and paths).
+    public func evaluate(in context: some ExpressionContext) -> JSONValue {
+        root.value(in: context)
+    }
+
+    /// Whether the expression holds in `context`: its value is neither `null` nor `false`.
+    public func matches(_ context: some ExpressionContext) -> Bool {
+        root.test(in: context)
+    }
+}
