@@ -190,26 +190,3 @@ private func events(_ data: Data) throws -> [[String: Any]] {
         #expect(summary.events == 0)
     }
 }
-
-@Suite struct ByteSizeTests {
-    static let sizes: [(String, Int)] = [
-        ("1GB", 1 << 30), ("1G", 1 << 30), ("1GiB", 1 << 30), ("512MB", 512 << 20), ("100M", 100 << 20),
-        ("100MiB", 100 << 20), ("100mb", 100 << 20), ("10K", 10 << 10), ("10kb", 10 << 10), ("123", 123), ("7B", 7),
-        (" 2M ", 2 << 20), ("1T", 1 << 40),
-    ]
-
-    @Test(arguments: sizes)
-    func parsesUnits(text: String, bytes: Int) throws {
-        #expect(try ByteSize.parse(text) == bytes)
-    }
-
-    @Test(arguments: ["", "MB", "1.5GB", "-1", "10XB", "1 GB x", "99999999999999999999"])
-    func rejectsWithAUsageError(text: String) {
-        #expect {
-            try ByteSize.parse(text)
-        } throws: { error in
-            guard let error = error as? RunraError else { return false }
-            return error.code == .usage && error.message.contains("invalid size")
-        }
-    }
-}

@@ -33,4 +33,14 @@ import Testing
         #expect(ByteSize(bytes: 100 << 20).description == "100MiB")
         #expect(ByteSize(bytes: 123).description == "123")
     }
+
+    static let documentedForms: [(String, Int64)] = [
+        ("1GB", 1_073_741_824), ("1GiB", 1_073_741_824), ("512MB", 536_870_912), ("100mb", 104_857_600),
+        ("10K", 10_240), ("10kb", 10_240), (" 2M ", 2_097_152), ("1T", 1_099_511_627_776),
+    ]
+
+    @Test(arguments: documentedForms)
+    func parsesTheFormsGenerateDocuments(text: String, bytes: Int64) throws {
+        #expect(try ByteSize(parsing: text).bytes == bytes)
+    }
 }

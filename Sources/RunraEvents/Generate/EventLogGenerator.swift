@@ -40,9 +40,9 @@ public final class EventLogGenerator {
     @discardableResult
     public func write(_ limit: Limit, gzip: Bool = false, to output: ByteWriter) throws -> Summary {
         if gzip {
-            let compressor = try GzipLineWriter(output: output)
-            let summary = try generate(limit) { try compressor.write($0) }
-            try compressor.finish()
+            let compressor = try Deflater()
+            let summary = try generate(limit) { try compressor.compress($0, emit: output.write) }
+            try compressor.finish(emit: output.write)
             return summary
         }
         return try generate(limit) { try output.write($0) }

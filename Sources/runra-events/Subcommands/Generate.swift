@@ -75,7 +75,7 @@ extension RunraEventsCommand {
                 guard count >= 0 else { throw RunraError(.usage, "--events must be 0 or more, not \(count)") }
                 return .events(count)
             case (nil, let text?):
-                return .bytes(try ByteSize.parse(text))
+                return .bytes(Int(try ByteSize(parsing: text).bytes))
             case (.some, .some):
                 throw RunraError(.usage, "give either --events N or --size SIZE, not both")
             case (nil, nil):
