@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "runra-events", targets: ["runra-events"]),
         .library(name: "RunraEvents", targets: ["RunraEvents"]),
+        .library(name: "RunraReplay", targets: ["RunraReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
@@ -43,12 +44,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "RunraReplay",
+            dependencies: ["RunraEvents"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "RunraExporters",
+            dependencies: ["RunraReplay", "RunraPostgres"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "runra-events",
             dependencies: [
                 "RunraEvents",
                 "RunraPostgres",
+                "RunraReplay",
+                "RunraExporters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -63,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "RunraPostgresTests",
             dependencies: ["RunraPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraReplayTests",
+            dependencies: ["RunraReplay", "RunraEvents"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

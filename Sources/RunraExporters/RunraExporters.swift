@@ -1,0 +1,1 @@
+// Network and database exporters (axiom, otel, custom, postgres) live in this module.
