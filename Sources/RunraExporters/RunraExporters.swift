@@ -1,1 +1,0 @@
-// Network and database exporters (axiom, otel, custom, postgres) live in this module.
