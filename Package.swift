@@ -86,6 +86,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RunraExportersTests",
+            dependencies: ["RunraExporters", "RunraReplay", "RunraEvents", "RunraPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RunraEventsCLITests",
             dependencies: ["runra-events", "RunraEvents"],
             swiftSettings: swiftSettings

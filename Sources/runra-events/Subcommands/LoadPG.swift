@@ -1,5 +1,6 @@
 import ArgumentParser
 import RunraEvents
+import RunraExporters
 import RunraPostgres
 
 #if canImport(Glibc)
@@ -145,17 +146,7 @@ private struct LoadItem: Sendable {
     var line: [UInt8]?
 
     init(_ event: RuntimeEvent, keepsLine: Bool) {
-        let timestamp: String
-        if let raw = event.rawValue(at: JSONPath(keys: "timestamp")), raw.first == UInt8(ascii: "\""),
-            !raw.contains(UInt8(ascii: "\\"))
-        {
-            timestamp = String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
-        } else {
-            timestamp = event.value(at: JSONPath(keys: "timestamp"))?.stringValue ?? ""
-        }
-        row = PGEventRow(
-            id: event.id ?? "", timestamp: timestamp, type: event.type, sandboxId: event.sandboxId ?? "",
-            runId: event.runId ?? "", dataJSON: event.dataText ?? [])
+        row = PGEventRow(event: event)
         line = keepsLine ? event.line : nil
     }
 }

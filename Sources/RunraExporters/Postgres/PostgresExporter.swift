@@ -1,0 +1,110 @@
+public import RunraEvents
+internal import RunraPostgres
+public import RunraReplay
+
+/// The `postgres` exporter: loads each batch into the events table with the same ``EventLoader`` as
+/// `load-pg` (COPY, then `INSERT … ON CONFLICT (id) DO NOTHING`, one transaction per batch), so a batch sent
+/// twice (a resumed replay) inserts nothing the second time.
+///
+/// - `export` returns once the batch is committed. Rows PostgreSQL refuses (a bad timestamp, a missing `id`)
+///   come back as ``RejectedEvent``s with the server's message and SQLSTATE; the other rows load.
+/// - A lost connection is reconnected once and the batch retried (safe: loading is idempotent on `id`);
+///   if that fails too, `export` throws and the batch is given up.
+/// - libpq blocks, so the actor runs on its own ``BlockingExecutor``, off the cooperative pool; the
+///   connection never leaves it. Messages show the connection string with its password masked.
+public actor PostgresExporter: EventExporter {
+    public nonisolated let id = "postgres"
+
+    private let executor = BlockingExecutor(label: "runra-events.postgres-exporter")
+    private var settings: PostgresExporterSettings?
+    private var connection: PGConnection?
+    private var loader: EventLoader?
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// An exporter that does nothing until ``initialize(configuration:)``.
+    public init() {}
+
+    public func initialize(configuration: ExporterConfiguration) async throws {
+        let settings = try PostgresExporterSettings(configuration)
+        self.settings = settings
+        try connect(settings)
+        if settings.createTable {
+            do {
+                try loader?.createTable()
+            } catch {
+                throw failure(error, "could not create \(settings.table.qualifiedName)")
+            }
+        }
+    }
+
+    public func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
+        guard let settings, let loader else {
+            throw RunraError(.exporter, "postgres exporter: export called before initialize succeeded")
+        }
+        guard !events.isEmpty else { return .accepted }
+        let rows = events.map(PGEventRow.init(event:))
+        var retries = 0
+        let report: PGLoadReport
+        do {
+            report = try loader.load(rows)
+        } catch {
+            guard error.code == .connectionLost || connection?.isOpen != true else {
+                throw failure(error, "gave up on a batch of \(events.count) events")
+            }
+            // The batch's transaction did not commit, or committed unseen: loading again is safe either way.
+            try connect(settings)
+            retries = 1
+            do {
+                report = try self.loader!.load(rows)
+            } catch {
+                throw failure(error, "gave up on a batch of \(events.count) events after reconnecting once")
+            }
+        }
+        // The COPY text's size, give or take escapes.
+        var bytes = 0
+        for row in rows {
+            bytes += row.id.utf8.count + row.timestamp.utf8.count + row.type.utf8.count + row.sandboxId.utf8.count
+                + row.runId.utf8.count + row.dataJSON.count + 6
+        }
+        let rejected = report.rejected.map { row in
+            RejectedEvent(event: events[row.index], reason: row.message, status: row.sqlState)
+        }
+        return ExportOutcome(rejected: rejected, retries: retries, bytesSent: bytes)
+    }
+
+    /// Every ``export(_:)`` commits its batch, so there is nothing left to flush.
+    public func flush() async throws {}
+
+    public func dispose() async {
+        loader = nil
+        connection = nil
+    }
+
+    /// (Re)connects and makes a fresh loader.
+    private func connect(_ settings: PostgresExporterSettings) throws {
+        loader = nil
+        connection = nil
+        let connection: PGConnection
+        do {
+            connection = try PGConnection(connectionString: settings.connectionString, sslMode: settings.sslMode)
+        } catch {
+            var message = "postgres exporter: \(error)"
+            if let mode = settings.sslMode, error.serverMessage.mentionsSSL {
+                message += " (config ssl means sslmode=\(mode); an sslmode in the connection string wins over it)"
+            }
+            throw RunraError(.exporter, message)
+        }
+        self.connection = connection
+        loader = EventLoader(connection: connection, table: settings.table)
+    }
+
+    private func failure(_ error: PostgresError, _ what: String) -> RunraError {
+        RunraError(.exporter, "postgres exporter: \(what): \(error)")
+    }
+}
+
+extension String {
+    /// Whether a libpq message is about SSL.
+    fileprivate var mentionsSSL: Bool { contains("SSL") || contains("ssl") }
+}
