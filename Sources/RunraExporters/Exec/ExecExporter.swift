@@ -27,6 +27,8 @@ public actor ExecExporter: EventExporter {
     private var settings: ExecExporterSettings?
     private var child: ChildProcess?
     private var buffer: [UInt8] = []
+    /// Whether a thrown error already told how the child ended (so `dispose` does not repeat it).
+    private var endReported = false
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -92,7 +94,7 @@ public actor ExecExporter: EventExporter {
         child.closeInput()
         var note: String?
         if let status = child.wait(milliseconds: settings.exitTimeoutMs) {
-            if !status.isSuccess { note = "\(settings.displayName) \(status) after its input ended" }
+            if !status.isSuccess && !endReported { note = "\(settings.displayName) \(status) after its input ended" }
         } else {
             let status = child.terminate(graceMilliseconds: 2_000)
             note = "\(settings.displayName) did not exit within \(settings.exitTimeoutMs) ms of its input ending; "
@@ -113,7 +115,8 @@ public actor ExecExporter: EventExporter {
     }
 
     private func ended(_ settings: ExecExporterSettings, _ status: ChildExitStatus) -> RunraError {
-        RunraError(
+        endReported = true
+        return RunraError(
             .exporter,
             "exec exporter: \(settings.displayName) \(status) while events were still being sent; "
                 + "it must keep reading its standard input until it ends")

@@ -53,10 +53,10 @@ public actor PostgresExporter: EventExporter {
                 throw failure(error, "gave up on a batch of \(events.count) events")
             }
             // The batch's transaction did not commit, or committed unseen: loading again is safe either way.
-            try connect(settings)
+            let fresh = try connect(settings)
             retries = 1
             do {
-                report = try self.loader!.load(rows)
+                report = try fresh.load(rows)
             } catch {
                 throw failure(error, "gave up on a batch of \(events.count) events after reconnecting once")
             }
@@ -82,7 +82,8 @@ public actor PostgresExporter: EventExporter {
     }
 
     /// (Re)connects and makes a fresh loader.
-    private func connect(_ settings: PostgresExporterSettings) throws {
+    @discardableResult
+    private func connect(_ settings: PostgresExporterSettings) throws -> EventLoader {
         loader = nil
         connection = nil
         let connection: PGConnection
@@ -95,8 +96,10 @@ public actor PostgresExporter: EventExporter {
             }
             throw RunraError(.exporter, message)
         }
+        let loader = EventLoader(connection: connection, table: settings.table)
         self.connection = connection
-        loader = EventLoader(connection: connection, table: settings.table)
+        self.loader = loader
+        return loader
     }
 
     private func failure(_ error: PostgresError, _ what: String) -> RunraError {
