@@ -17,7 +17,11 @@ struct ExecExporterTests {
     }
 
     /// `/bin/sh -c script`, with `$0` set to `argument` (so paths need no quoting).
-    private func shell(_ script: String, _ argument: String = "sh", extra: [String: JSONValue] = [:])
+    private func shell(
+        _ script: String,
+        _ argument: String = "sh",
+        extra: [String: JSONValue] = [:]
+    )
         -> ExporterConfiguration
     {
         var values: [String: JSONValue] = [
@@ -25,7 +29,10 @@ struct ExecExporterTests {
         ]
         values.merge(extra) { $1 }
         return ExporterConfiguration(
-            path: "observability.config", values: values, environment: ProcessInfo.processInfo.environment)
+            path: "observability.config",
+            values: values,
+            environment: ProcessInfo.processInfo.environment
+        )
     }
 
     private func events(_ range: Range<Int>) throws -> [RuntimeEvent] {
@@ -97,7 +104,8 @@ struct ExecExporterTests {
             let marker = directory.appendingPathComponent("done")
             let exporter = ExecExporter()
             try await exporter.initialize(
-                configuration: shell(#"n=$(wc -l); sleep 0.2; echo "$n" > "$0""#, marker.path))
+                configuration: shell(#"n=$(wc -l); sleep 0.2; echo "$n" > "$0""#, marker.path)
+            )
             _ = try await exporter.export(try events(0..<7))
             await exporter.dispose()
             let written = try String(contentsOf: marker, encoding: .utf8)
@@ -111,8 +119,11 @@ struct ExecExporterTests {
             let exporter = ExecExporter()
             try await exporter.initialize(
                 configuration: shell(
-                    #"echo $$ > "$0.tmp"; mv "$0.tmp" "$0"; exec sleep 60"#, pidFile.path,
-                    extra: ["exitTimeoutMs": .number(50)]))
+                    #"echo $$ > "$0.tmp"; mv "$0.tmp" "$0"; exec sleep 60"#,
+                    pidFile.path,
+                    extra: ["exitTimeoutMs": .number(50)]
+                )
+            )
             var pid: pid_t?
             for _ in 0..<1000 where pid == nil {
                 pid = (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap {
@@ -135,7 +146,9 @@ struct ExecExporterTests {
                     #"cat > /dev/null; printf '%s|%s' "$RUNRA_EXEC_TEST" "$(pwd -P)" > out"#,
                     extra: [
                         "env": .object(["RUNRA_EXEC_TEST": .string("hello world")]), "cwd": .string(directory.path),
-                    ]))
+                    ]
+                )
+            )
             await exporter.dispose()
             let written = try String(contentsOf: directory.appendingPathComponent("out"), encoding: .utf8)
             #expect(written == "hello world|\(directory.resolvingSymlinksInPath().path)")
@@ -146,7 +159,8 @@ struct ExecExporterTests {
         let exporter = ExecExporter()
         let error = await #expect(throws: RunraError.self) {
             try await exporter.initialize(
-                configuration: ExporterConfiguration(values: ["command": .string("runra-no-such-command-7f3a")]))
+                configuration: ExporterConfiguration(values: ["command": .string("runra-no-such-command-7f3a")])
+            )
         }
         await exporter.dispose()
         #expect(error?.code == .exporter)
@@ -158,14 +172,18 @@ struct ExecExporterTests {
         let cases: [([String: JSONValue], String)] = [
             ([:], "observability.config.command: required"),
             (["command": .string("cat"), "args": .string("-n")], "observability.config.args: expected an array"),
-            (["command": .string("cat"), "args": .array([.string("-n"), .number(1)])], "observability.config.args[1]: "),
+            (
+                ["command": .string("cat"), "args": .array([.string("-n"), .number(1)])],
+                "observability.config.args[1]: "
+            ),
             (["command": .string("cat"), "env": .object(["A": .number(1)])], "observability.config.env.A: "),
         ]
         for (values, prefix) in cases {
             let exporter = ExecExporter()
             let error = await #expect(throws: RunraError.self) {
                 try await exporter.initialize(
-                    configuration: ExporterConfiguration(path: "observability.config", values: values))
+                    configuration: ExporterConfiguration(path: "observability.config", values: values)
+                )
             }
             await exporter.dispose()
             #expect(error?.code == .configuration)

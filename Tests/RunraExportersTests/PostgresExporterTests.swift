@@ -9,8 +9,10 @@ import Testing
 @Suite(
     .enabled(
         if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil,
-        "set RUNRA_TEST_PG_URL (scripts/pg-test-cluster.sh start) to run"),
-    .timeLimit(.minutes(1)))
+        "set RUNRA_TEST_PG_URL (scripts/pg-test-cluster.sh start) to run"
+    ),
+    .timeLimit(.minutes(1))
+)
 struct PostgresExporterTests {
     static let url = ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] ?? ""
 
@@ -27,7 +29,9 @@ struct PostgresExporterTests {
     }
 
     private func event(
-        _ id: String, timestamp: String = "2026-06-15T10:00:00.123Z", type: String = "exec.completed",
+        _ id: String,
+        timestamp: String = "2026-06-15T10:00:00.123Z",
+        type: String = "exec.completed",
         data: String = #"{"command":"npm test","exitCode":0}"#
     ) throws -> RuntimeEvent {
         try RuntimeEvent(
@@ -43,7 +47,8 @@ struct PostgresExporterTests {
         try await withSchema { connection, schema in
             let exporter = PostgresExporter()
             try await exporter.initialize(
-                configuration: configuration(["connectionString": .string(Self.url), "schema": .string(schema)]))
+                configuration: configuration(["connectionString": .string(Self.url), "schema": .string(schema)])
+            )
             let events = [
                 try event("a1", data: #"{"command":"ls -la","exitCode":2,"out":"é😀 \"q\"\n","nested":{"x":[1,2.50]}}"#),
                 try event("a2", timestamp: "2026-06-15T12:00:00+02:00", type: "sandbox.created", data: #"{}"#),
@@ -58,10 +63,12 @@ struct PostgresExporterTests {
                 SELECT type, sandbox_id, run_id, timestamp = '2026-06-15T10:00:00.123Z'::timestamptz,
                   data = $1::jsonb, data->>'out' FROM \(table) WHERE id = 'a1'
                 """,
-                parameters: [#"{"command":"ls -la","exitCode":2,"out":"é😀 \"q\"\n","nested":{"x":[1,2.5]}}"#])
+                parameters: [#"{"command":"ls -la","exitCode":2,"out":"é😀 \"q\"\n","nested":{"x":[1,2.5]}}"#]
+            )
             #expect(first.rows.first == ["exec.completed", "sb_1", "run_1", "t", "t", "é😀 \"q\"\n"])
             let second = try connection.exec(
-                "SELECT type, timestamp = '2026-06-15T10:00:00Z'::timestamptz FROM \(table) WHERE id = 'a2'")
+                "SELECT type, timestamp = '2026-06-15T10:00:00Z'::timestamptz FROM \(table) WHERE id = 'a2'"
+            )
             #expect(second.rows.first == ["sandbox.created", "t"])
         }
     }
@@ -91,7 +98,8 @@ struct PostgresExporterTests {
             try await exporter.initialize(
                 configuration: configuration([
                     "connectionString": .string(Self.url), "schema": .string(schema), "useJsonColumn": .bool(false),
-                ]))
+                ])
+            )
             let events = [
                 try event("ok_1"), try event("ok_2"), try event("bad", timestamp: "2026-13-45T00:00:00Z"),
                 try event("ok_3"),
@@ -118,7 +126,8 @@ struct PostgresExporterTests {
         let exporter = PostgresExporter()
         let error = await #expect(throws: RunraError.self) {
             try await exporter.initialize(
-                configuration: configuration(["connectionString": .string(withPassword), "ssl": .bool(true)]))
+                configuration: configuration(["connectionString": .string(withPassword), "ssl": .bool(true)])
+            )
         }
         await exporter.dispose()
         #expect(error?.code == .exporter)
@@ -133,7 +142,8 @@ struct PostgresExporterTests {
             configuration: configuration([
                 "connectionString": .string(withPassword + "?sslmode=disable"), "ssl": .string("require"),
                 "createTable": .bool(false),
-            ]))
+            ])
+        )
         await winning.dispose()
     }
 
@@ -141,7 +151,9 @@ struct PostgresExporterTests {
         try await withSchema { connection, schema in
             let hostileSchema = schema + #" "; DROP SCHEMA public; --"#
             let hostileTable = #"ev"ents'; DROP TABLE x; --"#
-            defer { _ = try? connection.exec("DROP SCHEMA IF EXISTS \(PostgresIdentifier.quote(hostileSchema)) CASCADE") }
+            defer {
+                _ = try? connection.exec("DROP SCHEMA IF EXISTS \(PostgresIdentifier.quote(hostileSchema)) CASCADE")
+            }
             try connection.exec("CREATE SCHEMA \(PostgresIdentifier.quote(schema))")
             try connection.exec("CREATE TABLE \(PostgresIdentifier.quote(schema)).x (n int)")
             let exporter = PostgresExporter()
@@ -149,7 +161,8 @@ struct PostgresExporterTests {
                 configuration: configuration([
                     "connectionString": .string(Self.url), "schema": .string(hostileSchema),
                     "table": .string(hostileTable),
-                ]))
+                ])
+            )
             let outcome = try await exporter.export([try event("h1"), try event("h2")])
             await exporter.dispose()
             #expect(outcome.rejected.isEmpty)
@@ -159,18 +172,62 @@ struct PostgresExporterTests {
         }
     }
 
+    @Test func whenReconnectingFailsExportGivesUpAndALaterBatchConnectsAgain() async throws {
+        try await withSchema { connection, schema in
+            // A role that can be kept from logging in while the exporter's connection is cut.
+            let role = "runra_exp_role_\(UInt32.random(in: 0...UInt32.max))"
+            let quotedRole = PostgresIdentifier.quote(role)
+            let table = PGEventTable(schema: schema)
+            try connection.exec("CREATE SCHEMA \(PostgresIdentifier.quote(schema))")
+            for statement in table.createStatements { try connection.exec(statement) }
+            try connection.exec("CREATE ROLE \(quotedRole) LOGIN")
+            defer {
+                _ = try? connection.exec("DROP OWNED BY \(quotedRole)")
+                _ = try? connection.exec("DROP ROLE \(quotedRole)")
+            }
+            try connection.exec("GRANT USAGE ON SCHEMA \(PostgresIdentifier.quote(schema)) TO \(quotedRole)")
+            try connection.exec("GRANT SELECT, INSERT ON \(table.qualifiedName) TO \(quotedRole)")
+            let url = Self.url.replacingOccurrences(of: "postgres@", with: "\(role)@")
+            try #require(url.contains(role), "test URL has the form postgresql://postgres@host:port/db")
+
+            let exporter = PostgresExporter()
+            try await exporter.initialize(
+                configuration: configuration([
+                    "connectionString": .string(url), "schema": .string(schema), "createTable": .bool(false),
+                ])
+            )
+            _ = try await exporter.export([try event("g1")])
+            try connection.exec("ALTER ROLE \(quotedRole) NOLOGIN")
+            try connection.exec(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1",
+                parameters: [role]
+            )
+            let error = await #expect(throws: RunraError.self) { try await exporter.export([try event("g2")]) }
+            #expect(error?.code == .exporter)
+            #expect(error?.message.contains("gave up on a batch of 1 events") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("not permitted to log in") == true, "\(error?.message ?? "")")
+            try connection.exec("ALTER ROLE \(quotedRole) LOGIN")
+            let later = try await exporter.export([try event("g2"), try event("g3")])
+            await exporter.dispose()
+            #expect(later.rejected.isEmpty)
+            #expect(try count(connection, table.qualifiedName) == 3)
+        }
+    }
+
     @Test func aLostConnectionIsReconnectedOnceAndTheBatchRetried() async throws {
         try await withSchema { connection, schema in
             let application = "runra_exp_\(UInt32.random(in: 0...UInt32.max))"
             let url = Self.url + (Self.url.contains("?") ? "&" : "?") + "application_name=\(application)"
             let exporter = PostgresExporter()
             try await exporter.initialize(
-                configuration: configuration(["connectionString": .string(url), "schema": .string(schema)]))
+                configuration: configuration(["connectionString": .string(url), "schema": .string(schema)])
+            )
             let first = try await exporter.export([try event("r1"), try event("r2")])
             #expect(first.retries == 0)
             let killed = try connection.exec(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1",
-                parameters: [application])
+                parameters: [application]
+            )
             #expect(killed.scalar == "1")
             let second = try await exporter.export([try event("r2"), try event("r3")])
             await exporter.dispose()
@@ -187,7 +244,8 @@ struct PostgresExporterTests {
         let exporter = PostgresExporter()
         let error = await #expect(throws: RunraError.self) {
             try await exporter.initialize(
-                configuration: ExporterConfiguration(path: "observability.config", values: values))
+                configuration: ExporterConfiguration(path: "observability.config", values: values)
+            )
         }
         await exporter.dispose()
         return error

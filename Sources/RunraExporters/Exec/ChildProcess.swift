@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-    internal import Musl
+internal import Musl
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// A child process started with `posix_spawnp`, whose standard input is a pipe we write to.
@@ -34,16 +34,16 @@ final class ChildProcess {
             _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         }
         #if canImport(Darwin)
-            _ = fcntl(fds[1], F_SETNOSIGPIPE, 1)
+        _ = fcntl(fds[1], F_SETNOSIGPIPE, 1)
         #endif
         let (readEnd, writeEnd) = (fds[0], fds[1])
 
         #if canImport(Darwin)
-            var actions: posix_spawn_file_actions_t? = nil
-            var attributes: posix_spawnattr_t? = nil
+        var actions: posix_spawn_file_actions_t? = nil
+        var attributes: posix_spawnattr_t? = nil
         #else
-            var actions = posix_spawn_file_actions_t()
-            var attributes = posix_spawnattr_t()
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
         #endif
         posix_spawn_file_actions_init(&actions)
         posix_spawnattr_init(&attributes)
@@ -102,23 +102,23 @@ final class ChildProcess {
     func write(_ bytes: [UInt8]) -> Int32 {
         guard input >= 0 else { return EBADF }
         #if canImport(Darwin)
-            return writeAll(bytes)
+        return writeAll(bytes)
         #else
-            var sigpipe = sigset_t()
-            sigemptyset(&sigpipe)
-            sigaddset(&sigpipe, SIGPIPE)
-            var saved = sigset_t()
-            pthread_sigmask(SIG_BLOCK, &sigpipe, &saved)
-            defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
-            var pending = sigset_t()
-            sigpending(&pending)
-            let wasPending = sigismember(&pending, SIGPIPE) == 1
-            let result = writeAll(bytes)
-            if result == EPIPE && !wasPending {
-                var now = timespec(tv_sec: 0, tv_nsec: 0)
-                _ = sigtimedwait(&sigpipe, nil, &now)
-            }
-            return result
+        var sigpipe = sigset_t()
+        sigemptyset(&sigpipe)
+        sigaddset(&sigpipe, SIGPIPE)
+        var saved = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &sigpipe, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        var pending = sigset_t()
+        sigpending(&pending)
+        let wasPending = sigismember(&pending, SIGPIPE) == 1
+        let result = writeAll(bytes)
+        if result == EPIPE && !wasPending {
+            var now = timespec(tv_sec: 0, tv_nsec: 0)
+            _ = sigtimedwait(&sigpipe, nil, &now)
+        }
+        return result
         #endif
     }
 
@@ -127,11 +127,11 @@ final class ChildProcess {
             var offset = 0
             while offset < buffer.count {
                 #if canImport(Darwin)
-                    let written = Darwin.write(input, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Darwin.write(input, buffer.baseAddress! + offset, buffer.count - offset)
                 #elseif canImport(Musl)
-                    let written = Musl.write(input, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Musl.write(input, buffer.baseAddress! + offset, buffer.count - offset)
                 #else
-                    let written = Glibc.write(input, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(input, buffer.baseAddress! + offset, buffer.count - offset)
                 #endif
                 if written >= 0 {
                     offset += written

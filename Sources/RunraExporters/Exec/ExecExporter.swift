@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-    internal import Glibc
-#elseif canImport(Musl)
-    internal import Musl
-#elseif canImport(Darwin)
-    internal import Darwin
-#endif
 public import RunraEvents
 public import RunraReplay
+
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 
 /// The `exec` exporter: pipes events as JSONL into the standard input of one long-running process.
 ///
@@ -40,8 +41,11 @@ public actor ExecExporter: EventExporter {
         self.settings = settings
         do {
             child = try ChildProcess(
-                command: settings.command, arguments: settings.arguments, environment: settings.environment,
-                directory: settings.workingDirectory)
+                command: settings.command,
+                arguments: settings.arguments,
+                environment: settings.environment,
+                directory: settings.workingDirectory
+            )
         } catch {
             var message = "exec exporter: cannot start \(settings.displayName)"
             if error.step != ChildProcessError.spawning { message += " (\(error.step))" }
@@ -72,12 +76,14 @@ public actor ExecExporter: EventExporter {
             throw RunraError(
                 .exporter,
                 "exec exporter: \(settings.displayName) (pid \(child.pid)) closed its standard input; "
-                    + "\(events.count) events were not delivered")
+                    + "\(events.count) events were not delivered"
+            )
         }
         if result != 0 {
             throw RunraError(
                 .exporter,
-                "exec exporter: writing to \(settings.displayName) failed: \(String(cString: strerror(result)))")
+                "exec exporter: writing to \(settings.displayName) failed: \(String(cString: strerror(result)))"
+            )
         }
         return ExportOutcome(bytesSent: buffer.count)
     }
@@ -97,7 +103,8 @@ public actor ExecExporter: EventExporter {
             if !status.isSuccess && !endReported { note = "\(settings.displayName) \(status) after its input ended" }
         } else {
             let status = child.terminate(graceMilliseconds: 2_000)
-            note = "\(settings.displayName) did not exit within \(settings.exitTimeoutMs) ms of its input ending; "
+            note =
+                "\(settings.displayName) did not exit within \(settings.exitTimeoutMs) ms of its input ending; "
                 + "stopped it (\(status.map(String.init(describing:)) ?? "still running"))"
         }
         if let note {
@@ -119,6 +126,7 @@ public actor ExecExporter: EventExporter {
         return RunraError(
             .exporter,
             "exec exporter: \(settings.displayName) \(status) while events were still being sent; "
-                + "it must keep reading its standard input until it ends")
+                + "it must keep reading its standard input until it ends"
+        )
     }
 }

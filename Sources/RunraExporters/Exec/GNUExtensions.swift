@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-    internal import Musl
+internal import Musl
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// `pipe2` and `posix_spawn_file_actions_addchdir_np`, which glibc declares only under `_GNU_SOURCE` and
@@ -20,9 +20,9 @@ enum GNUExtensions {
 
     private static func symbol<T>(_ name: String) -> T? {
         #if canImport(Darwin)
-            let handle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
+        let handle = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
         #else
-            let handle: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
+        let handle: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
         #endif
         guard let address = dlsym(handle, name) else { return nil }
         return unsafeBitCast(address, to: T.self)

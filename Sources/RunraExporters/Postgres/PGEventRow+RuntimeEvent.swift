@@ -17,7 +17,12 @@ extension PGEventRow {
             timestamp = event.value(at: JSONPath(keys: "timestamp"))?.stringValue ?? ""
         }
         self.init(
-            id: event.id ?? "", timestamp: timestamp, type: event.type, sandboxId: event.sandboxId ?? "",
-            runId: event.runId ?? "", dataJSON: event.dataText ?? [])
+            id: event.id ?? "",
+            timestamp: timestamp,
+            type: event.type,
+            sandboxId: event.sandboxId ?? "",
+            runId: event.runId ?? "",
+            dataJSON: event.dataText ?? []
+        )
     }
 }

@@ -39,10 +39,12 @@ public actor PostgresExporter: EventExporter {
     }
 
     public func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
-        guard let settings, let loader else {
-            throw RunraError(.exporter, "postgres exporter: export called before initialize succeeded")
+        guard let settings else {
+            throw RunraError(.exporter, "postgres exporter: export called before initialize")
         }
         guard !events.isEmpty else { return .accepted }
+        // No loader: an earlier reconnection failed; try again for this batch.
+        let loader = try self.loader ?? connect(settings)
         let rows = events.map(PGEventRow.init(event:))
         var retries = 0
         let report: PGLoadReport
@@ -53,7 +55,17 @@ public actor PostgresExporter: EventExporter {
                 throw failure(error, "gave up on a batch of \(events.count) events")
             }
             // The batch's transaction did not commit, or committed unseen: loading again is safe either way.
-            let fresh = try connect(settings)
+            let fresh: EventLoader
+            do {
+                fresh = try reconnect(settings)
+            } catch let failure {
+                let lost = error.serverMessage.split(separator: "\n").first.map(String.init) ?? error.serverMessage
+                throw RunraError(
+                    .exporter,
+                    "postgres exporter: gave up on a batch of \(events.count) events: the connection was lost (\(lost)) "
+                        + "and reconnecting failed: \(failure)"
+                )
+            }
             retries = 1
             do {
                 report = try fresh.load(rows)
@@ -64,7 +76,8 @@ public actor PostgresExporter: EventExporter {
         // The COPY text's size, give or take escapes.
         var bytes = 0
         for row in rows {
-            bytes += row.id.utf8.count + row.timestamp.utf8.count + row.type.utf8.count + row.sandboxId.utf8.count
+            bytes +=
+                row.id.utf8.count + row.timestamp.utf8.count + row.type.utf8.count + row.sandboxId.utf8.count
                 + row.runId.utf8.count + row.dataJSON.count + 6
         }
         let rejected = report.rejected.map { row in
@@ -81,14 +94,11 @@ public actor PostgresExporter: EventExporter {
         connection = nil
     }
 
-    /// (Re)connects and makes a fresh loader.
+    /// Connects and makes a fresh loader, with a hint when SSL is the problem.
     @discardableResult
     private func connect(_ settings: PostgresExporterSettings) throws -> EventLoader {
-        loader = nil
-        connection = nil
-        let connection: PGConnection
         do {
-            connection = try PGConnection(connectionString: settings.connectionString, sslMode: settings.sslMode)
+            return try reconnect(settings)
         } catch {
             var message = "postgres exporter: \(error)"
             if let mode = settings.sslMode, error.serverMessage.mentionsSSL {
@@ -96,6 +106,13 @@ public actor PostgresExporter: EventExporter {
             }
             throw RunraError(.exporter, message)
         }
+    }
+
+    /// Drops the current connection, connects again and makes a fresh loader.
+    private func reconnect(_ settings: PostgresExporterSettings) throws(PostgresError) -> EventLoader {
+        loader = nil
+        connection = nil
+        let connection = try PGConnection(connectionString: settings.connectionString, sslMode: settings.sslMode)
         let loader = EventLoader(connection: connection, table: settings.table)
         self.connection = connection
         self.loader = loader

@@ -45,7 +45,9 @@ struct PostgresExporterSettings: Sendable {
             if let flag = try? configuration.bool("ssl") { return SSLMode(flag: flag) }
             if let mode = SSLMode(rawValue: text) { return mode }
             throw configuration.error(
-                "ssl", "expected true, false or one of \(SSLMode.all.map(\.rawValue).joined(separator: ", ")), got \"\(text)\"")
+                "ssl",
+                "expected true, false or one of \(SSLMode.all.map(\.rawValue).joined(separator: ", ")), got \"\(text)\""
+            )
         default:
             throw configuration.error("ssl", "expected true, false or an sslmode string such as \"require\"")
         }
