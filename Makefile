@@ -52,6 +52,20 @@ bench-smoke: ## A small, quick run of the benchmark script on the debug build (w
 	$(SWIFT) build --product runra-events
 	RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
 
+PREFIX ?= /usr/local
+
+install: release ## Install the binary, shell completions (bash, zsh, fish) and the man page under PREFIX.
+	mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/runra-events
+	install -m 644 .build/man/runra-events.1 $(DESTDIR)$(PREFIX)/share/man/man1/runra-events.1
+	$(BIN_RELEASE) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/runra-events
+	$(BIN_RELEASE) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_runra-events
+	$(BIN_RELEASE) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/runra-events.fish
+
 docs: ## Regenerate docs/cli.md from the commands' --help.
 	$(SWIFT) build --product runra-events
 	bash scripts/cli-docs.sh $(BIN_DEBUG) docs/cli.md
@@ -65,4 +79,4 @@ lint: ## Check the formatting.
 clean: ## Remove build products.
 	rm -rf .build
 
-.PHONY: help deps build release demo docs test bench bench-smoke format lint clean pg-up pg-down
+.PHONY: help deps build release install demo docs test bench bench-smoke format lint clean pg-up pg-down

@@ -13,3 +13,14 @@ import Testing
         #expect(result.stderr.contains("no-such-option"))
     }
 }
+
+@Suite struct CompletionTests {
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScriptsNameTheSubcommands(_ shell: String) throws {
+        let result = try CLI.run(["--generate-completion-script", shell])
+        #expect(result.status == 0)
+        for command in ["filter", "tail", "rotate", "load-pg", "generate"] {
+            #expect(result.stdoutText.contains(command), "\(shell) completion mentions \(command)")
+        }
+    }
+}
