@@ -62,6 +62,8 @@ public struct ReplayConfiguration: Sendable {
             root = inner
         } else if root.isEmpty {
             throw RunraError(.configuration, "the configuration is empty: give provider and config, or exporters (see docs/replay.md)")
+        } else {
+            try checkKeys(root, allowed: ["observability", "provider", "config", "filter", "exporters"], path: "(top level)")
         }
         try checkKeys(root, allowed: ["provider", "config", "filter", "exporters"], path: path)
         var entries: [(JSONValue, String)] = []

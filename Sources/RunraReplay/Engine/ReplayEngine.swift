@@ -368,6 +368,8 @@ public final class ReplayEngine: @unchecked Sendable {
         }
 
         mutating func cut(_ index: Int) async {
+            // Everything through `previous` is fully routed: the checkpoint may pass it while this waits.
+            tracker.dispatched(through: previous)
             let batch = pending[index]
             pending[index] = []
             await queues[index].send(batch)
