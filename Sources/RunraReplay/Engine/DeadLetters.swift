@@ -87,6 +87,10 @@ public struct DeadLetterRecord: Sendable {
         }
         self.exporter = exporter
         self.reason = members["reason"]?.stringValue ?? ""
-        self.status = members["status"]?.stringValue
+        switch members["status"] {
+        case .string(let text)?: status = text
+        case .number(let number)?: status = JSONText.number(number)
+        default: status = nil
+        }
     }
 }

@@ -19,7 +19,7 @@ public struct ReplayOptions: Sendable {
     /// Batches queued per exporter before reading waits (bounds memory).
     public var queuedBatches = 4
     /// Chunks read ahead of the dispatcher.
-    public var readAhead = 4
+    public var readAhead = 2
     /// How often the checkpoint is written while it advances.
     public var checkpointInterval: Duration = .milliseconds(200)
     /// The clock for pacing and flush intervals.
