@@ -16,7 +16,8 @@ let package = Package(
         .library(name: "RunraReplay", targets: ["RunraReplay"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // MARK: C system libraries
@@ -46,7 +47,7 @@ let package = Package(
 
         .target(
             name: "RunraReplay",
-            dependencies: ["RunraEvents"],
+            dependencies: ["RunraEvents", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
 

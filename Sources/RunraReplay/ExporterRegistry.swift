@@ -11,6 +11,14 @@ public struct ExporterRegistry: Sendable {
         public var configurationKeys: [String]
         /// Makes a fresh, uninitialized exporter.
         public var make: @Sendable () -> any EventExporter
+        /// Events per batch when the configuration has no `batchSize` (or otel's `batchConfig.maxExportBatchSize`).
+        public var defaultBatchSize = 500
+        /// The longest a partial batch waits when the configuration has no `flushIntervalMs`
+        /// (or `batchConfig.scheduleDelayMs`).
+        public var defaultFlushIntervalMs = 1000
+        /// Checks a configuration without acquiring anything (no connection, no file): `--dry-run` calls it.
+        /// Throw errors that name the key path (``ExporterConfiguration/error(_:_:)``).
+        public var validate: (@Sendable (ExporterConfiguration) throws -> Void)? = nil
 
         /// A registration of `id`.
         public init(id: String, configurationKeys: [String], make: @escaping @Sendable () -> any EventExporter) {
@@ -35,4 +43,7 @@ public struct ExporterRegistry: Sendable {
 
     /// The registration for `id`, or `nil`.
     public func registration(for id: String) -> Registration? { registrations[id] }
+
+    /// Removes every registration.
+    public mutating func removeAll() { registrations.removeAll() }
 }

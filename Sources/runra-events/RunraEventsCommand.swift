@@ -20,6 +20,7 @@ struct RunraEventsCommand: AsyncParsableCommand {
             Generate.self,
             Rotate.self,
             LoadPG.self,
+            Replay.self,
             Tail.self,
         ]
     )

@@ -57,4 +57,10 @@ public struct RuntimeEvent: Sendable, ExpressionContext {
     public func rawValue(at path: JSONPath) -> [UInt8]? {
         withLine { event in event.span(at: path).map { Array(event.bytes[$0.start..<$0.end]) } }
     }
+
+    /// Appends the readable one-line form (`TIME LEVEL TYPE SANDBOX RUN key=value …` and a newline) to `out`,
+    /// as `filter -o pretty` prints it; `colors` adds ANSI colors by level.
+    public func appendPretty(to out: inout [UInt8], colors: Bool = false, includeTimestamp: Bool = true) {
+        withLine { PrettyLine.render($0, colors: colors, includeTimestamp: includeTimestamp, into: &out) }
+    }
 }

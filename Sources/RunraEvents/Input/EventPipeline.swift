@@ -28,6 +28,20 @@ struct EventPipeline<Processor: EventProcessor> {
         onBadLine: (BadLine) throws -> Void,
         consume: (Processor.Output) throws -> Bool
     ) throws -> ReadSummary {
+        try withoutActuallyEscaping(consume) { consume in
+            try runPositioned(makeProcessor: makeProcessor, onBadLine: onBadLine) { output, _, _ in try consume(output) }
+        }
+    }
+
+    /// ``run(makeProcessor:onBadLine:consume:)``, where `consume` also gets the chunk's input index and the number of
+    /// lines of that input before the chunk (add it to the chunk-relative line numbers the processor saw).
+    /// Bad lines at or before `skipThrough` are not reported (a resumed replay read them before).
+    func runPositioned(
+        makeProcessor: () -> Processor,
+        onBadLine: (BadLine) throws -> Void,
+        skipThrough: EventPosition? = nil,
+        consume: (Processor.Output, _ sourceIndex: Int, _ lineBase: Int) throws -> Bool
+    ) throws -> ReadSummary {
         let state = SharedState(options: options, sourceNames: paths.map { $0 == nil || $0 == "-" ? "(standard input)" : $0! })
         let threadCount = max(1, options.scanThreads)
         let boxes = (0..<threadCount).map { _ in ProcessorBox(makeProcessor()) }
@@ -52,14 +66,16 @@ struct EventPipeline<Processor: EventProcessor> {
             }
             for var bad in result.badLines {
                 bad.lineNumber += lineBase
+                if let skipThrough, EventPosition(input: chunk.sourceIndex, line: bad.lineNumber) <= skipThrough { continue }
                 summary.badLines += 1
                 try onBadLine(bad)
             }
             summary.lines += result.lines
             summary.events += result.events
+            let base = lineBase
             lineBase += chunk.lineCount
             if let output = result.output {
-                if try !consume(output) { break }
+                if try !consume(output, chunk.sourceIndex, base) { break }
             }
             if let error = chunk.error { summary.inputErrors.append(error) }
         }
@@ -390,7 +406,7 @@ struct EventPipeline<Processor: EventProcessor> {
                     continue
                 }
                 events += 1
-                processor.process(EventLine(bytes: line, fields: fields))
+                processor.process(EventLine(bytes: line, fields: fields), lineNumber: lineIndex)
             }
             chunk.lineCount = lineIndex
             return WorkResult(output: processor.finishChunk(), badLines: badLines, lines: lines, events: events)

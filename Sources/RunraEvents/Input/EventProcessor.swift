@@ -6,6 +6,13 @@ protocol EventProcessor {
     associatedtype Output
     /// Handles one valid event of the current chunk.
     mutating func process(_ event: EventLine)
+    /// Handles one valid event at `lineNumber` (1-based, within the chunk). Defaults to ``process(_:)``.
+    mutating func process(_ event: EventLine, lineNumber: Int)
     /// Returns what the chunk produced and resets for the next one.
     mutating func finishChunk() -> Output
+}
+
+extension EventProcessor {
+    @inline(__always)
+    mutating func process(_ event: EventLine, lineNumber: Int) { process(event) }
 }

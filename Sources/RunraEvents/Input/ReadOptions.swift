@@ -62,3 +62,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension BadLine {
+    /// A bad line of `source` at `lineNumber` (1-based), bad for `reason`.
+    public init(source: String, lineNumber: Int, reason: String) {
+        self.init(source: source, lineNumber: lineNumber, reason: reason, line: nil, byteOffset: nil)
+    }
+}

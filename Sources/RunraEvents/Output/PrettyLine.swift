@@ -13,16 +13,19 @@ enum PrettyLine {
         }
     }
 
-    static func render(_ event: EventLine, colors: Bool, into out: inout [UInt8]) {
+    static func render(_ event: EventLine, colors: Bool, includeTimestamp: Bool = true, into out: inout [UInt8]) {
         var text = ""
         let level = event.level
-        let time = event.string(.timestamp) ?? "-"
         let levelName = level.description.uppercased().padding(toLength: 5)
         let type = event.type
+        if includeTimestamp {
+            let time = event.string(.timestamp) ?? "-"
+            text += colors ? dim + time + reset + " " : time + " "
+        }
         if colors {
-            text += dim + time + reset + " " + color(for: level) + levelName + reset + " " + bold + type + reset
+            text += color(for: level) + levelName + reset + " " + bold + type + reset
         } else {
-            text += time + " " + levelName + " " + type
+            text += levelName + " " + type
         }
         for key in [EventFields.Key.sandboxId, .runId] {
             if let value = event.string(key) { text += " " + (colors ? dim + value + reset : value) }

@@ -1,0 +1,409 @@
+import Foundation
+public import RunraEvents
+
+/// Feeds events into exporters: per-exporter filters and batches, one task per exporter with a bounded queue,
+/// pacing, checkpoints, dead letters. Returns when every exporter acknowledged (or gave up on) its last batch.
+///
+/// One exporter's failure never stops the others: an `export` that throws gives up on that batch (its events are
+/// dead-lettered) and the exporter gets the next one. Memory is bounded by the read-ahead and the queued batches;
+/// the slowest exporter sets the pace.
+public final class ReplayEngine: @unchecked Sendable {
+    private let targets: [ReplayTarget]
+    private let options: ReplayOptions
+    private let lock = NSLock()
+    private var interruptRequested = false
+    private var channel: InputChannel?
+    private var summaries: [ExporterSummary]
+    private var dispatchedEvents = 0
+
+    /// An engine for `targets`.
+    public init(targets: [ReplayTarget], options: ReplayOptions = ReplayOptions()) {
+        self.targets = targets
+        self.options = options
+        self.summaries = targets.map { ExporterSummary(label: $0.label) }
+    }
+
+    /// Stops reading (as Ctrl-C does): what was dispatched is still exported and flushed, and the checkpoint written.
+    public func interrupt() {
+        lock.lock()
+        interruptRequested = true
+        let channel = self.channel
+        lock.unlock()
+        channel?.close()
+    }
+
+    /// Events dispatched so far, and each exporter's counts.
+    public func progress() -> (events: Int, exporters: [ExporterSummary]) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (dispatchedEvents, summaries)
+    }
+
+    private var isInterrupted: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return interruptRequested
+    }
+
+    private func update(_ index: Int, _ body: (inout ExporterSummary) -> Void) {
+        lock.lock()
+        body(&summaries[index])
+        lock.unlock()
+    }
+
+    /// Replays `source`. `onBadLine` sees bad input lines (on the reading thread); throw from it to stop (`--strict`).
+    /// Throws for what prevents starting (a checkpoint for other input, an unwritable dead-letter file).
+    public func run(_ source: ReplaySource, onBadLine: @escaping @Sendable (BadLine) throws -> Void = { _ in }) async throws -> ReplayReport {
+        let clock = options.clock
+        let started = clock.now()
+        var report = ReplayReport(exporters: [])
+        report.dryRun = options.dryRun
+
+        // The resume point.
+        var resume: EventPosition?
+        var checkpointInputs: [ReplayCheckpoint.Input] = []
+        if let checkpointPath = options.checkpointPath {
+            guard let paths = source.checkpointPaths else {
+                throw RunraError(.usage, "--checkpoint needs input files: standard input cannot be resumed")
+            }
+            if let saved = try ReplayCheckpoint.load(path: checkpointPath) {
+                try saved.verify(against: paths, checkpointPath: checkpointPath)
+                resume = saved.position
+                checkpointInputs = saved.inputs
+                report.resumedAfter = saved.position
+            } else {
+                checkpointInputs = try ReplayCheckpoint.describe(paths: paths)
+            }
+        }
+        var deadLetters: DeadLetterWriter?
+        if let path = options.deadLetterPath, !options.dryRun {
+            if case .deadLetters(let input) = source, URL(fileURLWithPath: input).standardized == URL(fileURLWithPath: path).standardized {
+                throw RunraError(.usage, "--dead-letter must be another file than --from-dead-letter \(input)")
+            }
+            deadLetters = try DeadLetterWriter(path: path)
+        }
+
+        // Initialize every exporter, concurrently.
+        var initializationErrors = [String?](repeating: nil, count: targets.count)
+        if !options.dryRun {
+            await withTaskGroup(of: (Int, String?).self) { group in
+                for (index, target) in targets.enumerated() {
+                    group.addTask {
+                        do {
+                            try await target.exporter.initialize(configuration: target.configuration)
+                            return (index, nil)
+                        } catch {
+                            return (index, "\(error)")
+                        }
+                    }
+                }
+                for await (index, error) in group { initializationErrors[index] = error }
+            }
+            for (index, error) in initializationErrors.enumerated() {
+                if let error { update(index) { $0.failures.append("initialize: \(error)") } }
+            }
+        }
+
+        let tracker = CommitTracker(exporters: targets.count, start: resume ?? .start)
+        let channel = InputChannel(capacity: options.readAhead)
+        let alreadyInterrupted = lock.withLock {
+            self.channel = channel
+            return interruptRequested
+        }
+        if alreadyInterrupted { channel.close() }
+        let reader = InputReader()
+        reader.start(source, after: resume, channel: channel, onBadLine: onBadLine)
+
+        let queues = targets.map { _ in BatchQueue<[RuntimeEvent]>(capacity: options.queuedBatches) }
+        let checkpointPath = options.dryRun ? nil : options.checkpointPath
+        let inputs = checkpointInputs
+        let initialization = initializationErrors
+        let resumePoint = resume ?? .start
+        let deadLetterWriter = deadLetters
+
+        await withTaskGroup(of: Void.self) { group in
+            if !options.dryRun {
+                for index in targets.indices {
+                    group.addTask {
+                        await self.work(
+                            index, queue: queues[index], tracker: tracker, deadLetters: deadLetterWriter,
+                            initializationError: initialization[index], started: started)
+                    }
+                }
+            }
+            // Background: wake the dispatcher for flush intervals, and write the checkpoint as it advances.
+            let background = Task {
+                await withTaskGroup(of: Void.self) { helpers in
+                    let shortest = self.targets.map(\.flushInterval).min() ?? .seconds(1)
+                    helpers.addTask {
+                        let period = max(.milliseconds(5), shortest / 2)
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: period)
+                            channel.tick()
+                        }
+                    }
+                    if let checkpointPath {
+                        helpers.addTask {
+                            var written = resumePoint
+                            while !Task.isCancelled {
+                                try? await Task.sleep(for: self.options.checkpointInterval)
+                                let committed = tracker.committed
+                                if committed > written {
+                                    try? ReplayCheckpoint(inputs: inputs, position: committed).write(to: checkpointPath)
+                                    written = committed
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            var dispatcher = Dispatcher(engine: self, queues: queues, tracker: tracker, start: resume ?? .start)
+            await dispatcher.run(channel)
+            report.unrouted = dispatcher.unrouted
+            for (index, queue) in queues.enumerated() {
+                let filteredOut = dispatcher.filteredOut[index]
+                let wouldSend = dispatcher.wouldSend[index]
+                update(index) {
+                    $0.filteredOut = filteredOut
+                    if self.options.dryRun { $0.sent = wouldSend }
+                }
+                queue.finish()
+            }
+            await group.waitForAll()
+            background.cancel()
+            await background.value
+        }
+
+        let (summary, readError) = await reader.result()
+        report.read = summary
+        if let readError { report.inputError = readError as? RunraError ?? RunraError(.io, "\(readError)") }
+        report.interrupted = isInterrupted
+        let committed = tracker.committed
+        if let checkpointPath, committed > (resume ?? .start) {
+            try ReplayCheckpoint(inputs: checkpointInputs, position: committed).write(to: checkpointPath)
+        }
+        report.checkpoint = checkpointPath == nil ? nil : committed
+        let (events, exporters) = progress()
+        report.events = events
+        report.exporters = exporters
+        report.seconds = (clock.now() - started).seconds
+        return report
+    }
+
+    // MARK: - Exporter tasks
+
+    private func work(
+        _ index: Int, queue: BatchQueue<[RuntimeEvent]>, tracker: CommitTracker, deadLetters: DeadLetterWriter?,
+        initializationError: String?, started: Duration
+    ) async {
+        let target = targets[index]
+        let label = target.label
+        while let batch = await queue.receive() {
+            var outcome: ExportOutcome?
+            var failure = initializationError.map { "the exporter failed to initialize: \($0)" }
+            if failure == nil {
+                do {
+                    outcome = try await target.exporter.export(batch)
+                } catch {
+                    failure = "\(error)"
+                }
+            }
+            var records: [UInt8] = []
+            var deadLettered = 0
+            if let outcome {
+                if deadLetters != nil {
+                    for rejected in outcome.rejected {
+                        records += DeadLetterWriter.record(exporter: label, reason: rejected.reason, status: rejected.status, line: rejected.event.line)
+                        deadLettered += 1
+                    }
+                }
+            } else if deadLetters != nil, let failure {
+                for event in batch {
+                    records += DeadLetterWriter.record(exporter: label, reason: "gave up: \(failure)", status: nil, line: event.line)
+                    deadLettered += 1
+                }
+            }
+            var stall = false
+            var writeFailure: String?
+            if let deadLetters, !records.isEmpty {
+                do { try deadLetters.write(records) } catch {
+                    stall = true
+                    writeFailure = "\(error)"
+                }
+            }
+            tracker.acknowledge(index, stall: stall)
+            let now = options.clock.now()
+            update(index) { summary in
+                if let outcome {
+                    let refused = outcome.rejected.count + outcome.rejectedWithoutDetail
+                    summary.sent += max(0, batch.count - refused)
+                    summary.rejected += refused
+                    summary.retried += outcome.retries
+                    summary.bytes += outcome.bytesSent
+                } else {
+                    summary.givenUp += batch.count
+                    if let failure, summary.failures.count < 3, initializationError == nil { summary.failures.append("export: \(failure)") }
+                }
+                summary.deadLettered += stall ? 0 : deadLettered
+                if let writeFailure, summary.failures.count < 5 { summary.failures.append(writeFailure) }
+                summary.seconds = (now - started).seconds
+            }
+        }
+        if initializationError == nil {
+            do {
+                try await target.exporter.flush()
+            } catch {
+                update(index) { $0.failures.append("flush: \(error)") }
+            }
+        }
+        await target.exporter.dispose()
+        let now = options.clock.now()
+        update(index) { $0.seconds = max($0.seconds, (now - started).seconds) }
+    }
+
+    // MARK: - Dispatching
+
+    /// Routes events to the exporters' batches, paces them, and cuts batches by size and age.
+    private struct Dispatcher {
+        let engine: ReplayEngine
+        let queues: [BatchQueue<[RuntimeEvent]>]
+        let tracker: CommitTracker
+        let clock: any ReplayClock
+        let dryRun: Bool
+        let passesEverything: [Bool]
+        let labels: [String: Int]
+        var pending: [[RuntimeEvent]]
+        var pendingSince: [Duration]
+        var filteredOut: [Int]
+        var wouldSend: [Int]
+        var unrouted = 0
+        var previous: EventPosition
+        var firstTimestamp: Timestamp?
+        var paceStart = Duration.zero
+
+        init(engine: ReplayEngine, queues: [BatchQueue<[RuntimeEvent]>], tracker: CommitTracker, start: EventPosition) {
+            self.engine = engine
+            self.queues = queues
+            self.tracker = tracker
+            self.clock = engine.options.clock
+            self.dryRun = engine.options.dryRun
+            let targets = engine.targets
+            passesEverything = targets.map(\.filter.passesEverything)
+            var labels: [String: Int] = [:]
+            for (index, target) in targets.enumerated() { labels[target.label] = index }
+            self.labels = labels
+            pending = targets.map { _ in [] }
+            pendingSince = targets.map { _ in .zero }
+            filteredOut = targets.map { _ in 0 }
+            wouldSend = targets.map { _ in 0 }
+            previous = start
+        }
+
+        mutating func run(_ channel: InputChannel) async {
+            let targets = engine.targets
+            let pacing: Double? = {
+                if case .realtime(let factor) = engine.options.speed, !dryRun { return factor }
+                return nil
+            }()
+            while let item = await channel.next() {
+                guard case .chunk(let chunk) = item else {
+                    await cutDue()
+                    continue
+                }
+                var count = 0
+                for position in chunk.events.indices {
+                    let event = chunk.events[position]
+                    if let pacing {
+                        if engine.isInterrupted { break }
+                        await pace(event, factor: pacing)
+                    }
+                    if let chunkTargets = chunk.targets {
+                        if let index = targets.count == 1 ? 0 : labels[chunkTargets[position]] {
+                            await add(event, to: index)
+                        } else {
+                            unrouted += 1
+                        }
+                    } else {
+                        for index in targets.indices {
+                            if passesEverything[index] || targets[index].filter.matches(event) {
+                                await add(event, to: index)
+                            } else {
+                                filteredOut[index] += 1
+                            }
+                        }
+                    }
+                    previous = chunk.positions[position]
+                    count += 1
+                }
+                tracker.dispatched(through: previous)
+                let (wouldSend, filteredOut, dryRun) = (wouldSend, filteredOut, dryRun)
+                engine.lock.withLock {
+                    engine.dispatchedEvents += count
+                    if dryRun {
+                        for index in targets.indices {
+                            engine.summaries[index].sent = wouldSend[index]
+                            engine.summaries[index].filteredOut = filteredOut[index]
+                        }
+                    }
+                }
+                if engine.isInterrupted { break }
+                await cutDue()
+            }
+            for index in targets.indices where !pending[index].isEmpty { await cut(index) }
+        }
+
+        @inline(__always)
+        mutating func add(_ event: RuntimeEvent, to index: Int) async {
+            if dryRun {
+                wouldSend[index] += 1
+                return
+            }
+            if pending[index].isEmpty {
+                tracker.openBatch(index, before: previous)
+                pendingSince[index] = clock.now()
+                pending[index].reserveCapacity(min(engine.targets[index].batchSize, 8192))
+            }
+            pending[index].append(event)
+            if pending[index].count >= engine.targets[index].batchSize { await cut(index) }
+        }
+
+        mutating func cut(_ index: Int) async {
+            // Everything through `previous` is fully routed: the checkpoint may pass it while this waits.
+            tracker.dispatched(through: previous)
+            let batch = pending[index]
+            pending[index] = []
+            await queues[index].send(batch)
+        }
+
+        mutating func cutDue() async {
+            guard !dryRun else { return }
+            let now = clock.now()
+            for index in pending.indices where !pending[index].isEmpty && now - pendingSince[index] >= engine.targets[index].flushInterval {
+                await cut(index)
+            }
+        }
+
+        /// Waits until `event` is due: its offset from the first event's timestamp, divided by `factor`.
+        mutating func pace(_ event: RuntimeEvent, factor: Double) async {
+            guard let timestamp = event.timestamp else { return }
+            guard let first = firstTimestamp else {
+                firstTimestamp = timestamp
+                paceStart = clock.now()
+                return
+            }
+            let offset = Double(timestamp.nanosecondsSinceEpoch - first.nanosecondsSinceEpoch) / factor
+            guard offset > 0 else { return }
+            let due = paceStart + .nanoseconds(Int64(min(offset, 9e18)))
+            while !engine.isInterrupted {
+                let now = clock.now()
+                if now >= due { break }
+                var wake = min(due, now + .milliseconds(100))
+                for index in pending.indices where !pending[index].isEmpty {
+                    wake = min(wake, max(now, pendingSince[index] + engine.targets[index].flushInterval))
+                }
+                if wake > now { try? await clock.sleep(for: wake - now) }
+                await cutDue()
+            }
+        }
+    }
+}

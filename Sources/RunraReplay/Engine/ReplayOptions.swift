@@ -1,0 +1,30 @@
+/// How a replay runs.
+public struct ReplayOptions: Sendable {
+    /// How fast events are sent.
+    public enum Speed: Sendable, Equatable {
+        /// As fast as the exporters take them.
+        case max
+        /// Keeping the gaps between event timestamps, divided by the factor (1 is real time).
+        case realtime(Double)
+    }
+
+    /// Pacing.
+    public var speed: Speed = .max
+    /// Parse, filter and count per exporter; send nothing, write no checkpoint.
+    public var dryRun = false
+    /// Where to keep the resume point (`--checkpoint`); `nil` for none.
+    public var checkpointPath: String?
+    /// Where to write refused events (`--dead-letter`); `nil` for none.
+    public var deadLetterPath: String?
+    /// Batches queued per exporter before reading waits (bounds memory).
+    public var queuedBatches = 4
+    /// Chunks read ahead of the dispatcher.
+    public var readAhead = 2
+    /// How often the checkpoint is written while it advances.
+    public var checkpointInterval: Duration = .milliseconds(200)
+    /// The clock for pacing and flush intervals.
+    public var clock: any ReplayClock = SystemReplayClock()
+
+    /// Default options: full speed, no checkpoint, no dead letters.
+    public init() {}
+}

@@ -1,0 +1,24 @@
+public import RunraEvents
+
+/// What a replay reads.
+public enum ReplaySource: Sendable {
+    /// Event logs (the reader's paths, options and selection).
+    case events(EventBatchReader)
+    /// A dead-letter file of an earlier replay: each record goes to the exporter it names (to the only exporter
+    /// when just one is configured), without filters.
+    case deadLetters(path: String)
+    /// Events in memory (tests, programs); positions are input 0, line = index + 1. No checkpoint.
+    case memory([RuntimeEvent])
+
+    /// The input files, for the checkpoint (`nil` when the source cannot be resumed).
+    var checkpointPaths: [String]? {
+        switch self {
+        case .events(let reader):
+            let paths = reader.paths.isEmpty ? [nil] : reader.paths
+            let files = paths.compactMap { $0 == "-" ? nil : $0 }
+            return files.count == paths.count ? files : nil
+        case .deadLetters(let path): return [path]
+        case .memory: return nil
+        }
+    }
+}

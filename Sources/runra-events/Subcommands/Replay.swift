@@ -1,0 +1,222 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import RunraEvents
+import RunraReplay
+
+extension RunraEventsCommand {
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, JSONL, the console, …).",
+            discussion: """
+                The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never stops the others. replay exits when every exporter has acknowledged its last batch. See docs/replay.md and docs/exporters.md.
+
+                The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an exporter refused or gave up on events, 130 interrupted (after flushing and writing the checkpoint).
+
+                Examples:
+                  runra-events replay --config observability.yaml --checkpoint replay.ckpt --dead-letter rejected.jsonl logs/runra-events.jsonl
+                  runra-events replay --to jsonl --set filePath=copy.jsonl --set rotateSizeBytes=100MB events.jsonl.gz
+                  runra-events replay --to console --set format=pretty --speed 10 -t 'exec.*' events.jsonl
+                  runra-events replay --config observability.json --dry-run events.jsonl
+                  runra-events replay --config observability.json --from-dead-letter rejected.jsonl --dead-letter still-rejected.jsonl
+                """
+        )
+
+        @OptionGroup var selection: SelectionOptions
+
+        @Argument(help: "JSONL files, plain or gzip (detected by content). '-' or none reads standard input.")
+        var files: [String] = []
+
+        @Flag(name: .long, help: "Read each FILE's whole rotated set, oldest first: FILE.N[.gz] … FILE.1[.gz], FILE.")
+        var rotated = false
+
+        @Flag(name: .long, help: "Treat a bad input line as an error (exit 2) instead of reporting and skipping it.")
+        var strict = false
+
+        @Option(name: .long, help: ArgumentHelp("Longest accepted line in bytes (default 16 MiB).", valueName: "N"))
+        var maxLineBytes: Int = 16 * 1024 * 1024
+
+        @Option(name: .long, help: ArgumentHelp("The exporters: JSON or YAML in the runtime's observability shape.", valueName: "FILE"))
+        var config: String?
+
+        @Option(name: .long, help: ArgumentHelp("One exporter without a file: console, jsonl, axiom, otel, postgres, custom, exec.", valueName: "PROVIDER"))
+        var to: String?
+
+        @Option(name: .long, help: ArgumentHelp("A config key of the --to exporter (repeatable; dotted keys nest; JSON values parse).", valueName: "KEY=VALUE"))
+        var set: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("max (default), realtime, or N times real time, keeping the gaps between timestamps.", valueName: "SPEED"))
+        var speed: String = "max"
+
+        @Flag(name: .long, help: "Parse, filter and count per exporter; send nothing, write no checkpoint.")
+        var dryRun = false
+
+        @Option(name: .long, help: ArgumentHelp("Resume from and keep the position acknowledged by every exporter in FILE.", valueName: "FILE"))
+        var checkpoint: String?
+
+        @Option(name: .long, help: ArgumentHelp("Append refused and given-up events to FILE as {exporter, reason, status, line} records.", valueName: "FILE"))
+        var deadLetter: String?
+
+        @Option(name: .long, help: ArgumentHelp("Send the events of a dead-letter FILE again (each to the exporter its record names).", valueName: "FILE"))
+        var fromDeadLetter: String?
+
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if (config == nil) == (to == nil) { throw ValidationError("give the exporters with --config FILE or --to PROVIDER (one of them)") }
+            if config != nil && !set.isEmpty { throw ValidationError("--set goes with --to; put the keys in the --config file instead") }
+            if fromDeadLetter != nil && !files.isEmpty { throw ValidationError("--from-dead-letter reads its own file: give no input FILEs") }
+            if maxLineBytes <= 0 { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
+            _ = try parsedSpeed()
+        }
+
+        func parsedSpeed() throws -> ReplayOptions.Speed {
+            switch speed {
+            case "max": return .max
+            case "realtime": return .realtime(1)
+            default:
+                let text = speed.hasSuffix("x") ? String(speed.dropLast()) : speed
+                guard let factor = Double(text), factor > 0, factor.isFinite else {
+                    throw ValidationError("--speed must be max, realtime or a positive number (times real time), not '\(speed)'")
+                }
+                return .realtime(factor)
+            }
+        }
+
+        func run() async throws {
+            var environment = ProcessInfo.processInfo.environment
+            if global.color == .never { environment["NO_COLOR"] = "1" }
+            if global.color == .always {
+                environment["NO_COLOR"] = nil
+                environment["FORCE_COLOR"] = "1"
+            }
+            let registry = BuiltInExporters.registry()
+            let configuration: ReplayConfiguration
+            if let config {
+                configuration = try ReplayConfiguration.load(path: config, registry: registry, environment: environment, dryRun: dryRun)
+            } else {
+                configuration = try ReplayConfiguration.quick(
+                    provider: to ?? "", settings: set, registry: registry, environment: environment, dryRun: dryRun)
+            }
+            if !global.quiet { for warning in configuration.warnings { StandardError.print("runra-events: warning: \(warning)") } }
+            if dryRun { try configuration.validate(registry: registry) }
+            let targets = try ReplayTarget.make(from: configuration, registry: registry)
+
+            var options = ReplayOptions()
+            options.speed = try parsedSpeed()
+            options.dryRun = dryRun
+            options.checkpointPath = checkpoint
+            options.deadLetterPath = deadLetter
+            let source: ReplaySource
+            if let fromDeadLetter {
+                source = .deadLetters(path: fromDeadLetter)
+            } else {
+                var readOptions = ReadOptions()
+                readOptions.maximumLineBytes = maxLineBytes
+                source = .events(
+                    EventBatchReader(paths: try resolvedPaths(), options: readOptions, selection: try selection.makeSelection()))
+            }
+            let engine = ReplayEngine(targets: targets, options: options)
+            let badLines = ReplayBadLines(strict: strict, quiet: global.quiet)
+
+            // Ctrl-C: the first stops reading and flushes; a second one exits at once.
+            signal(SIGINT, SIG_IGN)
+            let interrupts = InterruptCounter()
+            let signalSource = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            signalSource.setEventHandler {
+                if interrupts.increment() == 1 {
+                    if !global.quiet { StandardError.print("\nrunra-events: interrupted: flushing and writing the checkpoint (Ctrl-C again to quit at once)") }
+                    engine.interrupt()
+                } else {
+                    _exit(ExitStatus.interrupted)
+                }
+            }
+            signalSource.resume()
+            defer { signalSource.cancel() }
+
+            let showsProgress = StandardError.isTerminal && !global.quiet
+            let progress = showsProgress ? Task { await Self.showProgress(engine) } : nil
+            let report: ReplayReport
+            do {
+                report = try await engine.run(source, onBadLine: badLines.report)
+            } catch {
+                progress?.cancel()
+                throw error
+            }
+            if let progress {
+                progress.cancel()
+                await progress.value
+                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            }
+            badLines.finish()
+            if !global.quiet { StandardError.print(ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter)) }
+            for error in report.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
+            if report.interrupted { throw ExitCode(ExitStatus.interrupted) }
+            if let error = report.inputError { throw error }
+            if report.exportersFailed { throw ExitCode(ExitStatus.exporterFailed) }
+            if !report.read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
+            if report.read.lines > 0 && report.read.events == 0 && report.read.badLines > 0 {
+                throw ExitCode(ExitStatus.nothingMatched)
+            }
+        }
+
+        /// The inputs, with --rotated sets expanded (`nil` is standard input).
+        func resolvedPaths() throws -> [String?] {
+            if files.isEmpty { return [nil] }
+            guard rotated else { return files.map { $0 == "-" ? nil : $0 } }
+            var paths: [String?] = []
+            for file in files {
+                if file == "-" { throw ValidationError("--rotated needs file names, not standard input") }
+                let members = try RotatedSet(basePath: file).members()
+                if members.isEmpty { throw RunraError(.io, "cannot open \(file): no such file, and no rotated files beside it") }
+                paths.append(contentsOf: members)
+            }
+            return paths
+        }
+
+        static func showProgress(_ engine: ReplayEngine) async {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                let (events, exporters) = engine.progress()
+                let sent = exporters.map { "\($0.label) \($0.sent)" }.joined(separator: ", ")
+                FileHandle.standardError.write(Data("\r\u{1B}[Kreplay: \(events) events read; sent: \(sent)".utf8))
+            }
+        }
+    }
+}
+
+/// Counts Ctrl-C presses.
+private final class InterruptCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() -> Int { lock.withLock { count += 1; return count } }
+}
+
+/// Reports bad input lines like the other commands: the first few as `FILE:LINE: reason`, then a total.
+final class ReplayBadLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private let strict: Bool
+    private let quiet: Bool
+    private var count = 0
+
+    init(strict: Bool, quiet: Bool) {
+        self.strict = strict
+        self.quiet = quiet
+    }
+
+    @Sendable func report(_ bad: BadLine) throws {
+        let count = lock.withLock { self.count += 1; return self.count }
+        if strict { throw RunraError(.badLine, "\(bad.diagnostic) (stopped by --strict)") }
+        if count <= BadLineReporter.shownLines && !quiet { StandardError.print(bad.diagnostic) }
+    }
+
+    func finish() {
+        let count = lock.withLock { self.count }
+        guard count > 0, !quiet else { return }
+        if count > BadLineReporter.shownLines {
+            StandardError.print("runra-events: \(count) bad lines skipped (first \(BadLineReporter.shownLines) shown)")
+        } else {
+            StandardError.print("runra-events: \(count) bad line\(count == 1 ? "" : "s") skipped")
+        }
+    }
+}
