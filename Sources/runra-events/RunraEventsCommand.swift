@@ -18,6 +18,7 @@ struct RunraEventsCommand: AsyncParsableCommand {
         subcommands: [
             Filter.self,
             Generate.self,
+            Stats.self,
         ]
     )
 }

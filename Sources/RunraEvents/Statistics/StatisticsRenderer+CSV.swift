@@ -1,0 +1,29 @@
+extension StatisticsRenderer {
+    /// The metric table with a header row: keys, then columns; exact numbers, empty for no value.
+    func csv() -> String {
+        let columns = flatColumns()
+        var out = (report.keyNames + columns.map(\.name)).map(Self.csvField).joined(separator: ",") + "\n"
+        for row in report.rows {
+            let cells = row.key.map { $0.text ?? "" } + columns.map { StatisticsNumberFormat.exact($0.value(row)) ?? "" }
+            out += cells.map(Self.csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// RFC 4180 quoting.
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingQuotes() + "\""
+    }
+}
+
+extension String {
+    fileprivate func replacingQuotes() -> String {
+        var out = ""
+        for character in self {
+            if character == "\"" { out.append("\"") }
+            out.append(character)
+        }
+        return out
+    }
+}
