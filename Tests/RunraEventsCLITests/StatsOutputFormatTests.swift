@@ -85,7 +85,7 @@ import Testing
             line.dropFirst(2).dropLast(2).components(separatedBy: " | ").map { $0.replacingOccurrences(of: "\\", with: "") }
         }
         var rows = [cells(lines[start])]
-        #expect(lines[start + 1].hasPrefix("| :-- |"))
+        #expect(lines[start + 1].hasPrefix("| :-- |") || lines[start + 1].hasPrefix("| --: |"))
         for line in lines[(start + 2)...] {
             guard line.hasPrefix("| ") else { break }
             rows.append(cells(line))
