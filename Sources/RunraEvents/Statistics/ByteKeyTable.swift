@@ -72,6 +72,17 @@ struct ByteKeyTable<Value> {
         try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[keyStarts[index]..<(keyStarts[index] + keyLengths[index])])) }
     }
 
+    /// Hands over the keys (one arena, each key's start; a key ends where the next begins) and the
+    /// values, leaving the table empty.
+    mutating func takeContents() -> (arena: [UInt8], keyStarts: [Int], values: [Value]) {
+        defer { self = ByteKeyTable() }
+        let contents = (arena, keyStarts, values)
+        arena = []
+        keyStarts = []
+        values = []
+        return contents
+    }
+
     private mutating func grow() {
         var grown = [Int32](repeating: 0, count: slots.count * 2)
         let mask = grown.count - 1

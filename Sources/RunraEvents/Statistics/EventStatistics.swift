@@ -60,15 +60,11 @@ public struct EventStatistics: Sendable {
             typeCounts.append(StatisticsReport.TypeCount(type: name, count: types.values[entry]))
         }
         typeCounts.sort { $0.count != $1.count ? $0.count > $1.count : $0.type < $1.type }
-        var rows: [StatisticsReport.Row] = []
-        for entry in 0..<groups.count {
-            let key = groups.withKey(at: entry) { GroupKey.decode($0) }
-            rows.append(StatisticsReport.Row(key: key, statistics: groups.values[entry]))
+        var (keyArena, keyStarts, statistics) = groups.takeContents()
+        if groupBy.isEmpty && binWidth == nil && statistics.isEmpty {
+            statistics.append(GroupStatistics())
+            keyStarts.append(0)
         }
-        if groupBy.isEmpty && binWidth == nil && rows.isEmpty {
-            rows.append(StatisticsReport.Row(key: [], statistics: GroupStatistics()))
-        }
-        rows.sort { StatisticsReport.Row.keyOrder($0.key, $1.key) }
         var keyNames = groupBy.map(\.description)
         if binWidth != nil { keyNames.append("bin") }
         return StatisticsReport(
@@ -78,7 +74,9 @@ public struct EventStatistics: Sendable {
             binWidth: binWidth,
             percentiles: percentiles,
             typeCounts: typeCounts,
-            rows: rows,
+            statistics: statistics,
+            keyArena: keyArena,
+            keyStarts: keyStarts,
             read: read
         )
     }

@@ -48,9 +48,70 @@ enum GroupKey {
         key.append(contentsOf: bytes)
     }
 
+    /// Whether encoded key `a` sorts before `b`, component by component (or only component `only`):
+    /// missing last, strings by UTF-8 bytes (Unicode scalar order), times by instant, other JSON values
+    /// numerically when both are numbers.
+    static func less(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, only: Int? = nil) -> Bool {
+        var positionA = 0
+        var positionB = 0
+        var component = 0
+        while positionA < a.count && positionB < b.count {
+            let (tagA, contentA, nextA) = Self.component(a, at: positionA)
+            let (tagB, contentB, nextB) = Self.component(b, at: positionB)
+            positionA = nextA
+            positionB = nextB
+            defer { component += 1 }
+            if let only, only != component { continue }
+            if tagA == missingTag || tagB == missingTag {
+                if tagA == tagB { continue }
+                return tagB == missingTag
+            }
+            if tagA == timeTag && tagB == timeTag {
+                let x = contentA.loadUnaligned(as: Int64.self)
+                let y = contentB.loadUnaligned(as: Int64.self)
+                if x != y { return Int64(littleEndian: x) < Int64(littleEndian: y) }
+                continue
+            }
+            if tagA == jsonTag && tagB == jsonTag, let x = Self.number(contentA), let y = Self.number(contentB), x != y {
+                return x < y
+            }
+            let common = Swift.min(contentA.count, contentB.count)
+            let order = common == 0 ? 0 : memcmp(contentA.baseAddress!, contentB.baseAddress!, common)
+            if order != 0 { return order < 0 }
+            if contentA.count != contentB.count { return contentA.count < contentB.count }
+        }
+        return false
+    }
+
+    /// Whether component `component` of an encoded key is missing.
+    static func isMissing(_ key: UnsafeRawBufferPointer, component: Int) -> Bool {
+        var position = 0
+        for _ in 0..<component { position = Self.component(key, at: position).2 }
+        return key[position] == missingTag
+    }
+
+    /// The tag, content bytes and end of the component at `position`.
+    @inline(__always)
+    private static func component(_ key: UnsafeRawBufferPointer, at position: Int) -> (UInt8, UnsafeRawBufferPointer, Int) {
+        let tag = key[position]
+        switch tag {
+        case stringTag, jsonTag:
+            let length = Int(UInt32(littleEndian: key.loadUnaligned(fromByteOffset: position + 1, as: UInt32.self)))
+            return (tag, UnsafeRawBufferPointer(rebasing: key[(position + 5)..<(position + 5 + length)]), position + 5 + length)
+        case timeTag:
+            return (tag, UnsafeRawBufferPointer(rebasing: key[(position + 1)..<(position + 9)]), position + 9)
+        default:
+            return (tag, UnsafeRawBufferPointer(start: nil, count: 0), position + 1)
+        }
+    }
+
+    private static func number(_ text: UnsafeRawBufferPointer) -> Double? {
+        guard let first = text.first, first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 else { return nil }
+        return JSONDecoding.number(text.assumingMemoryBound(to: UInt8.self))
+    }
+
     /// The components of an encoded key.
-    static func decode(_ key: UnsafeRawBufferPointer) -> [GroupKeyValue] {
-        var components: [GroupKeyValue] = []
+    static func decode(_ key: UnsafeRawBufferPointer, into components: inout [GroupKeyValue]) {
         var position = 0
         while position < key.count {
             let tag = key[position]
@@ -70,7 +131,6 @@ enum GroupKey {
                 components.append(.missing)
             }
         }
-        return components
     }
 }
 
@@ -109,3 +169,9 @@ public enum GroupKeyValue: Hashable, Sendable, Comparable, CustomStringConvertib
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -32,9 +32,16 @@ public struct GroupStatistics: Sendable {
     public func percentile(_ p: Double) -> Double? { sketch.quantile(p / 100) }
 
     @inline(__always)
-    mutating func addValue(_ value: Double) {
-        sum += value
-        sketch.add(value)
+    mutating func record(_ observation: StatisticsProcessor.Observation) {
+        count += 1
+        if observation.failed { failures += 1 }
+        switch observation.metric {
+        case .value(let value):
+            sum += value
+            sketch.add(value)
+        case .missing: missing += 1
+        case .nonNumeric: nonNumeric += 1
+        }
     }
 
     /// Adds the counts and values of `other`.

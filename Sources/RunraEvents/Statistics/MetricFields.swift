@@ -2,17 +2,16 @@
 enum MetricFields {
     /// `exitCode` when it is a number, and the span of `data[metricKey]` when present.
     @inline(__always)
-    static func find(in event: EventLine, metricKey: String) -> (exitCode: Double?, metric: Span?) {
+    static func find(in event: EventLine, metricKey wanted: UnsafeBufferPointer<UInt8>) -> (exitCode: Double?, metric: Span?) {
         let data = event.fields.data
         let line = event.bytes
         guard data.isPresent, line[data.start] == UInt8(ascii: "{") else { return (nil, nil) }
         var exitCodeSpan: Span?
         var metricSpan: Span?
-        var key = metricKey
-        key.withUTF8 { wanted in
+        do {
             var position = data.start + 1
             skipWhitespace(line, &position)
-            if line[position] == UInt8(ascii: "}") { return }
+            if line[position] == UInt8(ascii: "}") { return (nil, nil) }
             while true {
                 skipWhitespace(line, &position)
                 let keyEnd = JSONDecoding.endOfString(line, position)
@@ -28,14 +27,14 @@ enum MetricFields {
                 if raw.count == 8 && Glob.equals(raw, "exitCode") { exitCodeSpan = span }
                 if raw.contains(UInt8(ascii: "\\")) {
                     let decoded = JSONDecoding.string(fromQuotedContent: raw)
-                    if decoded == metricKey { metricSpan = span }
+                    if decoded == String(decoding: wanted, as: UTF8.self) { metricSpan = span }
                     if decoded == "exitCode" { exitCodeSpan = span }
                 }
                 position = valueEnd
                 skipWhitespace(line, &position)
                 let separator = line[position]
                 position += 1
-                if separator == UInt8(ascii: "}") { return }
+                if separator == UInt8(ascii: "}") { break }
             }
         }
         var exitCode: Double?

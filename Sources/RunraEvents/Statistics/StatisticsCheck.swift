@@ -29,7 +29,10 @@ public struct StatisticsCheck: Sendable {
 
     /// The rows of `report` for which the condition holds.
     public func crossingRows(in report: StatisticsReport) -> [StatisticsReport.Row] {
-        report.rows.filter { expression.matches(StatisticsRowContext(row: $0, report: report)) }
+        (0..<report.rowCount).compactMap { position in
+            let row = report.row(position)
+            return expression.matches(StatisticsRowContext(row: row, report: report)) ? row : nil
+        }
     }
 
     /// The value at `path` in `row`, for messages that show why a row failed.

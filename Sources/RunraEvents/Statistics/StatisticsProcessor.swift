@@ -12,7 +12,7 @@ struct StatisticsProcessor: EventProcessor {
     let metricOverAllSelected: Bool
     let metric: JSONPath
     /// `data.<key>` metrics are found in the same walk of `data` as `exitCode`.
-    let metricDataKey: String?
+    let metricDataKey: [UInt8]?
     let groupPaths: [JSONPath]
     let binWidth: Int64?
     let isGrouped: Bool
@@ -31,7 +31,7 @@ struct StatisticsProcessor: EventProcessor {
         if statistics.metric.components.count == 2, statistics.metric.components[0] == .key("data"),
             case .key(let name) = statistics.metric.components[1]
         {
-            metricDataKey = name
+            metricDataKey = Array(name.utf8)
         } else {
             metricDataKey = nil
         }
@@ -65,7 +65,8 @@ struct StatisticsProcessor: EventProcessor {
         } else {
             index = groups.count == 0 ? Self.insertEmptyKey(&groups) : 0
         }
-        add(event, to: &groups.values[index])
+        let observation = observe(event)
+        groups.values[index].record(observation)
     }
 
     private static func insertEmptyKey(_ groups: inout ByteKeyTable<GroupStatistics>) -> Int {
@@ -73,35 +74,33 @@ struct StatisticsProcessor: EventProcessor {
         return groups.index(of: empty, hash: ByteKeyTable<GroupStatistics>.hash(empty)) { GroupStatistics() }
     }
 
+    /// What one metric event adds to its group.
+    struct Observation {
+        enum Metric { case value(Double), missing, nonNumeric }
+        var failed: Bool
+        var metric: Metric
+    }
+
+    /// Reads the exit code and the metric. Kept apart from the update of the group, so that reading
+    /// `self` does not overlap the in-place modification of `groups` (which would copy the processor).
     @inline(__always)
-    private func add(_ event: EventLine, to statistics: inout GroupStatistics) {
-        statistics.count += 1
+    private func observe(_ event: EventLine) -> Observation {
+        let exitCode: Double?
         let metricSpan: Span?
         if let metricDataKey {
-            let found = MetricFields.find(in: event, metricKey: metricDataKey)
-            if let exitCode = found.exitCode, exitCode != 0 { statistics.failures += 1 }
-            metricSpan = found.metric
+            (exitCode, metricSpan) = metricDataKey.withUnsafeBufferPointer { MetricFields.find(in: event, metricKey: $0) }
         } else {
-            if let exitCode = event.exitCode, exitCode != 0 { statistics.failures += 1 }
+            exitCode = event.exitCode
             metricSpan = event.span(at: metric)
         }
-        guard let span = metricSpan else {
-            statistics.missing += 1
-            return
-        }
+        let failed = exitCode.map { $0 != 0 } ?? false
+        guard let span = metricSpan else { return Observation(failed: failed, metric: .missing) }
         let first = event.bytes[span.start]
         if first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 {
             let value = JSONDecoding.number(UnsafeBufferPointer(rebasing: event.bytes[span.start..<span.end]))
-            if value.isFinite {
-                statistics.addValue(value)
-            } else {
-                statistics.nonNumeric += 1
-            }
-        } else if first == UInt8(ascii: "n") {
-            statistics.missing += 1
-        } else {
-            statistics.nonNumeric += 1
+            return Observation(failed: failed, metric: value.isFinite ? .value(value) : .nonNumeric)
         }
+        return Observation(failed: failed, metric: first == UInt8(ascii: "n") ? .missing : .nonNumeric)
     }
 
     mutating func finishChunk() -> Output {

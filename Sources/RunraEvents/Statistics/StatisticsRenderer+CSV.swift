@@ -1,13 +1,13 @@
 extension StatisticsRenderer {
     /// The metric table with a header row: keys, then columns; exact numbers, empty for no value.
-    func csv() -> String {
+    func csv(_ out: inout Output) {
         let columns = flatColumns()
-        var out = (report.keyNames + columns.map(\.name)).map(Self.csvField).joined(separator: ",") + "\n"
-        for row in report.rows {
+        out += (report.keyNames + columns.map(\.name)).map(Self.csvField).joined(separator: ",") + "\n"
+        for position in 0..<report.rowCount {
+            let row = report.row(position)
             let cells = row.key.map { $0.text ?? "" } + columns.map { StatisticsNumberFormat.exact($0.value(row)) ?? "" }
             out += cells.map(Self.csvField).joined(separator: ",") + "\n"
         }
-        return out
     }
 
     /// RFC 4180 quoting.

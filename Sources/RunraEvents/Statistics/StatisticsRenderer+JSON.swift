@@ -1,8 +1,14 @@
 extension StatisticsRenderer {
     /// One JSON object; the schema is docs/stats.schema.json (`"schema": "runra-events.stats/1"`).
-    func json() -> String {
+    func json(_ output: inout Output) {
         var out: [UInt8] = []
         func append(_ text: String) { out.append(contentsOf: text.utf8) }
+        func flushIfLarge(_ output: inout Output) {
+            if out.count >= 65_536 {
+                output += String(decoding: out, as: UTF8.self)
+                out.removeAll(keepingCapacity: true)
+            }
+        }
         func appendNumber(_ value: Double?) { append(StatisticsNumberFormat.exact(value) ?? "null") }
         func appendString(_ text: String?) {
             if let text { JSONText.appendQuoted(text, to: &out) } else { append("null") }
@@ -79,9 +85,11 @@ extension StatisticsRenderer {
             append(",\"count\":\(entry.count)}")
         }
         append(report.typeCounts.isEmpty ? "]},\n" : "\n]},\n")
-        append("\"groups\":{\"total\":\(report.groupCount),\"belowMinCount\":\(report.groupsBelowMinimum),\"shown\":\(report.rows.count)},\n")
+        append("\"groups\":{\"total\":\(report.groupCount),\"belowMinCount\":\(report.groupsBelowMinimum),\"shown\":\(report.rowCount)},\n")
         append("\"rows\":[")
-        for (index, row) in report.rows.enumerated() {
+        for index in 0..<report.rowCount {
+            let row = report.row(index)
+            flushIfLarge(&output)
             append(index > 0 ? ",\n  " : "\n  ")
             append("{\"key\":")
             appendGroupKey(row)
@@ -102,7 +110,7 @@ extension StatisticsRenderer {
             }
             append("}")
         }
-        append(report.rows.isEmpty ? "],\n" : "\n],\n")
+        append(report.rowCount == 0 ? "],\n" : "\n],\n")
         append("\"checks\":[")
         for (index, result) in checks.enumerated() {
             append(index > 0 ? ",\n  " : "\n  ")
@@ -110,6 +118,7 @@ extension StatisticsRenderer {
             appendString(result.check.expression.description)
             append(",\"passed\":\(result.passed),\"crossing\":[")
             for (rowIndex, row) in result.crossing.enumerated() {
+                flushIfLarge(&output)
                 if rowIndex > 0 { append(",") }
                 append("{\"key\":")
                 appendGroupKey(row)
@@ -122,6 +131,6 @@ extension StatisticsRenderer {
             append("]}")
         }
         append(checks.isEmpty ? "]\n}\n" : "\n]\n}\n")
-        return String(decoding: out, as: UTF8.self)
+        output += String(decoding: out, as: UTF8.self)
     }
 }

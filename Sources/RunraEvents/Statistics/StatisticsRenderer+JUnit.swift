@@ -1,9 +1,10 @@
 extension StatisticsRenderer {
     /// JUnit XML: one test case per `--fail-if`, failing with the groups that crossed it; the table as system-out.
-    func junit() -> String {
+    func junit(_ output: inout Output) {
         let failures = checks.filter { !$0.passed }.count
         let suiteName = "runra-events stats: " + title
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        var out = ""
+        out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out += "<testsuites name=\"runra-events stats\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\">\n"
         out += "  <testsuite name=\"\(Self.xmlEscaped(suiteName))\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
         for result in checks {
@@ -14,14 +15,19 @@ extension StatisticsRenderer {
                 continue
             }
             let groups = result.crossing.count
-            let message = "crossed by \(groups) of \(report.rows.count) group\(report.rows.count == 1 ? "" : "s")"
+            let message = "crossed by \(groups) of \(report.rowCount) group\(report.rowCount == 1 ? "" : "s")"
             out += ">\n      <failure type=\"threshold\" message=\"\(message)\">"
             out += Self.xmlEscaped(result.crossing.map { result.describe($0, in: report) }.joined(separator: "\n"))
             out += "</failure>\n    </testcase>\n"
         }
-        out += "    <system-out>" + Self.xmlEscaped(table()) + "</system-out>\n"
-        out += "  </testsuite>\n</testsuites>\n"
-        return out
+        output += out
+        output += "    <system-out>"
+        withoutActuallyEscaping({ (piece: String) in output += Self.xmlEscaped(piece) }) { escapeToOutput in
+            var table = Output(emit: escapeToOutput)
+            self.table(&table)
+            table.flush()
+        }
+        output += "</system-out>\n  </testsuite>\n</testsuites>\n"
     }
 
     /// Escapes text for XML content and attributes; drops characters XML 1.0 does not allow.

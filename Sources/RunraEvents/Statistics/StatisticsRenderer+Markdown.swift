@@ -1,22 +1,20 @@
 extension StatisticsRenderer {
     /// GitHub-flavored Markdown: events by type, the metric table, and the checks.
-    func markdown() -> String {
-        var out = "### Events by type\n\n"
-        out += Self.markdownTable(
-            header: ["type", "count"],
-            rows: report.typeCounts.map { [$0.type, String($0.count)] },
-            rightAligned: [false, true]
-        )
+    func markdown(_ out: inout Output) {
+        out += "### Events by type\n\n"
+        out += Self.markdownLine(["type", "count"]) + Self.markdownRule([false, true])
+        for entry in report.typeCounts { out += Self.markdownLine([entry.type, String(entry.count)]) }
         out += "\nTotal: \(report.totalEvents) selected events.\n"
         out += "\n### " + Self.markdownCell(title) + "\n\n"
         let columns = flatColumns(forPeople: true)
-        out += Self.markdownTable(
-            header: report.keyNames + columns.map(\.name),
-            rows: report.rows.map { row in row.key.map { $0.text ?? "–" } + columns.map { $0.humanText(row) ?? "–" } },
-            rightAligned: report.keyNames.map { _ in false } + columns.map { _ in true }
-        )
-        if report.rows.count < report.groupCount - report.groupsBelowMinimum || report.groupsBelowMinimum > 0 {
-            out += "\n\(report.rows.count) of \(report.groupCount) groups shown"
+        out += Self.markdownLine(report.keyNames + columns.map(\.name))
+        out += Self.markdownRule(report.keyNames.map { _ in false } + columns.map { _ in true })
+        for position in 0..<report.rowCount {
+            let row = report.row(position)
+            out += Self.markdownLine(row.key.map { $0.text ?? "–" } + columns.map { $0.humanText(row) ?? "–" })
+        }
+        if report.rowCount < report.groupCount - report.groupsBelowMinimum || report.groupsBelowMinimum > 0 {
+            out += "\n\(report.rowCount) of \(report.groupCount) groups shown"
             if report.groupsBelowMinimum > 0 { out += " (\(report.groupsBelowMinimum) below --min-count)" }
             out += ".\n"
         }
@@ -32,14 +30,14 @@ extension StatisticsRenderer {
                 }
             }
         }
-        return out
     }
 
-    static func markdownTable(header: [String], rows: [[String]], rightAligned: [Bool]) -> String {
-        var out = "| " + header.map(markdownCell).joined(separator: " | ") + " |\n"
-        out += "|" + rightAligned.map { $0 ? " --: |" : " :-- |" }.joined() + "\n"
-        for row in rows { out += "| " + row.map(markdownCell).joined(separator: " | ") + " |\n" }
-        return out
+    static func markdownLine(_ cells: [String]) -> String {
+        "| " + cells.map(markdownCell).joined(separator: " | ") + " |\n"
+    }
+
+    static func markdownRule(_ rightAligned: [Bool]) -> String {
+        "|" + rightAligned.map { $0 ? " --: |" : " :-- |" }.joined() + "\n"
     }
 
     /// Escapes what would break a table cell or start markup.

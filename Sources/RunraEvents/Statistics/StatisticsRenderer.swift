@@ -13,12 +13,44 @@ public struct StatisticsRenderer: Sendable {
 
     /// The whole output text, ending in a newline.
     public func render(_ format: StatisticsFormat) -> String {
-        switch format {
-        case .table: return table()
-        case .json: return json()
-        case .csv: return csv()
-        case .markdown: return markdown()
-        case .junit: return junit()
+        var text = ""
+        render(format) { text += $0 }
+        return text
+    }
+
+    /// Writes the output in pieces of about 64 KiB to `emit`, so a report of many groups is never
+    /// held in memory as text.
+    public func render(_ format: StatisticsFormat, to emit: (String) -> Void) {
+        withoutActuallyEscaping(emit) { emit in
+            var out = Output(emit: emit)
+            switch format {
+            case .table: table(&out)
+            case .json: json(&out)
+            case .csv: csv(&out)
+            case .markdown: markdown(&out)
+            case .junit: junit(&out)
+            }
+            out.flush()
+        }
+    }
+
+    /// Text on its way out: appended to, and handed on whenever it grows past 64 KiB.
+    struct Output {
+        var text = ""
+        let emit: (String) -> Void
+
+        init(emit: @escaping (String) -> Void) {
+            self.emit = emit
+        }
+
+        static func += (out: inout Output, piece: String) {
+            out.text += piece
+            if out.text.utf8.count >= 65_536 { out.flush() }
+        }
+
+        mutating func flush() {
+            if !text.isEmpty { emit(text) }
+            text = ""
         }
     }
 

@@ -1,4 +1,7 @@
 /// What `stats` computed: events by type, and the metric table (one row per group).
+///
+/// Groups are stored column-wise (numbers, encoded keys in one arena, row order), so a report of many
+/// groups (`--by sandboxId --bin 1m`) costs about 120 bytes per group; ``row(_:)`` builds one row on demand.
 public struct StatisticsReport: Sendable {
     /// How many selected events had one type.
     public struct TypeCount: Sendable, Equatable {
@@ -6,7 +9,7 @@ public struct StatisticsReport: Sendable {
         public var count: Int
     }
 
-    /// One group of the metric table.
+    /// One row of the metric table.
     public struct Row: Sendable {
         /// The group's key values, one per ``StatisticsReport/keyNames`` entry.
         public var key: [GroupKeyValue]
@@ -19,11 +22,6 @@ public struct StatisticsReport: Sendable {
         public func label(keyNames: [String]) -> String {
             if key.isEmpty { return "all" }
             return zip(keyNames, key).map { "\($0)=\($1.description)" }.joined(separator: ", ")
-        }
-
-        static func keyOrder(_ lhs: [GroupKeyValue], _ rhs: [GroupKeyValue]) -> Bool {
-            for (a, b) in zip(lhs, rhs) where a != b { return a < b }
-            return false
         }
     }
 
@@ -39,8 +37,6 @@ public struct StatisticsReport: Sendable {
     public var percentiles: [Double]
     /// Selected events by type, most frequent first.
     public var typeCounts: [TypeCount]
-    /// The metric table.
-    public var rows: [Row]
     /// What was read.
     public var read: ReadSummary
     /// What was read of the baseline, with `--baseline`.
@@ -50,9 +46,18 @@ public struct StatisticsReport: Sendable {
     /// Groups left out by `--min-count`.
     public var groupsBelowMinimum = 0
 
+    /// Per group: its numbers, its baseline numbers (with a baseline), and its ``GroupKey``-encoded key
+    /// (group `g`'s key is `keyArena[keyStarts[g]..<keyStarts[g + 1]]`, the last ending at the arena's end).
+    private var groupStatistics: [GroupStatistics]
+    private var groupBaselines: [GroupStatistics] = []
+    private let keyArena: [UInt8]
+    private let keyStarts: [Int]
+    /// The rows, as group indices, in output order.
+    private var order: [Int]
+
     init(
         metric: JSONPath, metricTypes: [String], keyNames: [String], binWidth: Int64?, percentiles: [Double],
-        typeCounts: [TypeCount], rows: [Row], read: ReadSummary
+        typeCounts: [TypeCount], statistics: [GroupStatistics], keyArena: [UInt8], keyStarts: [Int], read: ReadSummary
     ) {
         self.metric = metric
         self.metricTypes = metricTypes
@@ -60,9 +65,53 @@ public struct StatisticsReport: Sendable {
         self.binWidth = binWidth
         self.percentiles = percentiles
         self.typeCounts = typeCounts
-        self.rows = rows
+        self.groupStatistics = statistics
+        self.keyArena = keyArena
+        self.keyStarts = keyStarts
         self.read = read
-        self.groupCount = rows.count
+        self.groupCount = statistics.count
+        self.order = Array(statistics.indices)
+        if !keyNames.isEmpty { order = sortedByKey(order) }
+    }
+
+    /// Calls `body` with group `group`'s encoded key.
+    private func withKey<Result>(_ group: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        keyArena.withUnsafeBytes { arena in
+            let end = group + 1 < keyStarts.count ? keyStarts[group + 1] : arena.count
+            return body(UnsafeRawBufferPointer(rebasing: arena[keyStarts[group]..<end]))
+        }
+    }
+
+    /// `groups` in key order (all components), or by component `only` first, ties in key order.
+    private func sortedByKey(_ groups: [Int], only: Int? = nil, ascending: Bool = true) -> [Int] {
+        keyArena.withUnsafeBytes { arena in
+            func key(_ group: Int) -> UnsafeRawBufferPointer {
+                let end = group + 1 < keyStarts.count ? keyStarts[group + 1] : arena.count
+                return UnsafeRawBufferPointer(rebasing: arena[keyStarts[group]..<end])
+            }
+            return groups.sorted { i, j in
+                let (a, b) = (key(i), key(j))
+                if let only {
+                    if GroupKey.isMissing(a, component: only) != GroupKey.isMissing(b, component: only) {
+                        return GroupKey.isMissing(b, component: only)
+                    }
+                    if GroupKey.less(a, b, only: only) { return ascending }
+                    if GroupKey.less(b, a, only: only) { return !ascending }
+                }
+                return GroupKey.less(a, b)
+            }
+        }
+    }
+
+    /// Whether group `i` sorts before group `j` by key.
+    private func keyLess(_ i: Int, _ j: Int) -> Bool {
+        keyArena.withUnsafeBytes { arena in
+            func key(_ group: Int) -> UnsafeRawBufferPointer {
+                let end = group + 1 < keyStarts.count ? keyStarts[group + 1] : arena.count
+                return UnsafeRawBufferPointer(rebasing: arena[keyStarts[group]..<end])
+            }
+            return GroupKey.less(key(i), key(j))
+        }
     }
 
     /// The metric columns, in output order.
@@ -77,51 +126,76 @@ public struct StatisticsReport: Sendable {
     /// Selected events of every type.
     public var totalEvents: Int { typeCounts.reduce(0) { $0 + $1.count } }
 
+    /// Rows in the metric table.
+    public var rowCount: Int { order.count }
+
+    /// Row `position` of the metric table (0-based, in output order).
+    public func row(_ position: Int) -> Row {
+        let group = order[position]
+        var key: [GroupKeyValue] = []
+        if isGrouped { withKey(group) { GroupKey.decode($0, into: &key) } }
+        return Row(
+            key: key,
+            statistics: groupStatistics[group],
+            baseline: groupBaselines.isEmpty ? nil : groupBaselines[group]
+        )
+    }
+
+    /// Every row of the metric table, in output order.
+    public var rows: [Row] { (0..<rowCount).map(row) }
+
     /// `--min-count`: leaves out groups with fewer than `minimum` events (the one row of an ungrouped report stays).
     public mutating func removeGroups(smallerThan minimum: Int) {
         guard isGrouped else { return }
-        let before = rows.count
-        rows.removeAll { $0.statistics.count < minimum }
-        groupsBelowMinimum += before - rows.count
+        let before = order.count
+        order.removeAll { groupStatistics[$0].count < minimum }
+        groupsBelowMinimum += before - order.count
     }
 
     /// `--baseline`: puts the same group's numbers from `baseline` beside each row.
     public mutating func attachBaseline(_ baseline: StatisticsReport) {
-        var byKey: [[GroupKeyValue]: GroupStatistics] = [:]
-        for row in baseline.rows { byKey[row.key] = row.statistics }
-        for index in rows.indices { rows[index].baseline = byKey[rows[index].key] ?? GroupStatistics() }
+        var index = ByteKeyTable<Int>()
+        for group in baseline.groupStatistics.indices {
+            baseline.withKey(group) { key in
+                let entry = index.index(of: key, hash: ByteKeyTable<Int>.hash(key)) { group }
+                index.values[entry] = group
+            }
+        }
+        groupBaselines = groupStatistics.indices.map { group in
+            withKey(group) { key in
+                let before = index.count
+                let entry = index.index(of: key, hash: ByteKeyTable<Int>.hash(key)) { -1 }
+                return index.count == before ? baseline.groupStatistics[index.values[entry]] : GroupStatistics()
+            }
+        }
         baselineRead = baseline.read
     }
 
     /// `--sort`: orders rows by a column or key, missing values last; ties keep key order.
-    public mutating func sort(by order: StatisticsSort) {
-        if let keyIndex = keyNames.firstIndex(of: order.name) {
-            rows.sort { lhs, rhs in
-                let (a, b) = (lhs.key[keyIndex], rhs.key[keyIndex])
-                if a == b { return Row.keyOrder(lhs.key, rhs.key) }
-                if a == .missing || b == .missing { return b == .missing }
-                return order.ascending ? a < b : b < a
-            }
+    public mutating func sort(by sortOrder: StatisticsSort) {
+        if let keyIndex = keyNames.firstIndex(of: sortOrder.name) {
+            order = sortedByKey(order, only: keyIndex, ascending: sortOrder.ascending)
             return
         }
-        guard let column = columns.first(where: { $0.name == order.name }) else { return }
-        let values = rows.map { column.value($0.statistics) }
-        let sortedIndices = rows.indices.sorted { i, j in
+        guard let column = columns.first(where: { $0.name == sortOrder.name }) else { return }
+        let values = groupStatistics.map { column.value($0) }
+        var sorted = order
+        sorted.sort { i, j in
             switch (values[i], values[j]) {
-            case (nil, nil): return Row.keyOrder(rows[i].key, rows[j].key)
+            case (nil, nil): return keyLess(i, j)
             case (nil, _): return false
             case (_, nil): return true
             case (let a?, let b?):
-                if a == b { return Row.keyOrder(rows[i].key, rows[j].key) }
-                return order.ascending ? a < b : a > b
+                if a == b { return keyLess(i, j) }
+                return sortOrder.ascending ? a < b : a > b
             }
         }
-        rows = sortedIndices.map { rows[$0] }
+        order = sorted
     }
 
     /// `--top`: keeps the first `count` rows.
     public mutating func keepFirst(_ count: Int) {
-        if rows.count > count { rows.removeLast(rows.count - count) }
+        if order.count > count { order.removeLast(order.count - count) }
     }
 }
 

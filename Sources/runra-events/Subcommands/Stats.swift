@@ -106,7 +106,7 @@ extension RunraEventsCommand {
             if let order { report.sort(by: order) }
             if let top { report.keepFirst(top) }
 
-            StandardOutput.shared.write(StatisticsRenderer(report: report, checks: results).render(output))
+            StatisticsRenderer(report: report, checks: results).render(output) { StandardOutput.shared.write($0) }
             StandardOutput.shared.flush()
             for error in inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             var crossed = false
