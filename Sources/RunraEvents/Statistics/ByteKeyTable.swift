@@ -9,8 +9,8 @@ import Darwin
 /// Keys are copied into one arena, so looking up an existing key allocates nothing.
 struct ByteKeyTable<Value> {
     private var arena: [UInt8] = []
-    private var keyStarts: [Int] = []
-    private var keyLengths: [Int] = []
+    /// Where each key starts in `arena`; a key ends where the next one starts (the last at the arena's end).
+    private var keyStarts: [UInt32] = []
     private(set) var hashes: [UInt64] = []
     /// The values, in insertion order; `values[i]` belongs to `key(at: i)`.
     var values: [Value] = []
@@ -49,16 +49,16 @@ struct ByteKeyTable<Value> {
             let entry = Int(slots[slot])
             if entry == 0 { break }
             let index = entry - 1
-            if hashes[index] == hash && keyLengths[index] == key.count
-                && (key.isEmpty || arena.withUnsafeBytes { memcmp($0.baseAddress! + keyStarts[index], key.baseAddress!, key.count) == 0 })
+            if hashes[index] == hash && keyLength(index) == key.count
+                && (key.isEmpty || arena.withUnsafeBytes { memcmp($0.baseAddress! + Int(keyStarts[index]), key.baseAddress!, key.count) == 0 })
             {
                 return index
             }
             slot = (slot + 1) & mask
         }
         let index = values.count
-        keyStarts.append(arena.count)
-        keyLengths.append(key.count)
+        precondition(arena.count + key.count <= Int(UInt32.max), "more than 4 GiB of group keys")
+        keyStarts.append(UInt32(arena.count))
         arena.append(contentsOf: key)
         hashes.append(hash)
         values.append(makeValue())
@@ -67,14 +67,21 @@ struct ByteKeyTable<Value> {
         return index
     }
 
+    @inline(__always)
+    private func keyLength(_ index: Int) -> Int {
+        (index + 1 < keyStarts.count ? Int(keyStarts[index + 1]) : arena.count) - Int(keyStarts[index])
+    }
+
     /// The key of entry `index`.
     func withKey<Result>(at index: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[keyStarts[index]..<(keyStarts[index] + keyLengths[index])])) }
+        let start = Int(keyStarts[index])
+        let end = start + keyLength(index)
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
     /// Hands over the keys (one arena, each key's start; a key ends where the next begins) and the
     /// values, leaving the table empty.
-    mutating func takeContents() -> (arena: [UInt8], keyStarts: [Int], values: [Value]) {
+    mutating func takeContents() -> (arena: [UInt8], keyStarts: [UInt32], values: [Value]) {
         defer { self = ByteKeyTable() }
         let contents = (arena, keyStarts, values)
         arena = []

@@ -2,8 +2,6 @@
 ///
 /// `count` is every event of the group; `values + missing + nonNumeric == count`.
 public struct GroupStatistics: Sendable {
-    /// Events in the group.
-    public internal(set) var count = 0
     /// Events whose `data.exitCode` is a number other than 0.
     public internal(set) var failures = 0
     /// Events without the metric (the path is absent or `null`).
@@ -17,6 +15,9 @@ public struct GroupStatistics: Sendable {
 
     /// No events.
     public init() {}
+
+    /// Events in the group.
+    public var count: Int { values + missing + nonNumeric }
 
     /// How many events had a numeric metric.
     public var values: Int { sketch.count }
@@ -33,7 +34,6 @@ public struct GroupStatistics: Sendable {
 
     @inline(__always)
     mutating func record(_ observation: StatisticsProcessor.Observation) {
-        count += 1
         if observation.failed { failures += 1 }
         switch observation.metric {
         case .value(let value):
@@ -46,7 +46,6 @@ public struct GroupStatistics: Sendable {
 
     /// Adds the counts and values of `other`.
     public mutating func merge(_ other: GroupStatistics) {
-        count += other.count
         failures += other.failures
         missing += other.missing
         nonNumeric += other.nonNumeric

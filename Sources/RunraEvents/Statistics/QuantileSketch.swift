@@ -31,9 +31,15 @@ public struct QuantileSketch: Sendable {
     public private(set) var min = Double.nan
     /// The largest value added (exact); `nan` when empty.
     public private(set) var max = Double.nan
-    /// The values while there are at most `exactCapacity`; empty while `count <= 2` (they are min and max).
-    private var values: [Double] = []
-    private var buckets: Buckets?
+    /// Nothing while `count <= 2` (the values are min and max); then the values while there are at most
+    /// `exactCapacity`; then buckets. One reference, so an empty or tiny sketch costs 32 bytes.
+    private var storage = Storage.none
+
+    private enum Storage {
+        case none
+        case exact([Double])
+        case buckets(Buckets)
+    }
 
     /// An empty sketch.
     public init() {}
@@ -50,13 +56,21 @@ public struct QuantileSketch: Sendable {
         let previousMax = max
         if value < min { min = value }
         if value > max { max = value }
-        if buckets != nil {
+        switch storage {
+        case .buckets:
             uniqueBuckets().add(value)
-        } else if count == 3 {
-            values = [previousMin, previousMax, value]
-        } else if count > 3 {
+        case .exact(var values):
+            storage = .none  // so that `values` is uniquely referenced and grows in place
             values.append(value)
-            if count > Self.exactCapacity { moveValuesToBuckets() }
+            if values.count > Self.exactCapacity {
+                let buckets = Buckets()
+                for value in values { buckets.add(value) }
+                storage = .buckets(buckets)
+            } else {
+                storage = .exact(values)
+            }
+        case .none:
+            if count == 3 { storage = .exact([previousMin, previousMax, value]) }
         }
     }
 
@@ -67,11 +81,11 @@ public struct QuantileSketch: Sendable {
             self = other
             return
         }
-        if other.buckets == nil {
+        guard case .buckets(let otherBuckets) = other.storage else {
             for value in other.exactValues { add(value) }
             return
         }
-        if buckets == nil {
+        guard case .buckets = storage else {
             let mine = exactValues
             self = other
             for value in mine { add(value) }
@@ -80,7 +94,7 @@ public struct QuantileSketch: Sendable {
         count += other.count
         min = Swift.min(min, other.min)
         max = Swift.max(max, other.max)
-        uniqueBuckets().merge(other.buckets!)
+        uniqueBuckets().merge(otherBuckets)
     }
 
     /// The estimated `q`-quantile (`q` in 0…1, e.g. 0.95), or `nil` when the sketch is empty.
@@ -96,7 +110,7 @@ public struct QuantileSketch: Sendable {
     func value(atRank rank: Int) -> Double {
         if rank <= 1 { return min }
         if rank >= count { return max }
-        guard let buckets else { return exactValues.sorted()[rank - 1] }
+        guard case .buckets(let buckets) = storage else { return exactValues.sorted()[rank - 1] }
         return Swift.min(Swift.max(buckets.value(atRank: rank), min), max)
     }
 
@@ -106,20 +120,19 @@ public struct QuantileSketch: Sendable {
         case 0: return []
         case 1: return [min]
         case 2: return [min, max]
-        default: return values
+        default:
+            if case .exact(let values) = storage { return values }
+            return []
         }
     }
 
-    private mutating func moveValuesToBuckets() {
-        let moved = Buckets()
-        for value in values { moved.add(value) }
-        values = []
-        buckets = moved
-    }
-
+    /// The buckets, copied first when another sketch shares them (value semantics).
     private mutating func uniqueBuckets() -> Buckets {
-        if !isKnownUniquelyReferenced(&buckets!) { buckets = buckets!.copy() }
-        return buckets!
+        guard case .buckets(var buckets) = storage else { preconditionFailure("not bucketed") }
+        storage = .none
+        if !isKnownUniquelyReferenced(&buckets) { buckets = buckets.copy() }
+        storage = .buckets(buckets)
+        return buckets
     }
 
     /// The bucketed form: positive and negative magnitudes, and zeros.

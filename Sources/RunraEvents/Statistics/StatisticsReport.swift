@@ -51,13 +51,13 @@ public struct StatisticsReport: Sendable {
     private var groupStatistics: [GroupStatistics]
     private var groupBaselines: [GroupStatistics] = []
     private let keyArena: [UInt8]
-    private let keyStarts: [Int]
+    private let keyStarts: [UInt32]
     /// The rows, as group indices, in output order.
     private var order: [Int]
 
     init(
         metric: JSONPath, metricTypes: [String], keyNames: [String], binWidth: Int64?, percentiles: [Double],
-        typeCounts: [TypeCount], statistics: [GroupStatistics], keyArena: [UInt8], keyStarts: [Int], read: ReadSummary
+        typeCounts: [TypeCount], statistics: [GroupStatistics], keyArena: [UInt8], keyStarts: [UInt32], read: ReadSummary
     ) {
         self.metric = metric
         self.metricTypes = metricTypes
@@ -77,8 +77,8 @@ public struct StatisticsReport: Sendable {
     /// Calls `body` with group `group`'s encoded key.
     private func withKey<Result>(_ group: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         keyArena.withUnsafeBytes { arena in
-            let end = group + 1 < keyStarts.count ? keyStarts[group + 1] : arena.count
-            return body(UnsafeRawBufferPointer(rebasing: arena[keyStarts[group]..<end]))
+            let end = group + 1 < keyStarts.count ? Int(keyStarts[group + 1]) : arena.count
+            return body(UnsafeRawBufferPointer(rebasing: arena[Int(keyStarts[group])..<end]))
         }
     }
 
@@ -86,8 +86,8 @@ public struct StatisticsReport: Sendable {
     private func sortedByKey(_ groups: [Int], only: Int? = nil, ascending: Bool = true) -> [Int] {
         keyArena.withUnsafeBytes { arena in
             func key(_ group: Int) -> UnsafeRawBufferPointer {
-                let end = group + 1 < keyStarts.count ? keyStarts[group + 1] : arena.count
-                return UnsafeRawBufferPointer(rebasing: arena[keyStarts[group]..<end])
+                let end = group + 1 < keyStarts.count ? Int(keyStarts[group + 1]) : arena.count
+                return UnsafeRawBufferPointer(rebasing: arena[Int(keyStarts[group])..<end])
             }
             return groups.sorted { i, j in
                 let (a, b) = (key(i), key(j))
@@ -107,8 +107,8 @@ public struct StatisticsReport: Sendable {
     private func keyLess(_ i: Int, _ j: Int) -> Bool {
         keyArena.withUnsafeBytes { arena in
             func key(_ group: Int) -> UnsafeRawBufferPointer {
-                let end = group + 1 < keyStarts.count ? keyStarts[group + 1] : arena.count
-                return UnsafeRawBufferPointer(rebasing: arena[keyStarts[group]..<end])
+                let end = group + 1 < keyStarts.count ? Int(keyStarts[group + 1]) : arena.count
+                return UnsafeRawBufferPointer(rebasing: arena[Int(keyStarts[group])..<end])
             }
             return GroupKey.less(key(i), key(j))
         }
