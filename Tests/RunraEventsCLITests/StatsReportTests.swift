@@ -154,6 +154,21 @@ import Testing
         #expect(topOnly.rows.map { $0.key["sandboxId"]! } == [largest?.key])
     }
 
+    @Test func sortByKeyAndMissingKeys() throws {
+        let descending = try statsJSON(["--by", "sandboxId", "--sort", "sandboxId", path])
+        #expect(descending.rows.map { $0.key["sandboxId"]!! } == ["sb_4", "sb_3", "sb_2", "sb_1", "sb_0"])
+        let ascending = try statsJSON(["--by", "sandboxId", "--sort", "sandboxId:asc", path])
+        #expect(ascending.rows.map { $0.key["sandboxId"]!! } == ["sb_0", "sb_1", "sb_2", "sb_3", "sb_4"])
+        // A path no event has: one group whose key is null, holding every event.
+        let missing = try statsJSON(["--by", "data.nothing", "--by", "sandboxId", path])
+        #expect(missing.rows.count == 5)
+        #expect(missing.rows.allSatisfy { $0.key["data.nothing"]! == nil })
+        #expect(missing.rows.compactMap { $0["count"] as? Int }.reduce(0, +) == completed.count)
+        // Numbers as keys sort by value; a missing exit code is the last group.
+        let codes = try statsJSON(["--by", "data.exitCode", path])
+        #expect(codes.rows.map { $0.key["data.exitCode"]! } == ["0", "1", "2", nil])
+    }
+
     @Test func customMetricAndPercentiles() throws {
         let report = try statsJSON(["--metric", "data.durationMs", "--percentiles", "10,99.9", path])
         #expect(report["columns"] as? [String] == [

@@ -42,6 +42,8 @@ extension StatisticsRenderer {
 
     /// Escapes what would break a table cell or start markup.
     static func markdownCell(_ text: String) -> String {
+        let special: Set<UInt8> = [0x7C, 0x5C, 0x2A, 0x60, 0x3C, 0x3E, 0x5B, 0x5D, 0x0A, 0x0D]
+        guard text.utf8.contains(where: { special.contains($0) }) else { return text }
         var out = ""
         for character in text {
             switch character {
