@@ -34,9 +34,18 @@ import Testing
             if quoted {
                 if character == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.append(character) }
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(character)
+                }
             } else if character == "\"" {
                 quoted = true
             } else if character == "," {
@@ -59,10 +68,13 @@ import Testing
         #expect(result.status == 0)
         let records = Self.parseCSV(result.stdoutText)
         let header = try #require(records.first)
-        #expect(header == [
-            "sandboxId", "data.command", "count", "failures", "error_rate", "values", "missing", "non_numeric", "avg", "min",
-            "p50", "p90", "p95", "p99", "max", "sum",
-        ])
+        #expect(
+            header == [
+                "sandboxId", "data.command", "count", "failures", "error_rate", "values", "missing", "non_numeric",
+                "avg", "min",
+                "p50", "p90", "p95", "p99", "max", "sum",
+            ]
+        )
         let expected = try jsonRows()
         #expect(records.count - 1 == expected.count)
         #expect(records.contains { $0.count > 1 && $0[1] == "pytest \"a,b\"" })  // quoted field read back
@@ -82,7 +94,9 @@ import Testing
         let lines = text.split(separator: "\n").map(String.init)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("| \(firstColumn) |") }) else { return [] }
         func cells(_ line: String) -> [String] {
-            line.dropFirst(2).dropLast(2).components(separatedBy: " | ").map { $0.replacingOccurrences(of: "\\", with: "") }
+            line.dropFirst(2).dropLast(2).components(separatedBy: " | ").map {
+                $0.replacingOccurrences(of: "\\", with: "")
+            }
         }
         var rows = [cells(lines[start])]
         #expect(lines[start + 1].hasPrefix("| :-- |") || lines[start + 1].hasPrefix("| --: |"))
@@ -95,7 +109,8 @@ import Testing
 
     @Test func markdownTablesReadBack() throws {
         let result = try CLI.run([
-            "stats", "-o", "markdown", "--by", "sandboxId", "--by", "data.command", "--fail-if", "p50 > 1000000", "--fail-if",
+            "stats", "-o", "markdown", "--by", "sandboxId", "--by", "data.command", "--fail-if", "p50 > 1000000",
+            "--fail-if",
             "error_rate > 0", path,
         ])
         #expect(result.status == 3)
@@ -124,7 +139,8 @@ import Testing
 
     @Test func junitHasOneTestCasePerCheck() throws {
         let result = try CLI.run([
-            "stats", "-o", "junit", "--by", "sandboxId", "--fail-if", "count == 0", "--fail-if", "p99 > 1 && sandboxId == \"sb_3\"",
+            "stats", "-o", "junit", "--by", "sandboxId", "--fail-if", "count == 0", "--fail-if",
+            "p99 > 1 && sandboxId == \"sb_3\"",
             path,
         ])
         #expect(result.status == 3)
@@ -134,7 +150,11 @@ import Testing
         #expect(root.attribute(forName: "tests")?.stringValue == "2")
         #expect(root.attribute(forName: "failures")?.stringValue == "1")
         let cases = try document.nodes(forXPath: "//testcase").compactMap { $0 as? XMLElement }
-        #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == ["count == 0", "p99 > 1 && sandboxId == \"sb_3\""])
+        #expect(
+            cases.map { $0.attribute(forName: "name")?.stringValue } == [
+                "count == 0", "p99 > 1 && sandboxId == \"sb_3\"",
+            ]
+        )
         #expect(cases[0].elements(forName: "failure").isEmpty)
         let failure = try #require(cases[1].elements(forName: "failure").first)
         #expect(failure.stringValue?.hasPrefix("sandboxId=sb_3 (p99=") == true)
@@ -166,7 +186,8 @@ import Testing
     @Test func jsonHasTheDocumentedTopLevelFields() throws {
         let report = try statsJSON([path])
         for field in [
-            "schema", "metric", "metricTypes", "keys", "binSeconds", "percentiles", "columns", "relativeAccuracy", "input",
+            "schema", "metric", "metricTypes", "keys", "binSeconds", "percentiles", "columns", "relativeAccuracy",
+            "input",
             "baselineInput", "events", "groups", "rows", "checks",
         ] {
             #expect(report[field] != nil, "\(field)")

@@ -139,7 +139,9 @@ import Testing
         #expect((byP95["groups"] as? [String: Any])?["total"] as? Int == 4)
         var expected: [String: [GeneratedEvent]] = [:]
         for event in completed { expected[event.command, default: []].append(event) }
-        let exactOrder = expected.sorted { ReferenceStatistics($0.value).percentile(95) > ReferenceStatistics($1.value).percentile(95) }
+        let exactOrder = expected.sorted {
+            ReferenceStatistics($0.value).percentile(95) > ReferenceStatistics($1.value).percentile(95)
+        }
         let p95s = byP95.rows.compactMap { $0["p95"] as? Double }
         #expect(p95s == p95s.sorted(by: >))
         #expect(byP95.rows.map { $0.key["data.command"]! } == exactOrder.prefix(2).map { $0.key })
@@ -171,9 +173,12 @@ import Testing
 
     @Test func customMetricAndPercentiles() throws {
         let report = try statsJSON(["--metric", "data.durationMs", "--percentiles", "10,99.9", path])
-        #expect(report["columns"] as? [String] == [
-            "count", "failures", "error_rate", "values", "missing", "non_numeric", "avg", "min", "p10", "p99_9", "max", "sum",
-        ])
+        #expect(
+            report["columns"] as? [String] == [
+                "count", "failures", "error_rate", "values", "missing", "non_numeric", "avg", "min", "p10", "p99_9",
+                "max", "sum",
+            ]
+        )
         ReferenceStatistics(completed).check(report.rows[0], percentiles: [10, 99.9])
     }
 

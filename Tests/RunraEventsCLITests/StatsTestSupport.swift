@@ -22,7 +22,11 @@ struct StatsRandom: RandomNumberGenerator {
 
 /// One generated event, kept for the reference computation.
 struct GeneratedEvent {
-    enum Duration { case number(Double), missing, null, text(String) }
+    enum Duration {
+        case number(Double)
+        case missing, null
+        case text(String)
+    }
     var type: String
     var sandboxId: String
     var command: String
@@ -45,7 +49,8 @@ struct GeneratedLog {
         var offset = 0
         for _ in 0..<count {
             offset += Int.random(in: 0...60, using: &random)
-            let type = random.next() % 3 == 0 ? "exec.completed" : Self.types[Int(random.next() % UInt64(Self.types.count))]
+            let type =
+                random.next() % 3 == 0 ? "exec.completed" : Self.types[Int(random.next() % UInt64(Self.types.count))]
             let sandbox = "sb_\(random.next() % 5)"
             let command = ["npm test", "ls -la", "make", "pytest \"a,b\""][Int(random.next() % 4)]
             let roll = Double.random(in: 0..<1, using: &random)
@@ -64,7 +69,14 @@ struct GeneratedLog {
             let codeRoll = random.next() % 10
             let exitCode: Int? = codeRoll == 0 ? nil : (codeRoll < 3 ? Int(codeRoll) : 0)
             events.append(
-                GeneratedEvent(type: type, sandboxId: sandbox, command: command, offsetMilliseconds: offset, exitCode: exitCode, duration: duration)
+                GeneratedEvent(
+                    type: type,
+                    sandboxId: sandbox,
+                    command: command,
+                    offsetMilliseconds: offset,
+                    exitCode: exitCode,
+                    duration: duration
+                )
             )
         }
     }
@@ -77,7 +89,8 @@ struct GeneratedLog {
         }
         let seconds = offsetMilliseconds / 1000
         let hour = 10 + seconds / 3600
-        return "2026-06-15T\(pad(hour, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(offsetMilliseconds % 1000, 3))Z"
+        return
+            "2026-06-15T\(pad(hour, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(offsetMilliseconds % 1000, 3))Z"
     }
 
     var jsonl: String {
@@ -88,7 +101,8 @@ struct GeneratedLog {
                 data.append("\"command\":\(Self.quoted(event.command))")
                 if let code = event.exitCode { data.append("\"exitCode\":\(code)") }
                 switch event.duration {
-                case .number(let value): data.append("\"durationMs\":\(value == value.rounded() ? String(Int(value)) : String(value))")
+                case .number(let value):
+                    data.append("\"durationMs\":\(value == value.rounded() ? String(Int(value)) : String(value))")
                 case .null: data.append("\"durationMs\":null")
                 case .text(let text): data.append("\"durationMs\":\(Self.quoted(text))")
                 case .missing: break
@@ -97,7 +111,8 @@ struct GeneratedLog {
                 data.append("\"note\":\"x\"")
             }
             let time = Self.timestamp(event.offsetMilliseconds)
-            out += "{\"id\":\"evt_\(index)\",\"timestamp\":\"\(time)\",\"type\":\"\(event.type)\",\"sandboxId\":\"\(event.sandboxId)\","
+            out +=
+                "{\"id\":\"evt_\(index)\",\"timestamp\":\"\(time)\",\"type\":\"\(event.type)\",\"sandboxId\":\"\(event.sandboxId)\","
             out += "\"runId\":\"run_1\",\"data\":{\(data.joined(separator: ","))}}\n"
         }
         return out
@@ -143,7 +158,11 @@ struct ReferenceStatistics {
     }
 
     /// Checks a row's numbers: exact for counts, min, max and average; within the bound for percentiles.
-    func check(_ row: [String: Any], percentiles: [Double] = [50, 90, 95, 99], sourceLocation: SourceLocation = #_sourceLocation) {
+    func check(
+        _ row: [String: Any],
+        percentiles: [Double] = [50, 90, 95, 99],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(row["count"] as? Int == count, sourceLocation: sourceLocation)
         #expect(row["failures"] as? Int == failures, sourceLocation: sourceLocation)
         #expect(row["missing"] as? Int == missing, sourceLocation: sourceLocation)
@@ -159,13 +178,21 @@ struct ReferenceStatistics {
             let name = p == p.rounded() ? "p\(Int(p))" : "p" + "\(p)".replacingOccurrences(of: ".", with: "_")
             let estimate = row[name] as? Double ?? .nan
             let exact = percentile(p)
-            #expect(abs(estimate - exact) <= 0.005 * abs(exact) + 1e-9, "\(name): \(estimate) vs \(exact)", sourceLocation: sourceLocation)
+            #expect(
+                abs(estimate - exact) <= 0.005 * abs(exact) + 1e-9,
+                "\(name): \(estimate) vs \(exact)",
+                sourceLocation: sourceLocation
+            )
         }
     }
 }
 
 /// Runs `stats -o json` and returns the parsed object.
-func statsJSON(_ arguments: [String], expectStatus: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+func statsJSON(
+    _ arguments: [String],
+    expectStatus: Int32 = 0,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> [String: Any] {
     let result = try CLI.run(["stats", "-o", "json"] + arguments)
     #expect(result.status == expectStatus, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
     let object = try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any]

@@ -33,7 +33,8 @@ import Testing
 
     @Test func passingThresholdsExitZero() throws {
         let result = try CLI.run([
-            "stats", "--by", "sandboxId", "--fail-if", "p95 > 1e12", "--fail-if", "error_rate > 0.99", "--fail-if", "count == 0", current,
+            "stats", "--by", "sandboxId", "--fail-if", "p95 > 1e12", "--fail-if", "error_rate > 0.99", "--fail-if",
+            "count == 0", current,
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!result.stderr.contains("crossed"))
@@ -78,7 +79,9 @@ import Testing
         #expect(slower.stderr.contains("baseline.p95="))
         let same = try CLI.run(["stats", "--baseline", baseline, "--fail-if", "p95 > baseline.p95 * 1.2", baseline])
         #expect(same.status == 0, "\(same.stderr)")
-        let change = try CLI.run(["stats", "--baseline", baseline, "--by", "sandboxId", "--fail-if", "change.p95 > 0.3", current])
+        let change = try CLI.run([
+            "stats", "--baseline", baseline, "--by", "sandboxId", "--fail-if", "change.p95 > 0.3", current,
+        ])
         #expect(change.status == 3)
         #expect(change.stderr.components(separatedBy: "crossed by").count - 1 == 5)
     }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// A small seeded generator (SplitMix64), so the data is the same on every run.
 struct SeededGenerator: RandomNumberGenerator {

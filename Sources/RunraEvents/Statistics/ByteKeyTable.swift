@@ -50,7 +50,10 @@ struct ByteKeyTable<Value> {
             if entry == 0 { break }
             let index = entry - 1
             if hashes[index] == hash && keyLength(index) == key.count
-                && (key.isEmpty || arena.withUnsafeBytes { memcmp($0.baseAddress! + Int(keyStarts[index]), key.baseAddress!, key.count) == 0 })
+                && (key.isEmpty
+                    || arena.withUnsafeBytes {
+                        memcmp($0.baseAddress! + Int(keyStarts[index]), key.baseAddress!, key.count) == 0
+                    })
             {
                 return index
             }

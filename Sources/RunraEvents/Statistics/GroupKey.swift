@@ -72,7 +72,8 @@ enum GroupKey {
                 if x != y { return Int64(littleEndian: x) < Int64(littleEndian: y) }
                 continue
             }
-            if tagA == jsonTag && tagB == jsonTag, let x = Self.number(contentA), let y = Self.number(contentB), x != y {
+            if tagA == jsonTag && tagB == jsonTag, let x = Self.number(contentA), let y = Self.number(contentB), x != y
+            {
                 return x < y
             }
             let common = Swift.min(contentA.count, contentB.count)
@@ -92,12 +93,18 @@ enum GroupKey {
 
     /// The tag, content bytes and end of the component at `position`.
     @inline(__always)
-    private static func component(_ key: UnsafeRawBufferPointer, at position: Int) -> (UInt8, UnsafeRawBufferPointer, Int) {
+    private static func component(
+        _ key: UnsafeRawBufferPointer,
+        at position: Int
+    ) -> (UInt8, UnsafeRawBufferPointer, Int) {
         let tag = key[position]
         switch tag {
         case stringTag, jsonTag:
             let length = Int(UInt32(littleEndian: key.loadUnaligned(fromByteOffset: position + 1, as: UInt32.self)))
-            return (tag, UnsafeRawBufferPointer(rebasing: key[(position + 5)..<(position + 5 + length)]), position + 5 + length)
+            return (
+                tag, UnsafeRawBufferPointer(rebasing: key[(position + 5)..<(position + 5 + length)]),
+                position + 5 + length
+            )
         case timeTag:
             return (tag, UnsafeRawBufferPointer(rebasing: key[(position + 1)..<(position + 9)]), position + 9)
         default:
@@ -120,7 +127,10 @@ enum GroupKey {
             case stringTag, jsonTag:
                 let length = Int(UInt32(littleEndian: key.loadUnaligned(fromByteOffset: position, as: UInt32.self)))
                 position += 4
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: key[position..<(position + length)]), as: UTF8.self)
+                let text = String(
+                    decoding: UnsafeRawBufferPointer(rebasing: key[position..<(position + length)]),
+                    as: UTF8.self
+                )
                 position += length
                 components.append(tag == stringTag ? .string(text) : .json(text))
             case timeTag:

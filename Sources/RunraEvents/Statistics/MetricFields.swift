@@ -2,7 +2,10 @@
 enum MetricFields {
     /// `exitCode` when it is a number, and the span of `data[metricKey]` when present.
     @inline(__always)
-    static func find(in event: EventLine, metricKey wanted: UnsafeBufferPointer<UInt8>) -> (exitCode: Double?, metric: Span?) {
+    static func find(
+        in event: EventLine,
+        metricKey wanted: UnsafeBufferPointer<UInt8>
+    ) -> (exitCode: Double?, metric: Span?) {
         let data = event.fields.data
         let line = event.bytes
         guard data.isPresent, line[data.start] == UInt8(ascii: "{") else { return (nil, nil) }
@@ -41,7 +44,9 @@ enum MetricFields {
         if let exitCodeSpan {
             let first = line[exitCodeSpan.start]
             if first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 {
-                exitCode = JSONDecoding.number(UnsafeBufferPointer(rebasing: line[exitCodeSpan.start..<exitCodeSpan.end]))
+                exitCode = JSONDecoding.number(
+                    UnsafeBufferPointer(rebasing: line[exitCodeSpan.start..<exitCodeSpan.end])
+                )
             }
         }
         return (exitCode, metricSpan)

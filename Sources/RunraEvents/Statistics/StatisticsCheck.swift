@@ -59,7 +59,9 @@ public struct StatisticsCheckResult: Sendable {
     /// `sandboxId=sb_1 (p95=612.3)`: a crossing row and the values the expression read.
     public func describe(_ row: StatisticsReport.Row, in report: StatisticsReport) -> String {
         let label = row.label(keyNames: report.keyNames)
-        let shown = check.expression.paths.filter { !report.keyNames.contains($0.description) && $0.description != "group" }
+        let shown = check.expression.paths.filter {
+            !report.keyNames.contains($0.description) && $0.description != "group"
+        }
         if shown.isEmpty { return label }
         let values = shown.map { path -> String in
             let value = check.value(at: path, in: row, of: report) ?? .null

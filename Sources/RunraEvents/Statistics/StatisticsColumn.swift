@@ -1,6 +1,8 @@
 /// A column of the metric table, as named in output, `--sort` and `--fail-if`.
 public enum StatisticsColumn: Hashable, Sendable {
-    case count, failures, errorRate, values, missing, nonNumeric, average, min, percentile(Double), max, sum
+    case count, failures, errorRate, values, missing, nonNumeric, average, min
+    case percentile(Double)
+    case max, sum
 
     /// Every column of a report with `percentiles`, in output order.
     public static func all(percentiles: [Double]) -> [StatisticsColumn] {

@@ -61,7 +61,9 @@ struct StatisticsProcessor: EventProcessor {
             key.removeAll(keepingCapacity: true)
             for path in groupPaths { GroupKey.appendValue(event, event.span(at: path), to: &key) }
             if let binWidth { GroupKey.appendBin(event.timestamp, width: binWidth, to: &key) }
-            index = key.withUnsafeBytes { groups.index(of: $0, hash: ByteKeyTable<GroupStatistics>.hash($0)) { GroupStatistics() } }
+            index = key.withUnsafeBytes {
+                groups.index(of: $0, hash: ByteKeyTable<GroupStatistics>.hash($0)) { GroupStatistics() }
+            }
         } else {
             index = groups.count == 0 ? Self.insertEmptyKey(&groups) : 0
         }
@@ -76,7 +78,10 @@ struct StatisticsProcessor: EventProcessor {
 
     /// What one metric event adds to its group.
     struct Observation {
-        enum Metric { case value(Double), missing, nonNumeric }
+        enum Metric {
+            case value(Double)
+            case missing, nonNumeric
+        }
         var failed: Bool
         var metric: Metric
     }
@@ -88,7 +93,9 @@ struct StatisticsProcessor: EventProcessor {
         let exitCode: Double?
         let metricSpan: Span?
         if let metricDataKey {
-            (exitCode, metricSpan) = metricDataKey.withUnsafeBufferPointer { MetricFields.find(in: event, metricKey: $0) }
+            (exitCode, metricSpan) = metricDataKey.withUnsafeBufferPointer {
+                MetricFields.find(in: event, metricKey: $0)
+            }
         } else {
             exitCode = event.exitCode
             metricSpan = event.span(at: metric)

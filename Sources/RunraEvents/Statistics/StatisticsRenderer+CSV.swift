@@ -5,7 +5,8 @@ extension StatisticsRenderer {
         out += (report.keyNames + columns.map(\.name)).map(Self.csvField).joined(separator: ",") + "\n"
         for position in 0..<report.rowCount {
             let row = report.row(position)
-            let cells = row.key.map { $0.text ?? "" } + columns.map { StatisticsNumberFormat.exact($0.value(row)) ?? "" }
+            let cells =
+                row.key.map { $0.text ?? "" } + columns.map { StatisticsNumberFormat.exact($0.value(row)) ?? "" }
             out += cells.map(Self.csvField).joined(separator: ",") + "\n"
         }
     }

@@ -85,7 +85,9 @@ extension StatisticsRenderer {
             append(",\"count\":\(entry.count)}")
         }
         append(report.typeCounts.isEmpty ? "]},\n" : "\n]},\n")
-        append("\"groups\":{\"total\":\(report.groupCount),\"belowMinCount\":\(report.groupsBelowMinimum),\"shown\":\(report.rowCount)},\n")
+        append(
+            "\"groups\":{\"total\":\(report.groupCount),\"belowMinCount\":\(report.groupsBelowMinimum),\"shown\":\(report.rowCount)},\n"
+        )
         append("\"rows\":[")
         for index in 0..<report.rowCount {
             let row = report.row(index)

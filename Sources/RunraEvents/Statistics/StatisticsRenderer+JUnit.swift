@@ -5,8 +5,10 @@ extension StatisticsRenderer {
         let suiteName = "runra-events stats: " + title
         var out = ""
         out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"runra-events stats\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\">\n"
-        out += "  <testsuite name=\"\(Self.xmlEscaped(suiteName))\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
+        out +=
+            "<testsuites name=\"runra-events stats\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        out +=
+            "  <testsuite name=\"\(Self.xmlEscaped(suiteName))\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
         for result in checks {
             let name = Self.xmlEscaped(result.check.expression.description)
             out += "    <testcase classname=\"runra-events.stats\" name=\"\(name)\""
@@ -22,11 +24,15 @@ extension StatisticsRenderer {
         }
         output += out
         output += "    <system-out>"
-        withoutActuallyEscaping({ (piece: String) in output += Self.xmlEscaped(piece) }) { escapeToOutput in
-            var table = Output(emit: escapeToOutput)
-            self.table(&table)
-            table.flush()
-        }
+        let escapeToOutput = { (piece: String) in output += Self.xmlEscaped(piece) }
+        withoutActuallyEscaping(
+            escapeToOutput,
+            do: { escaping in
+                var table = Output(emit: escaping)
+                self.table(&table)
+                table.flush()
+            }
+        )
         output += "</system-out>\n  </testsuite>\n</testsuites>\n"
     }
 

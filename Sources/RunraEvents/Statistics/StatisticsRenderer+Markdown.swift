@@ -25,8 +25,11 @@ extension StatisticsRenderer {
                 if result.passed {
                     out += "- ✅ \(expression): passed\n"
                 } else {
-                    out += "- ❌ \(expression): crossed by \(result.crossing.count) group\(result.crossing.count == 1 ? "" : "s")\n"
-                    for row in result.crossing { out += "  - " + Self.markdownCell(result.describe(row, in: report)) + "\n" }
+                    out +=
+                        "- ❌ \(expression): crossed by \(result.crossing.count) group\(result.crossing.count == 1 ? "" : "s")\n"
+                    for row in result.crossing {
+                        out += "  - " + Self.markdownCell(result.describe(row, in: report)) + "\n"
+                    }
                 }
             }
         }
@@ -47,7 +50,9 @@ extension StatisticsRenderer {
         var out = ""
         for character in text {
             switch character {
-            case "|", "\\", "*", "`", "<", ">", "[", "]": out.append("\\"); out.append(character)
+            case "|", "\\", "*", "`", "<", ">", "[", "]":
+                out.append("\\")
+                out.append(character)
             case "\n", "\r": out.append(" ")
             default: out.append(character)
             }

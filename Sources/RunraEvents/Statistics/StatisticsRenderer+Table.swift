@@ -17,7 +17,9 @@ extension StatisticsRenderer {
         // Two passes over the rows (widths, then lines), so the table is never held whole.
         let widths = Self.widths(header: header, rows: report.rowCount, cells)
         out += Self.alignedLine(header, widths, rightAligned: rightAligned)
-        for position in 0..<report.rowCount { out += Self.alignedLine(cells(position), widths, rightAligned: rightAligned) }
+        for position in 0..<report.rowCount {
+            out += Self.alignedLine(cells(position), widths, rightAligned: rightAligned)
+        }
         if report.groupsBelowMinimum > 0 {
             out += "(\(report.groupsBelowMinimum) groups below --min-count left out)\n"
         }

@@ -73,7 +73,9 @@ public struct StatisticsRenderer: Sendable {
             case .current: return column.value(row.statistics)
             case .baseline: return row.baseline.flatMap { column.value($0) }
             case .change:
-                return row.baseline.flatMap { StatisticsColumn.change(from: column.value($0), to: column.value(row.statistics)) }
+                return row.baseline.flatMap {
+                    StatisticsColumn.change(from: column.value($0), to: column.value(row.statistics))
+                }
             }
         }
 
@@ -94,7 +96,10 @@ public struct StatisticsRenderer: Sendable {
         report.columns.flatMap { column -> [FlatColumn] in
             let compared = report.hasBaseline && (!forPeople || Self.comparedForPeople(column))
             return compared
-                ? [FlatColumn(column: column, part: .current), FlatColumn(column: column, part: .baseline), FlatColumn(column: column, part: .change)]
+                ? [
+                    FlatColumn(column: column, part: .current), FlatColumn(column: column, part: .baseline),
+                    FlatColumn(column: column, part: .change),
+                ]
                 : [FlatColumn(column: column, part: .current)]
         }
     }

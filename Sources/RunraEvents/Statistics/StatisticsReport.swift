@@ -56,8 +56,16 @@ public struct StatisticsReport: Sendable {
     private var order: [Int]
 
     init(
-        metric: JSONPath, metricTypes: [String], keyNames: [String], binWidth: Int64?, percentiles: [Double],
-        typeCounts: [TypeCount], statistics: [GroupStatistics], keyArena: [UInt8], keyStarts: [UInt32], read: ReadSummary
+        metric: JSONPath,
+        metricTypes: [String],
+        keyNames: [String],
+        binWidth: Int64?,
+        percentiles: [Double],
+        typeCounts: [TypeCount],
+        statistics: [GroupStatistics],
+        keyArena: [UInt8],
+        keyStarts: [UInt32],
+        read: ReadSummary
     ) {
         self.metric = metric
         self.metricTypes = metricTypes

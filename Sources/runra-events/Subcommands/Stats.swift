@@ -32,10 +32,22 @@ extension RunraEventsCommand {
         @Option(name: .shortAndLong, help: "Output format: table, json, csv, markdown or junit.")
         var output: StatisticsFormat = .table
 
-        @Option(name: .long, help: ArgumentHelp("Group the metric table by the value at PATH (repeatable; e.g. sandboxId, data.command).", valueName: "PATH"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Group the metric table by the value at PATH (repeatable; e.g. sandboxId, data.command).",
+                valueName: "PATH"
+            )
+        )
         var by: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Group the metric table into time buckets of this width (e.g. 1m, 15m, 1h); rows are labelled with the bucket's RFC 3339 start.", valueName: "DURATION"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Group the metric table into time buckets of this width (e.g. 1m, 15m, 1h); rows are labelled with the bucket's RFC 3339 start.",
+                valueName: "DURATION"
+            )
+        )
         var bin: String?
 
         @Option(name: .long, help: ArgumentHelp("The numeric field to summarize.", valueName: "PATH"))
@@ -44,19 +56,43 @@ extension RunraEventsCommand {
         @Option(name: .long, help: ArgumentHelp("Comma-separated percentiles to report, 0 to 100.", valueName: "LIST"))
         var percentiles: String = "50,90,95,99"
 
-        @Option(name: .long, help: ArgumentHelp("Show only the first N rows (by count, unless --sort).", valueName: "N"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Show only the first N rows (by count, unless --sort).", valueName: "N")
+        )
         var top: Int?
 
-        @Option(name: .long, help: ArgumentHelp("Order rows by a column or key, descending; COLUMN:asc for ascending.", valueName: "COLUMN"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Order rows by a column or key, descending; COLUMN:asc for ascending.",
+                valueName: "COLUMN"
+            )
+        )
         var sort: String?
 
-        @Option(name: .long, help: ArgumentHelp("Leave out groups with fewer than N events (from output and --fail-if).", valueName: "N"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Leave out groups with fewer than N events (from output and --fail-if).", valueName: "N")
+        )
         var minCount: Int?
 
-        @Option(name: .long, help: ArgumentHelp("Exit 3 when EXPR holds for any row, e.g. 'p95 > 500', 'error_rate > 0.05', 'count == 0' (repeatable).", valueName: "EXPR"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Exit 3 when EXPR holds for any row, e.g. 'p95 > 500', 'error_rate > 0.05', 'count == 0' (repeatable).",
+                valueName: "EXPR"
+            )
+        )
         var failIf: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("Compute the same report for FILE and show it beside, with the change per column; baseline.<column> works in --fail-if.", valueName: "FILE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Compute the same report for FILE and show it beside, with the change per column; baseline.<column> works in --fail-if.",
+                valueName: "FILE"
+            )
+        )
         var baseline: String?
 
         func validate() throws {
@@ -85,7 +121,11 @@ extension RunraEventsCommand {
             if order == nil && top != nil { order = StatisticsSort(name: "count") }
 
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
-            var report = try statistics.run(paths: try input.resolvedPaths(), options: input.readOptions, onBadLine: reporter.report)
+            var report = try statistics.run(
+                paths: try input.resolvedPaths(),
+                options: input.readOptions,
+                onBadLine: reporter.report
+            )
             try reporter.finish()
             var inputErrors = report.read.inputErrors
             if let baseline {
@@ -113,7 +153,9 @@ extension RunraEventsCommand {
             for result in results where !result.passed {
                 crossed = true
                 for row in result.crossing {
-                    StandardError.print("runra-events: --fail-if '\(result.check.expression)' crossed by \(result.describe(row, in: report))")
+                    StandardError.print(
+                        "runra-events: --fail-if '\(result.check.expression)' crossed by \(result.describe(row, in: report))"
+                    )
                 }
             }
             if !inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
