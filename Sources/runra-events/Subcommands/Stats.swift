@@ -6,22 +6,18 @@ extension RunraEventsCommand {
         static let configuration = CommandConfiguration(
             abstract: "Summarize events: counts by type, and durations and failures per group, with CI thresholds.",
             discussion: """
-                The report has two tables: events by type (every selected event), and the metric table
-                over exec.completed events (over the selected types with -t): count, failures (a numeric
-                exitCode other than 0), error_rate, values/missing/non_numeric (how many events had a numeric
-                metric, none, or a non-number), avg, min, percentiles, max and sum of --metric.
-                Percentiles are within 0.5% of the exact value (see docs/stats.md).
+                Two tables: events by type (every selected event), and the metric table over exec.completed events (over the selected types with -t): count, failures (a numeric exitCode other than 0), error_rate, values/missing/non_numeric (events with a numeric metric, none, or a non-number), avg, min, percentiles, max and sum. Percentiles are within 0.5% of the exact value (docs/stats.md).
 
-                --fail-if is judged on every row of the metric table (after --min-count); each group that
-                crosses it is named on standard error and the exit status is 3.
+                --fail-if is judged on every row of the metric table (after --min-count); each group that crosses it is named on standard error, and the exit status is 3.
 
                 Examples:
                   runra-events stats logs/runra-events.jsonl
-                  runra-events stats --by sandboxId --sort p95 --top 10 events.jsonl.gz
+                  runra-events stats --by sandboxId --sort p95 --top 10 ev.jsonl.gz
                   runra-events stats --bin 1m --since 2h --rotated logs/runra-events.jsonl
-                  runra-events stats -t 'exec.*' --by type --by data.command --min-count 20 events.jsonl
-                  runra-events stats --fail-if 'p95 > 500' --fail-if 'error_rate > 0.05' -o markdown events.jsonl
-                  runra-events stats --baseline main.jsonl --fail-if 'p95 > baseline.p95 * 1.2' -o junit pr.jsonl
+                  runra-events stats -t 'exec.*' --by type --by data.command ev.jsonl
+                  runra-events stats --fail-if 'p95 > 500' -o markdown ev.jsonl
+                  runra-events stats --baseline main.jsonl \\
+                    --fail-if 'p95 > baseline.p95 * 1.2' -o junit pr.jsonl
                 """
         )
 
