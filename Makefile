@@ -32,16 +32,29 @@ demo: release ## Build, then filter and summarize the bundled sample log.
 	@echo '$$ runra-events filter -c -t "agent.*" Fixtures/events/sample.jsonl.gz'
 	@$(BIN_RELEASE) filter -c -t 'agent.*' Fixtures/events/sample.jsonl.gz
 
+test: APT_PACKAGES += postgresql
 test: deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@line=$$(bash scripts/pg-test-cluster.sh start) || exit 1; echo "$$line"; \
+	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; $(SWIFT) test --skip-build
 	$(MAKE) bench-smoke
+
+pg-up: ## Start a throwaway PostgreSQL on 127.0.0.1 for the integration tests; prints RUNRA_TEST_PG_URL.
+	@bash scripts/pg-test-cluster.sh start
+
+pg-down: ## Stop the throwaway PostgreSQL and delete its data.
+	@bash scripts/pg-test-cluster.sh stop
 
 bench: release ## Full benchmarks against jq, gojq, grep, zcat, pigz; writes docs/benchmarks.md.
 	bash scripts/bench.sh
 
-bench-smoke: release ## A small, quick run of the benchmark script (what CI runs).
-	BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null bash scripts/bench.sh
+bench-smoke: ## A small, quick run of the benchmark script on the debug build (what `make test` runs).
+	$(SWIFT) build --product runra-events
+	RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
+
+docs: ## Regenerate docs/cli.md from the commands' --help.
+	$(SWIFT) build --product runra-events
+	bash scripts/cli-docs.sh $(BIN_DEBUG) docs/cli.md
 
 format: ## Format the sources with swift-format.
 	$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
@@ -52,4 +65,4 @@ lint: ## Check the formatting.
 clean: ## Remove build products.
 	rm -rf .build
 
-.PHONY: help deps build release demo test bench bench-smoke format lint clean
+.PHONY: help deps build release demo docs test bench bench-smoke format lint clean pg-up pg-down

@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "runra-events", targets: ["runra-events"]),
         .library(name: "RunraEvents", targets: ["RunraEvents"]),
+        .library(name: "RunraReplay", targets: ["RunraReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
@@ -24,6 +25,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
 
         // MARK: Libraries
         .target(
@@ -32,11 +38,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "RunraPostgres",
+            dependencies: ["CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "RunraReplay",
+            dependencies: ["RunraEvents"],
+            swiftSettings: swiftSettings
+        ),
+
+        .target(
+            name: "RunraExporters",
+            dependencies: ["RunraReplay", "RunraPostgres"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "runra-events",
             dependencies: [
                 "RunraEvents",
+                "RunraPostgres",
+                "RunraReplay",
+                "RunraExporters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -49,8 +76,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RunraPostgresTests",
+            dependencies: ["RunraPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraReplayTests",
+            dependencies: ["RunraReplay", "RunraEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RunraEventsCLITests",
-            dependencies: ["runra-events"],
+            dependencies: ["runra-events", "RunraEvents"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,389 @@
 #!/usr/bin/env bash
-# Placeholder until the benchmark harness lands.
-echo "bench: not yet implemented"
+# Benchmarks runra-events against the anchors of SPEC §8 (jq, gojq, grep, pigz, zcat) on a generated
+# log, in one run on one machine, and writes docs/benchmarks.md.
+#
+# `make bench` runs it after a release build; `make bench-smoke` runs a small, quick pass
+# (BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null) that still exercises every command.
+#
+# Knobs (environment):
+#   BENCH_SIZE_MB    size of the generated log in MiB (default 1024)
+#   BENCH_RUNS       hyperfine runs of the fast commands (default 5)
+#   BENCH_SLOW_RUNS  runs of jq and gojq, which take ~20 s per GB (default 2, at most BENCH_RUNS)
+#   BENCH_OUT        the report (default docs/benchmarks.md)
+#   BENCH_DATA       folder of the generated logs (default bench-data, gitignored)
+#   RUNRA            the binary under test (default .build/release/runra-events)
+#
+# Exit status: 1 when a runra-events command fails (an exit status other than 0, or 1 for "nothing
+# matched") or the binary is missing. A missed target is reported as FAIL, not as a failure here.
+#
+# Adding a row (stats, tail, load-pg, replay): write a function bench_NAME that calls `measure`
+# (hyperfine timings), `measure_rss` (peak memory) and `target`, and add NAME to BENCHES.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE_MB=${BENCH_SIZE_MB:-1024}
+RUNS=${BENCH_RUNS:-5}
+SLOW_RUNS=${BENCH_SLOW_RUNS:-2}
+if ((SLOW_RUNS > RUNS)); then SLOW_RUNS=$RUNS; fi
+OUT=${BENCH_OUT:-docs/benchmarks.md}
+DATA=${BENCH_DATA:-bench-data}
+RUNRA=${RUNRA:-.build/release/runra-events}
+BENCHES=(generate filter_type filter_where filter_count filter_gzip memory)
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+declare -A NAME CMD MEDIAN STATUS RSS
+ORDER=()      # ids of timed rows, in report order
+TARGETS=()    # "description|measured|PASS/FAIL/n/a" lines
+FAILURES=()   # runra-events commands that failed
+
+log() { echo "bench: $*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
+
+# MARK: Setup
+
+install_anchors() {
+    local -A package_of=([jq]=jq [gojq]=gojq [pigz]=pigz [hyperfine]=hyperfine [/usr/bin/time]=time)
+    local missing=() tool
+    for tool in "${!package_of[@]}"; do have "$tool" || missing+=("${package_of[$tool]}"); done
+    ((${#missing[@]})) || return 0
+    local sudo=""
+    if [[ $(id -u) != 0 ]]; then
+        if have sudo && sudo -n true 2>/dev/null; then sudo="sudo"; else
+            log "missing ${missing[*]} and cannot install them (not root); those anchors are skipped"
+            return 0
+        fi
+    fi
+    if have apt-get; then
+        log "installing ${missing[*]}"
+        { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; } >&2 ||
+            log "could not install some of ${missing[*]}; those anchors are skipped"
+    else
+        log "missing ${missing[*]} and no apt-get; those anchors are skipped"
+    fi
+}
+
+make_data() {
+    mkdir -p "$DATA"
+    PLAIN="$DATA/events-${SIZE_MB}MB-seed1.jsonl"
+    GZ="$PLAIN.gz"
+    if [[ ! -s $PLAIN || $RUNRA -nt $PLAIN ]]; then
+        log "generating $PLAIN"
+        "$RUNRA" generate --size "${SIZE_MB}MB" --seed 1 --out "$PLAIN.tmp" || fail_hard "runra-events generate failed"
+        mv "$PLAIN.tmp" "$PLAIN"
+    fi
+    if [[ ! -s $GZ || $PLAIN -nt $GZ ]]; then
+        log "generating $GZ"
+        "$RUNRA" generate --size "${SIZE_MB}MB" --seed 1 --gzip --out "$GZ.tmp" || fail_hard "runra-events generate --gzip failed"
+        mv "$GZ.tmp" "$GZ"
+    fi
+    PLAIN_BYTES=$(stat -c %s "$PLAIN")
+    GZ_BYTES=$(stat -c %s "$GZ")
+    EVENTS=$(wc -l <"$PLAIN")
+    log "warming the page cache"
+    cat "$PLAIN" "$GZ" >/dev/null
+}
+
+fail_hard() {
+    log "error: $*"
+    exit 1
+}
+
+# MARK: Measuring
+
+# Runs a runra-events command once (its output discarded); records a failure unless it exits 0 or 1,
+# and leaves the status in CHECK_STATUS.
+check_runra() {
+    local name=$1 command=$2 status=0
+    bash -c "$command" >/dev/null 2>"$TMP/stderr" || status=$?
+    if ((status > 1)); then
+        log "error: '$name' exited $status: $(head -c 600 "$TMP/stderr")"
+        FAILURES+=("$name (exit $status)")
+        return 1
+    fi
+    CHECK_STATUS=$status
+}
+
+# The medians and whether every run exited 0, one "median ok|failed" line per command, in order.
+medians() {
+    if have jq; then
+        jq -r '.results[] | "\(.median) \(if ([.exit_codes[] | select(. != 0)] | length) == 0 then "ok" else "nonzero" end)"' "$1"
+    else
+        python3 -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["median"], "ok" if all(c == 0 for c in r.get("exit_codes", [])) else "nonzero")' "$1"
+    fi
+}
+
+# measure GROUP RUNS ID NAME COMMAND [ID NAME COMMAND]...
+# Times the commands with hyperfine in one invocation. Ids starting with `runra` are runra-events
+# commands: each is run once first (it must exit 0 or 1). Other commands are anchors, skipped when
+# their tool is not installed. Output goes to a pipe that hyperfine drains (--output=pipe), the same
+# for every command: GNU grep stops at the first match when its output is /dev/null.
+measure() {
+    local group=$1 runs=$2
+    shift 2
+    local args=() ids=() id name command tool
+    while (($#)); do
+        id=$1 name=$2 command=$3
+        shift 3
+        NAME[$id]=$name CMD[$id]=$command
+        ORDER+=("$id")
+        tool=${command%% *}
+        if [[ $id == runra* ]]; then
+            check_runra "$name" "$command" || { STATUS[$id]="failed"; continue; }
+            if ((CHECK_STATUS == 1)); then STATUS[$id]="nothing matched"; fi
+        elif ! have "$tool"; then
+            STATUS[$id]="skipped: $tool not installed"
+            continue
+        fi
+        args+=(--command-name "$name" "$command")
+        ids+=("$id")
+    done
+    ((${#ids[@]})) || return 0
+    log "timing: ${ids[*]} ($runs runs)"
+    local results=() line
+    if have hyperfine; then
+        hyperfine --runs "$runs" --warmup 0 --ignore-failure --output=pipe --style basic \
+            --export-json "$TMP/$group.json" "${args[@]}" >&2 || fail_hard "hyperfine failed"
+        mapfile -t results < <(medians "$TMP/$group.json")
+    else
+        local i
+        for ((i = 2; i < ${#args[@]}; i += 3)); do results+=("$(fallback_time "$runs" "${args[i]}")"); done
+    fi
+    local i=0
+    for id in "${ids[@]}"; do
+        line=${results[i]}
+        i=$((i + 1))
+        MEDIAN[$id]=${line% *}
+        if [[ ${line#* } != ok && $id != runra* && $id != grep* ]]; then STATUS[$id]="failed (non-zero exit)"; fi
+    done
+}
+
+# Without hyperfine: the median wall time of RUNS runs of COMMAND, as "seconds ok".
+fallback_time() {
+    local runs=$1 command=$2 times=() start end
+    for ((r = 0; r < runs; r++)); do
+        start=$(date +%s%N)
+        bash -c "$command" | cat >/dev/null
+        end=$(date +%s%N)
+        times+=("$(calc "($end - $start) / 1e9" 4)")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; print m, "ok" }'
+}
+
+# measure_rss ID NAME COMMAND: the peak resident memory (KiB) of a runra-events command.
+measure_rss() {
+    local id=$1 name=$2 command=$3 status=0
+    NAME[$id]=$name CMD[$id]=$command
+    if [[ ! -x /usr/bin/time ]]; then
+        RSS[$id]="n/a"
+        return 0
+    fi
+    /usr/bin/time -f %M -o "$TMP/rss" bash -c "exec $command" >/dev/null 2>"$TMP/stderr" || status=$?
+    if ((status > 1)); then
+        log "error: '$name' exited $status: $(head -c 600 "$TMP/stderr")"
+        FAILURES+=("$name (exit $status)")
+        RSS[$id]="failed"
+        return 0
+    fi
+    RSS[$id]=$(tail -n 1 "$TMP/rss")
+}
+
+# valid ID: whether ID was measured without a note (a failure, or nothing matched).
+valid() { [[ -n ${MEDIAN[$1]:-} && -z ${STATUS[$1]:-} ]]; }
+
+# ratio A B: median(A) / median(B), or empty when either is missing.
+ratio() {
+    [[ -n ${MEDIAN[$1]:-} && -n ${MEDIAN[$2]:-} ]] || return 0
+    calc "${MEDIAN[$1]} / ${MEDIAN[$2]}" 2
+}
+
+# target DESCRIPTION VALUE OP THRESHOLD UNIT: records PASS/FAIL (n/a when VALUE is empty).
+target() {
+    local description=$1 value=$2 op=$3 threshold=$4 unit=$5 verdict
+    if [[ -z $value || $value == n/a || $value == failed ]]; then
+        verdict="n/a"
+        value="—"
+    elif awk "BEGIN { exit !($value $op $threshold) }"; then
+        verdict="PASS"
+        value="$value$unit"
+    else
+        verdict="FAIL"
+        value="$value$unit"
+    fi
+    TARGETS+=("$description|$value|$verdict")
+}
+
+# MARK: Benchmarks
+
+R=$RUNRA
+EXEC_COMPLETED='"type":"exec.completed"'
+
+bench_generate() {
+    measure generate "$RUNS" \
+        runra_generate "runra-events generate --size ${SIZE_MB}MB" "$R generate --size ${SIZE_MB}MB --seed 1"
+}
+
+bench_filter_type() {
+    measure type "$RUNS" \
+        runra_type "runra-events filter -t exec.completed" "$R filter -t exec.completed $PLAIN" \
+        grep_F "grep -F" "grep -F '$EXEC_COMPLETED' $PLAIN" \
+        grep_cF "grep -cF" "grep -cF '$EXEC_COMPLETED' $PLAIN"
+    measure type_slow "$SLOW_RUNS" \
+        jq_type "jq -c 'select(.type==\"exec.completed\")'" "jq -c 'select(.type==\"exec.completed\")' $PLAIN" \
+        gojq_type "gojq -c 'select(.type==\"exec.completed\")'" "gojq -c 'select(.type==\"exec.completed\")' $PLAIN"
+    target "filter by type: at least 20x jq" "$(valid runra_type && ratio jq_type runra_type)" ">=" 20 "x"
+    target "filter by type: within 2.5x grep -cF" "$(valid runra_type && ratio runra_type grep_cF)" "<=" 2.5 "x"
+}
+
+bench_filter_where() {
+    # SPEC §9: a missing path != 0 is true, as in jq, so the plain jq select is the equivalent.
+    measure where "$RUNS" \
+        runra_where "runra-events filter --where 'data.exitCode != 0'" "$R filter --where 'data.exitCode != 0' $PLAIN"
+    measure where_slow "$SLOW_RUNS" \
+        jq_where "jq -c 'select(.data.exitCode != 0)'" "jq -c 'select(.data.exitCode != 0)' $PLAIN"
+    target "filter --where on a data field: at least 10x jq" "$(valid runra_where && ratio jq_where runra_where)" ">=" 10 "x"
+}
+
+bench_filter_count() {
+    measure count "$RUNS" \
+        runra_count "runra-events filter -c -t exec.completed" "$R filter -c -t exec.completed $PLAIN"
+    # In a generated log the type key is the only place the text occurs, so the counts must agree.
+    local ours theirs
+    ours=$("$R" filter -c -t exec.completed "$PLAIN" 2>/dev/null)
+    theirs=$(grep -cF "$EXEC_COMPLETED" "$PLAIN")
+    if [[ $ours != "$theirs" ]]; then
+        log "warning: filter -c -t exec.completed counted '$ours', grep -cF $theirs"
+        STATUS[runra_count]="counted $ours, grep -cF $theirs"
+    fi
+}
+
+bench_filter_gzip() {
+    measure gzip "$RUNS" \
+        runra_gz "runra-events filter -t exec.completed (.gz)" "$R filter -t exec.completed $GZ" \
+        pigz_dc "pigz -dc" "pigz -dc $GZ" \
+        zcat "zcat" "zcat $GZ"
+    target "read of the .gz: at most 1.1x pigz -dc" "$(valid runra_gz && ratio runra_gz pigz_dc)" "<=" 1.1 "x"
+}
+
+bench_memory() {
+    measure_rss rss_plain "runra-events filter -t exec.completed" "$R filter -t exec.completed $PLAIN"
+    measure_rss rss_gz "runra-events filter -t exec.completed (.gz)" "$R filter -t exec.completed $GZ"
+    local id mib
+    for id in rss_plain rss_gz; do
+        mib=""
+        [[ ${RSS[$id]} =~ ^[0-9]+$ ]] && mib=$(calc "${RSS[$id]} / 1024" 1)
+        target "peak RSS of ${NAME[$id]}: under 50 MiB" "$mib" "<" 50 " MiB"
+    done
+}
+
+# MARK: Report
+
+# The speed-up over jq and the time relative to the fast anchor for each row.
+jq_of() {
+    case $1 in
+    runra_type | runra_count | grep_F | grep_cF | gojq_type) echo jq_type ;;
+    runra_where) echo jq_where ;;
+    esac
+}
+anchor_of() {
+    case $1 in
+    runra_type | runra_count | grep_F | jq_type | gojq_type) echo grep_cF ;;
+    runra_gz | zcat) echo pigz_dc ;;
+    esac
+}
+
+report() {
+    local id median speed vs_jq vs_anchor note
+    echo "# Benchmarks"
+    echo
+    echo "Written by \`make bench\` (scripts/bench.sh): runra-events against jq, gojq, grep, pigz and zcat,"
+    echo "in one run on one machine, on a log made by \`runra-events generate --size ${SIZE_MB}MB --seed 1\`."
+    echo "Absolute times drift between machines; compare the ratios (SPEC §8)."
+    echo
+    echo "## Machine"
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+    echo "| CPU | $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//') |"
+    echo "| cores (nproc) | $(nproc) |"
+    echo "| load average at start (1, 5, 15 min) | $LOAD_AT_START |"
+    echo "| memory | $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
+    echo "| OS | $(uname -sr) |"
+    echo "| runra-events | $("$R" --version 2>/dev/null) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)) |"
+    local tool
+    for tool in jq gojq grep pigz hyperfine; do
+        have "$tool" && echo "| $tool | $("$tool" --version 2>&1 | head -n 1) |"
+    done
+    echo
+    echo "## Data"
+    echo
+    echo "- \`$PLAIN\`: $PLAIN_BYTES bytes ($(calc "$PLAIN_BYTES / 1048576" 1) MiB), $EVENTS events"
+    echo "- \`$GZ\`: $GZ_BYTES bytes (\`generate --gzip\`, zlib level 6)"
+    echo "- warm page cache; medians of $RUNS runs ($SLOW_RUNS for jq and gojq) measured by hyperfine;"
+    echo "  every command's output goes to a pipe that hyperfine drains (\`--output=pipe\`)."
+    echo
+    echo "## Results"
+    echo
+    echo "| command | median (s) | MB/s | speed-up vs jq | time vs grep -cF / pigz -dc |"
+    echo "|---|---:|---:|---:|---:|"
+    for id in "${ORDER[@]}"; do
+        median=${MEDIAN[$id]:-}
+        if [[ -z $median ]]; then
+            echo "| \`${NAME[$id]}\` | ${STATUS[$id]:-not measured} | | | |"
+            continue
+        fi
+        speed=$(calc "$PLAIN_BYTES / 1e6 / $median" 0)
+        [[ $id == runra_gz || $id == pigz_dc || $id == zcat ]] && speed="$speed (uncompressed)"
+        vs_jq=""
+        vs_anchor=""
+        [[ -n $(jq_of "$id") ]] && vs_jq=$(ratio "$(jq_of "$id")" "$id") && [[ -n $vs_jq ]] && vs_jq="${vs_jq}x"
+        [[ -n $(anchor_of "$id") ]] && vs_anchor=$(ratio "$id" "$(anchor_of "$id")") && [[ -n $vs_anchor ]] && vs_anchor="${vs_anchor}x"
+        note=${STATUS[$id]:+ (${STATUS[$id]})}
+        echo "| \`${NAME[$id]}\`$note | $(calc "$median" 3) | $speed | $vs_jq | $vs_anchor |"
+    done
+    echo
+    echo "Peak memory (max RSS, \`/usr/bin/time -f %M\`):"
+    echo
+    for id in rss_plain rss_gz; do
+        [[ -n ${RSS[$id]:-} ]] || continue
+        if [[ ${RSS[$id]} =~ ^[0-9]+$ ]]; then
+            echo "- \`${NAME[$id]}\`: $(calc "${RSS[$id]} / 1024" 1) MiB"
+        else
+            echo "- \`${NAME[$id]}\`: ${RSS[$id]}"
+        fi
+    done
+    echo
+    echo "## Targets (SPEC §8)"
+    echo
+    echo "| target | measured | verdict |"
+    echo "|---|---:|---|"
+    local entry
+    for entry in "${TARGETS[@]}"; do echo "| ${entry//|/ | } |"; done
+    if ((${#FAILURES[@]})); then
+        echo
+        echo "**Failed commands:** ${FAILURES[*]}"
+    fi
+}
+
+# MARK: Main
+
+[[ -x $RUNRA ]] || fail_hard "$RUNRA not found; run \`make release\` first (or set RUNRA)"
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+install_anchors
+make_data
+for bench in "${BENCHES[@]}"; do "bench_$bench"; done
+mkdir -p "$(dirname "$OUT")"
+report >"$TMP/report.md"
+cp "$TMP/report.md" "$OUT"
+log "targets:"
+for entry in "${TARGETS[@]}"; do log "  ${entry//|/ | }"; done
+[[ $OUT == /dev/null ]] || log "wrote $OUT"
+if ((${#FAILURES[@]})); then
+    log "error: failed: ${FAILURES[*]}"
+    exit 1
+fi

@@ -18,6 +18,9 @@ struct RunraEventsCommand: AsyncParsableCommand {
         subcommands: [
             Filter.self,
             Generate.self,
+            Rotate.self,
+            LoadPG.self,
+            Tail.self,
             Stats.self,
         ]
     )

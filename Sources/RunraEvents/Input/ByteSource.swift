@@ -47,6 +47,9 @@ final class ByteSource {
         if ownsDescriptor { close(fileDescriptor) }
     }
 
+    /// The descriptor read from (to wait for data with `poll`).
+    var descriptor: Int32 { fileDescriptor }
+
     /// Whether the input turned out to be gzip (known after the first read).
     var isCompressed: Bool { inflater != nil }
 

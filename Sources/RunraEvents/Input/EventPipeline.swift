@@ -136,16 +136,19 @@ struct EventPipeline<Processor: EventProcessor> {
 
         // MARK: Producer
 
+        /// Pooled buffers have this much room beyond `chunkBytes` for a line carried over.
+        static var slack: Int { 64 * 1024 }
+
         func allocate(_ size: Int) -> UnsafeMutableRawBufferPointer {
             monitor.withLock {
-                if size == options.chunkBytes, let buffer = freeBuffers.popLast() { return buffer }
+                if size == options.chunkBytes + Self.slack, let buffer = freeBuffers.popLast() { return buffer }
                 return .allocate(byteCount: size, alignment: 64)
             }
         }
 
         func recycle(_ buffer: UnsafeMutableRawBufferPointer) {
             monitor.withLock {
-                if buffer.count == options.chunkBytes && freeBuffers.count < maximumInFlight + 2 {
+                if buffer.count == options.chunkBytes + Self.slack && freeBuffers.count < maximumInFlight + 2 {
                     freeBuffers.append(buffer)
                 } else {
                     buffer.deallocate()
@@ -192,7 +195,7 @@ struct EventPipeline<Processor: EventProcessor> {
             do {
                 source = try ByteSource(path: path)
             } catch {
-                let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: allocate(chunkBytes), count: 0)
+                let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: allocate(1), count: 0)
                 chunk.error = error as? RunraError ?? RunraError(.io, "\(error)")
                 return submit(chunk)
             }
@@ -205,7 +208,8 @@ struct EventPipeline<Processor: EventProcessor> {
             var atEnd = false
             while !atEnd {
                 // Start a chunk with the incomplete line carried over from the last one.
-                let buffer = allocate(max(chunkBytes, carryCount + chunkBytes / 2))
+                // Room for the carried line and at least `chunkBytes` more, so reading always progresses.
+                let buffer = allocate(carryCount <= Self.slack ? chunkBytes + Self.slack : carryCount + chunkBytes)
                 if carryCount > 0 { buffer.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carryCount) }
                 var count = carryCount
                 carryCount = 0
@@ -249,9 +253,10 @@ struct EventPipeline<Processor: EventProcessor> {
                         continue
                     }
                 }
-                // Cut after the last newline; the rest is carried to the next chunk.
+                // Cut after the last newline; the rest is carried to the next chunk. When the input
+                // broke off (a truncated gzip), the incomplete last line is damage, not a line.
                 var cut = count
-                if !atEnd {
+                if !atEnd || endError != nil {
                     cut = Self.endOfLastLine(bytes, count)
                 }
                 if cut == 0 && !atEnd {
@@ -282,7 +287,7 @@ struct EventPipeline<Processor: EventProcessor> {
                     continue
                 }
                 let rest = count - cut
-                if rest > 0 {
+                if rest > 0 && !atEnd {
                     if carry.count < rest {
                         carry.deallocate()
                         carry = .allocate(byteCount: rest * 2, alignment: 64)
@@ -293,7 +298,9 @@ struct EventPipeline<Processor: EventProcessor> {
                 let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: buffer, count: cut)
                 if atEnd {
                     if let endError {
-                        chunk.error = RunraError(endError.code, Self.prefixed(endError.message, with: source.name))
+                        var message = Self.prefixed(endError.message, with: source.name)
+                        if rest > 0 { message += "; its incomplete last line (\(rest) bytes) was dropped" }
+                        chunk.error = RunraError(endError.code, message)
                     }
                 }
                 if !submit(chunk) { return false }

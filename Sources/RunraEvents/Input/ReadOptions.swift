@@ -32,9 +32,14 @@ public struct BadLine: Sendable {
     public var reason: String
     /// The line's bytes without terminator, when ``ReadOptions/keepsBadLines`` is on.
     public var line: [UInt8]?
+    /// Where the line starts in the input, when its number is unknown (`lineNumber` 0): `tail` reads backwards.
+    public var byteOffset: Int64? = nil
 
-    /// `FILE:LINE: reason`, as reported on standard error.
-    public var diagnostic: String { "\(source):\(lineNumber): \(reason)" }
+    /// `FILE:LINE: reason`, or `FILE: bad line near byte OFFSET: reason` when the line number is unknown.
+    public var diagnostic: String {
+        if lineNumber == 0, let byteOffset { return "\(source): bad line near byte \(byteOffset): \(reason)" }
+        return "\(source):\(lineNumber): \(reason)"
+    }
 }
 
 /// Counts from one read of a set of inputs.

@@ -250,7 +250,12 @@ enum JSONScanner {
                 // Fast path over plain ASCII: eight bytes at a time, then byte by byte.
                 while end - position >= 8 {
                     let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                    if JSONScanner.needsAttention(word) { break }
+                    let mask = JSONScanner.attentionMask(word)
+                    if mask != 0 {
+                        // The lowest flagged byte is exact (borrows only run upwards), so jump to it.
+                        position += mask.trailingZeroBitCount >> 3
+                        break
+                    }
                     position += 8
                 }
                 while position < end && table[Int(base[position])] == 0 { position += 1 }
@@ -324,9 +329,10 @@ enum JSONScanner {
         }
     }
 
-    /// Whether any byte of `word` is a quote, a backslash, a control character or non-ASCII (SWAR).
+    /// The high bit of each byte of `word` that may be a quote, a backslash, a control character or
+    /// non-ASCII (SWAR; little-endian). The lowest set bit marks the first such byte exactly.
     @inline(__always)
-    static func needsAttention(_ word: UInt64) -> Bool {
+    static func attentionMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quotes = word ^ (ones &* 0x22)
@@ -334,7 +340,7 @@ enum JSONScanner {
         let hasQuote = (quotes &- ones) & ~quotes
         let hasBackslash = (backslashes &- ones) & ~backslashes
         let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl | word) & highs != 0
+        return (hasQuote | hasBackslash | hasControl | word) & highs
     }
 
     @inline(__always)

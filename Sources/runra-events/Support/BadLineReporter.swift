@@ -50,6 +50,13 @@ final class BadLineReporter {
         if count <= Self.shownLines && !quiet { StandardError.print(bad.diagnostic) }
     }
 
+    /// Writes `line` to the dead-letter file, if there is one (for events a destination refused).
+    func writeDeadLetter(_ line: [UInt8]) throws {
+        guard let deadLetter else { return }
+        try deadLetter.write(line)
+        try deadLetter.write(byte: 0x0A)
+    }
+
     /// Prints the total and flushes the dead-letter file.
     func finish() throws {
         try deadLetter?.flush()

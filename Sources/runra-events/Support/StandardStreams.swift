@@ -9,7 +9,7 @@ import Darwin
 /// Standard output for data. A closed pipe ends the program quietly with status 0.
 final class StandardOutput: @unchecked Sendable {
     /// The process's one standard output; touched only from the command's task.
-    nonisolated(unsafe) static let shared = StandardOutput()
+    static let shared = StandardOutput()
 
     let writer = ByteWriter(fileDescriptor: 1)
 

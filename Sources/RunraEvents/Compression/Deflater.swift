@@ -1,0 +1,98 @@
+internal import CZlib
+
+/// A streaming gzip compressor (zlib's `deflate` with a gzip header and trailer).
+///
+/// Feed it bytes with ``compress(_:emit:)`` and end the stream with ``finish(emit:)``;
+/// compressed output is handed to `emit` in chunks that are only valid during the call.
+/// Not thread-safe: one owner at a time.
+public final class Deflater {
+    /// zlib's state. It is heap-allocated and never moves: zlib keeps a pointer back to it.
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let output: UnsafeMutableRawBufferPointer
+    private var finished = false
+
+    /// A compressor at zlib `level` (1 fastest … 9 smallest; 6 is gzip's default).
+    public init(level: Int = 6, outputChunkSize: Int = 256 * 1024) throws {
+        guard (1...9).contains(level) else {
+            throw RunraError(.usage, "gzip level \(level) is out of range: use 1 (fastest) to 9 (smallest)")
+        }
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        output = .allocate(byteCount: max(outputChunkSize, 1024), alignment: 16)
+        // windowBits 15 + 16 asks zlib for a gzip wrapper; memLevel 8 is zlib's default.
+        let status = CZlib_deflateInit2(stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY)
+        guard status == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            output.deallocate()
+            throw RunraError(.io, "cannot start gzip compression (zlib status \(status))")
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+        output.deallocate()
+    }
+
+    /// Compresses `input`, passing any compressed output that is ready to `emit`.
+    public func compress(
+        _ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        guard !finished else { throw RunraError(.io, "gzip stream already finished") }
+        guard let base = input.baseAddress, input.count > 0 else { return }
+        // zlib's avail_in is 32-bit: feed very large inputs in slices.
+        var offset = 0
+        while offset < input.count {
+            let slice = min(input.count - offset, Int(Int32.max))
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self) + offset)
+            stream.pointee.avail_in = uInt(slice)
+            try run(flush: Z_NO_FLUSH, emit: emit)
+            offset += slice
+        }
+    }
+
+    /// Ends the gzip stream (writes the trailer) and passes the rest of the output to `emit`.
+    public func finish(emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard !finished else { return }
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        try run(flush: Z_FINISH, emit: emit)
+        finished = true
+    }
+
+    /// Compresses all of `bytes` into one complete gzip member.
+    public static func gzip(_ bytes: some Collection<UInt8>, level: Int = 6) throws -> [UInt8] {
+        let deflater = try Deflater(level: level)
+        var result: [UInt8] = []
+        let append: (UnsafeRawBufferPointer) -> Void = { result.append(contentsOf: $0) }
+        let contiguous = Array(bytes)
+        try contiguous.withUnsafeBytes { try deflater.compress($0, emit: append) }
+        try deflater.finish(emit: append)
+        return result
+    }
+
+    private func run(flush: Int32, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let outBase = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        while true {
+            stream.pointee.next_out = outBase
+            stream.pointee.avail_out = uInt(output.count)
+            let status = deflate(stream, flush)
+            let produced = output.count - Int(stream.pointee.avail_out)
+            if produced > 0 {
+                try emit(UnsafeRawBufferPointer(start: output.baseAddress, count: produced))
+            }
+            switch status {
+            case Z_STREAM_END:
+                return
+            case Z_OK, Z_BUF_ERROR:
+                // Done with this input once zlib has consumed it and has no more output pending.
+                if flush == Z_NO_FLUSH && stream.pointee.avail_in == 0 && stream.pointee.avail_out != 0 { return }
+                if status == Z_BUF_ERROR && produced == 0 && flush == Z_NO_FLUSH { return }
+            default:
+                throw RunraError(.io, "gzip compression failed (zlib status \(status))")
+            }
+        }
+    }
+}

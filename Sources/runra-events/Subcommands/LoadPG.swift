@@ -1,0 +1,168 @@
+import ArgumentParser
+import RunraEvents
+import RunraPostgres
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension RunraEventsCommand {
+    struct LoadPG: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "load-pg",
+            abstract: "Bulk-load events into PostgreSQL with COPY, idempotently on id.",
+            discussion: """
+                Creates the table and its indexes when asked (the default), then loads with COPY through a staging table and INSERT … ON CONFLICT (id) DO NOTHING, one transaction per batch. Loading the same file twice inserts nothing the second time; after an interrupted load, run the same command again. Rows PostgreSQL refuses are reported (and written to --dead-letter); the other rows of their batch still load. See docs/postgres.md.
+
+                Prints events read, inserted, duplicates, rejected, bad lines and rows/s. Exit status 4 when the database fails or refuses a row.
+
+                Examples:
+                  runra-events load-pg --database-url postgresql://app@db/analytics logs/runra-events.jsonl
+                  DATABASE_URL='host=db dbname=analytics user=app' runra-events load-pg --rotated logs/runra-events.jsonl
+                  runra-events load-pg --table ci_events --schema ci --text-column --batch-size 20000 events.jsonl.gz
+                  runra-events load-pg -t 'exec.*' --since 7d --ssl require events.jsonl
+                """
+        )
+
+        enum DataColumnChoice: String, EnumerableFlag {
+            case jsonColumn, textColumn
+
+            static func help(for value: Self) -> ArgumentHelp? {
+                switch value {
+                case .jsonColumn: return "Store data as JSONB (the default)."
+                case .textColumn: return "Store data as TEXT, byte for byte."
+                }
+            }
+        }
+
+        @OptionGroup var selection: SelectionOptions
+        @OptionGroup var input: InputOptions
+        @OptionGroup var global: GlobalOptions
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "libpq URI or key=value string (default $DATABASE_URL; PG* variables fill the gaps).", valueName: "URL"))
+        var databaseURL: String?
+
+        @Option(name: .long, help: "Table name.")
+        var table: String = PGEventTable.defaultName
+
+        @Option(name: .long, help: "Schema name.")
+        var schema: String = "public"
+
+        @Flag(inversion: .prefixedNo, help: "Create the schema, table and indexes when missing.")
+        var createTable = true
+
+        @Flag var dataColumn: DataColumnChoice = .jsonColumn
+
+        @Option(name: .long, help: ArgumentHelp("Events per transaction.", valueName: "N"))
+        var batchSize: Int = 5000
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "SSL: disable, allow, prefer, require, verify-ca or verify-full (an sslmode in the URL wins).",
+                valueName: "MODE"))
+        var ssl: String?
+
+        func validate() throws {
+            if batchSize <= 0 { throw ValidationError("--batch-size must be a positive number of events") }
+            if let ssl, SSLMode(rawValue: ssl) == nil {
+                throw ValidationError(
+                    "--ssl must be one of \(SSLMode.all.map(\.rawValue).joined(separator: ", ")), not '\(ssl)'")
+            }
+        }
+
+        func run() async throws {
+            let url = databaseURL ?? getenv("DATABASE_URL").map { String(cString: $0) } ?? ""
+            let eventTable = PGEventTable(
+                schema: schema, name: table, dataColumn: dataColumn == .jsonColumn ? .jsonb : .text)
+            let reader = EventBatchReader(
+                paths: try input.resolvedPaths(), options: input.readOptions,
+                selection: try selection.makeSelection())
+            let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
+            let keepsLines = input.deadLetter != nil
+            let clock = ContinuousClock()
+            let start = clock.now
+            var total = PGLoadReport()
+            var rejectedShown = 0
+            var rejectedCount = 0
+            let read: ReadSummary
+            do {
+                let connection = try PGConnection(connectionString: url, sslMode: ssl.flatMap(SSLMode.init(rawValue:)))
+                let loader = EventLoader(connection: connection, table: eventTable)
+                if createTable { try loader.createTable() }
+                read = try reader.forEachBatch(
+                    batchSize: batchSize,
+                    transform: { event in LoadItem(event, keepsLine: keepsLines) },
+                    onBadLine: reporter.report,
+                    body: { items in
+                        let report = try loader.load(items.map(\.row))
+                        for rejected in report.rejected {
+                            if let line = items[rejected.index].line { try reporter.writeDeadLetter(line) }
+                            if rejectedShown < BadLineReporter.shownLines && !global.quiet {
+                                StandardError.print(
+                                    "runra-events: PostgreSQL refused event \(rejected.row.id.isEmpty ? "(no id)" : rejected.row.id): \(rejected.message)"
+                                )
+                                rejectedShown += 1
+                            }
+                        }
+                        total.inserted += report.inserted
+                        total.duplicates += report.duplicates
+                        rejectedCount += report.rejected.count
+                        return true
+                    })
+            } catch let error as PostgresError {
+                try? reporter.finish()
+                throw RunraError(
+                    .exporter,
+                    "\(error)\(total.inserted > 0 ? " (\(total.inserted) events were loaded; run the same command again to finish: already loaded events are skipped)" : "")"
+                )
+            }
+            try reporter.finish()
+            let seconds = Double((clock.now - start).components.attoseconds) / 1e18
+                + Double((clock.now - start).components.seconds)
+            let loaded = total.inserted + total.duplicates
+            let rate = seconds > 0 ? Int(Double(loaded) / seconds) : loaded
+            StandardOutput.shared.write(
+                "read \(read.events) events: \(total.inserted) inserted, \(total.duplicates) duplicates, "
+                    + "\(rejectedCount) rejected, \(read.badLines) bad lines "
+                    + "(\(String(format3(seconds))) s, \(rate) rows/s)\n")
+            StandardOutput.shared.flush()
+            for error in read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
+            if rejectedCount > 0 { throw ExitCode(ExitStatus.exporterFailed) }
+            if !read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
+        }
+    }
+}
+
+/// One event on its way to the table, with its line when rejected rows are dead-lettered.
+private struct LoadItem: Sendable {
+    var row: PGEventRow
+    var line: [UInt8]?
+
+    init(_ event: RuntimeEvent, keepsLine: Bool) {
+        let timestamp: String
+        if let raw = event.rawValue(at: JSONPath(keys: "timestamp")), raw.first == UInt8(ascii: "\""),
+            !raw.contains(UInt8(ascii: "\\"))
+        {
+            timestamp = String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+        } else {
+            timestamp = event.value(at: JSONPath(keys: "timestamp"))?.stringValue ?? ""
+        }
+        row = PGEventRow(
+            id: event.id ?? "", timestamp: timestamp, type: event.type, sandboxId: event.sandboxId ?? "",
+            runId: event.runId ?? "", dataJSON: event.dataText ?? [])
+        line = keepsLine ? event.line : nil
+    }
+}
+
+/// `x` with three decimals, without Foundation.
+private func format3(_ x: Double) -> String {
+    let millis = Int((x * 1000).rounded())
+    let fraction = String(millis % 1000)
+    return "\(millis / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import RunraEvents
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension RunraEventsCommand {
+    struct Tail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the last events of a log, then follow it as tail -F does.",
+            discussion: """
+                A plain file is read backwards from its end, never whole; gzip files and
+                standard input are read through, keeping the last N. With -f, follows the
+                file by name across rename-rotation, truncation and re-creation, without
+                losing or repeating a line. Output is pretty on a terminal, else jsonl.
+                Details: docs/tail.md.
+
+                Exit status: 0 success; 1 nothing selected (non-empty input, no -f);
+                2 usage or input error; with -f, 130 after Ctrl-C, 0 after SIGTERM.
+
+                Examples:
+                  runra-events tail logs/runra-events.jsonl
+                  runra-events tail -n 50 -t 'exec.*' -w 'data.exitCode != 0' events.jsonl
+                  runra-events tail -f --min-level error logs/runra-events.jsonl
+                  runra-events tail -n 1000 --rotated --sandbox sb_x7k2m9p4q1 events.jsonl
+                  runra-events tail -f -o tsv --fields timestamp,type,data.command events.jsonl
+                  kubectl logs runra-0 | runra-events tail -n 20 -t exec.completed
+                """
+        )
+
+        @OptionGroup var selection: SelectionOptions
+        @OptionGroup var input: InputOptions
+        @OptionGroup var global: GlobalOptions
+
+        @Option(
+            name: [.customShort("n"), .long],
+            help: ArgumentHelp("Print the last N selected events (default 10).", valueName: "N")
+        )
+        var lines: Int = 10
+
+        @Flag(
+            name: .shortAndLong,
+            help: "Keep following the file by name (as tail -F), across rotation and truncation."
+        )
+        var follow = false
+
+        @Option(
+            name: .shortAndLong,
+            help: "Output format: jsonl, json, pretty, csv or tsv (default: pretty on a terminal, else jsonl)."
+        )
+        var output: OutputFormat?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Comma-separated paths to print for csv, tsv and json (e.g. timestamp,data.command).",
+                valueName: "PATHS"
+            )
+        )
+        var fields: String?
+
+        @Flag(name: .long, help: "Leave out the header row of csv and tsv.")
+        var noHeader = false
+
+        @Option(
+            name: [.customShort("s"), .long],
+            help: ArgumentHelp("With -f, seconds between checks of the file (default 0.2).", valueName: "SECONDS")
+        )
+        var sleepInterval: Double = 0.2
+
+        func validate() throws {
+            if lines < 0 { throw ValidationError("-n must be zero or more") }
+            if input.files.count > 1 {
+                throw ValidationError("tail reads one FILE (got \(input.files.count)); run it once per file")
+            }
+            if !(sleepInterval > 0 && sleepInterval <= 3600) {
+                throw ValidationError("--sleep-interval must be between 0 and 3600 seconds")
+            }
+            if input.rotated && (input.files.isEmpty || input.files == ["-"]) {
+                throw ValidationError("--rotated needs a file name, not standard input")
+            }
+        }
+
+        func run() async throws {
+            let format = output ?? (StandardOutput.isTerminal ? .pretty : .jsonl)
+            var tail = EventTail(selection: try selection.makeSelection(), format: format)
+            tail.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0)) } }
+            tail.count = lines
+            tail.follows = follow
+            tail.includesRotated = input.rotated
+            tail.printsHeader = !noHeader
+            tail.usesColor = global.colorsStandardOutput
+            tail.pollInterval = .nanoseconds(Int64(sleepInterval * 1e9))
+            let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
+            if follow { StopSignal.install() }
+            let summary: EventTail.Summary
+            do {
+                summary = try tail.run(
+                    path: input.files.first,
+                    options: input.readOptions,
+                    output: StandardOutput.shared.writer,
+                    onBadLine: reporter.report,
+                    onNotice: { StandardError.print("runra-events: \($0)") },
+                    shouldStop: { StopSignal.received != 0 }
+                )
+            } catch is ByteWriter.BrokenPipe {
+                throw ExitCode(0)
+            }
+            StandardOutput.shared.flush()
+            try reporter.finish()
+            for error in summary.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
+            if !summary.read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
+            if StopSignal.received == SIGINT { throw ExitCode(ExitStatus.interrupted) }
+            if follow { return }
+            if summary.written == 0 && lines > 0 && summary.read.lines > 0 { throw ExitCode(ExitStatus.nothingMatched) }
+        }
+    }
+}
+
+/// SIGINT and SIGTERM end a followed tail cleanly: the loop sees the flag, flushes and returns.
+enum StopSignal {
+    /// The signal received (0: none). Written by the handler, read by the follow loop.
+    nonisolated(unsafe) static var received: Int32 = 0
+
+    static func install() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            #if canImport(Glibc)
+            action.__sigaction_handler.sa_handler = { StopSignal.received = $0 }
+            #else
+            action.__sigaction_u.__sa_handler = { StopSignal.received = $0 }
+            #endif
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(signalNumber, &action, nil)
+        }
+    }
+}

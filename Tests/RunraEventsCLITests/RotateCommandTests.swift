@@ -1,0 +1,124 @@
+import Foundation
+import RunraEvents
+import Testing
+
+@Suite struct RotateCommandTests {
+    func gunzip(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-dc", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "gzip -dc \(path)")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func gzipTest(_ path: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-t", path]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func visibleNames(_ dir: TemporaryDirectory) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    func inode(_ path: String) throws -> UInt64 {
+        try (FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as! NSNumber).uint64Value
+    }
+
+    @Test func keepNamesAndDropsTheOldest() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("runra-events.jsonl")
+        for round in 1...4 {
+            _ = try dir.write("runra-events.jsonl", "{\"round\":\(round)}\n")
+            let result = try CLI.run(["rotate", "--force", "--keep", "2", log])
+            #expect(result.status == 0)
+            #expect(result.stderr.contains("rotated \(log)"))
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(try visibleNames(dir) == ["runra-events.jsonl", "runra-events.jsonl.1.gz", "runra-events.jsonl.2.gz"])
+        #expect(try gzipTest(log + ".1.gz") == 0)
+        #expect(try gzipTest(log + ".2.gz") == 0)
+        #expect(try gunzip(log + ".1.gz") == "{\"round\":4}\n")
+        #expect(try gunzip(log + ".2.gz") == "{\"round\":3}\n")
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "")
+    }
+
+    @Test func noGzipAndQuiet() throws {
+        let dir = try TemporaryDirectory()
+        let log = try dir.write("a.jsonl", "x\n")
+        let result = try CLI.run(["rotate", "--force", "--no-gzip", "-q", log])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(try visibleNames(dir) == ["a.jsonl", "a.jsonl.1"])
+        #expect(try String(contentsOfFile: log + ".1", encoding: .utf8) == "x\n")
+    }
+
+    @Test func copytruncateKeepsTheInodeAndModeIsKept() throws {
+        let dir = try TemporaryDirectory()
+        let log = try dir.write("a.jsonl", "x\ny\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: log)
+        let before = try inode(log)
+        #expect(try CLI.run(["rotate", "--force", "--copytruncate", log]).status == 0)
+        #expect(try inode(log) == before)
+        #expect(try gunzip(log + ".1.gz") == "x\ny\n")
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "")
+
+        _ = try dir.write("a.jsonl", "z\n")
+        #expect(try CLI.run(["rotate", "--force", log]).status == 0)
+        #expect(try inode(log) != before)
+        let mode = try FileManager.default.attributesOfItem(atPath: log)[.posixPermissions] as! NSNumber
+        #expect(mode.intValue == 0o600)
+    }
+
+    @Test func belowOrEqualToMaxSizeDoesNothing() throws {
+        let dir = try TemporaryDirectory()
+        let log = try dir.write("a.jsonl", String(repeating: "x", count: 1023) + "\n")  // 1 KiB
+        var result = try CLI.run(["rotate", "--max-size", "1K", log])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty && result.stdout.isEmpty)
+        result = try CLI.run(["rotate", "--max-size", "1MB", "--verbose", log])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("not rotated"))
+        #expect(try visibleNames(dir) == ["a.jsonl"])
+        result = try CLI.run(["rotate", "--max-size", "1023", log])
+        #expect(result.status == 0)
+        #expect(try visibleNames(dir) == ["a.jsonl", "a.jsonl.1.gz"])
+    }
+
+    @Test func defaultMaxSizeIs100MiB() throws {
+        let dir = try TemporaryDirectory()
+        let log = try dir.write("a.jsonl", "x\n")
+        #expect(try CLI.run(["rotate", log]).status == 0)
+        #expect(try visibleNames(dir) == ["a.jsonl"])
+    }
+
+    @Test(arguments: [
+        (["rotate", "--max-size", "10XB", "FILE"], "invalid size '10XB'"),
+        (["rotate", "--keep", "-1", "FILE"], "--keep"),
+        (["rotate", "--force", "MISSING"], "no such file"),
+        (["rotate"], "file"),
+    ])
+    func usageAndInputErrorsExitTwo(arguments: [String], message: String) throws {
+        let dir = try TemporaryDirectory()
+        let log = try dir.write("a.jsonl", "x\n")
+        let resolved = arguments.map { $0 == "FILE" ? log : $0 == "MISSING" ? dir.path("missing.jsonl") : $0 }
+        let result = try CLI.run(resolved)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message))
+    }
+
+    @Test func helpHasExamples() throws {
+        let result = try CLI.run(["rotate", "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdoutText.contains("Examples:"))
+        #expect(result.stdoutText.contains("--copytruncate"))
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+/// A `runra-events` process whose output is read while it runs (for `tail -f`).
+final class RunningCLI: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var output = Data()
+    private var errors = Data()
+    let input = Pipe()
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = input
+        outPipe.fileHandleForReading.readabilityHandler = { [lock] handle in
+            let data = handle.availableData
+            lock.withLock { self.output.append(data) }
+        }
+        errPipe.fileHandleForReading.readabilityHandler = { [lock] handle in
+            let data = handle.availableData
+            lock.withLock { self.errors.append(data) }
+        }
+        try process.run()
+    }
+
+    var lines: [String] {
+        lock.withLock { String(decoding: output, as: UTF8.self) }.split(separator: "\n").map(String.init)
+    }
+
+    var stderr: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
+
+    /// Waits until `condition` holds (or 30 s pass); returns whether it did.
+    @discardableResult
+    func wait(until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
+    }
+
+    func waitForLines(_ count: Int) -> Bool { wait { lines.count >= count } }
+
+    /// Waits for the process to end (kills it after 30 s) and for its output to be read.
+    func finish() -> Int32 {
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        usleep(100_000)  // let the readability handlers take the last bytes
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// `tail -f` while the file is appended to, renamed away, re-created, truncated and deleted.
+@Suite(.serialized) struct TailFollowTests {
+    static func event(_ n: Int) -> String {
+        "{\"id\":\"e\(n)\",\"timestamp\":\"2026-06-15T10:30:00.000Z\",\"type\":\"exec.completed\",\"sandboxId\":\"sb_1\",\"data\":{\"n\":\(n)}}"
+    }
+
+    static func append(_ path: String, _ text: String) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
+        try handle.close()
+    }
+
+    static func lines(_ range: ClosedRange<Int>) -> String { range.map { event($0) + "\n" }.joined() }
+
+    @Test(.timeLimit(.minutes(1)))
+    func followsAcrossRotationTruncationAndRecreationWithoutLossOrRepeat() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("app.jsonl", Self.lines(1...3))
+        let tail = try RunningCLI(["tail", "-f", "-n", "2", "--sleep-interval", "0.05", path])
+        #expect(tail.waitForLines(2))
+
+        // Appends, one of them in two writes: the half line is held until its newline.
+        try Self.append(path, Self.lines(4...4))
+        let half = Self.event(5)
+        try Self.append(path, String(half.prefix(30)))
+        #expect(tail.waitForLines(3))
+        usleep(300_000)
+        #expect(tail.lines.count == 3)
+        try Self.append(path, String(half.dropFirst(30)) + "\n" + Self.lines(6...6))
+        #expect(tail.waitForLines(5))
+
+        // Rename-rotation: the old file gets one more line after the rename, then a new file appears.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        try Self.append(path + ".1", Self.lines(7...7))
+        _ = try dir.write("app.jsonl", Self.lines(8...8))
+        try Self.append(path, Self.lines(9...9))
+        #expect(tail.waitForLines(8))
+
+        // Truncation, then fewer bytes than were read.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 0)
+        handle.write(Data(Self.lines(10...10).utf8))
+        try handle.close()
+        #expect(tail.waitForLines(9))
+        try Self.append(path, Self.lines(11...11))
+        #expect(tail.waitForLines(10))
+
+        // Deletion, then re-creation once the follower has noticed.
+        try FileManager.default.removeItem(atPath: path)
+        #expect(tail.wait { tail.stderr.contains("inaccessible") })
+        _ = try dir.write("app.jsonl", Self.lines(12...13))
+        #expect(tail.waitForLines(12))
+
+        tail.process.interrupt()
+        let status = tail.finish()
+        #expect(status == 130)
+        #expect(tail.lines == (2...13).map { Self.event($0) })
+        #expect(tail.stderr.contains("truncated"))
+        #expect(tail.stderr.contains("replaced"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func selectionAndFormatApplyToFollowedEventsAndSIGTERMEndsCleanly() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("app.jsonl", Self.lines(1...3))
+        let json = try RunningCLI([
+            "tail", "-f", "-n", "1", "-s", "0.05", "-o", "json", "--fields", "id", "--where", "data.n >= 3", path,
+        ])
+        #expect(json.waitForLines(2))  // "[" and the first element
+        try Self.append(path, Self.lines(4...5) + "not json\n")
+        #expect(json.wait { json.lines.count >= 3 && json.stderr.contains("bad line near byte") })
+        json.process.terminate()
+        #expect(json.finish() == 0)
+        #expect(json.lines == ["[", "{\"id\":\"e3\"},", "{\"id\":\"e4\"},", "{\"id\":\"e5\"}", "]"])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func followingStandardInputPrintsTheLastNThenEachNewEvent() throws {
+        let tail = try RunningCLI(["tail", "-f", "-n", "2", "-s", "0.05"])
+        tail.input.fileHandleForWriting.write(Data(Self.lines(1...5).utf8))
+        #expect(tail.waitForLines(2))
+        tail.input.fileHandleForWriting.write(Data(Self.lines(6...6).utf8))
+        #expect(tail.waitForLines(3))
+        tail.input.fileHandleForWriting.write(Data(Self.event(7).utf8))  // no newline: counts at the end
+        try tail.input.fileHandleForWriting.close()
+        #expect(tail.finish() == 0)
+        #expect(tail.lines == (4...7).map { Self.event($0) })
+    }
+}
