@@ -31,8 +31,11 @@ struct ByteKeyTable<Value> {
         }
         if position < key.count {
             var tail: UInt64 = 0
-            for offset in 0..<(key.count - position) {
-                tail |= UInt64(key[position + offset]) << (8 * UInt64(offset))
+            if key.count >= 8 {
+                // The last 8 bytes, overlapping the words already mixed in.
+                tail = key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self)
+            } else {
+                for offset in 0..<key.count { tail |= UInt64(key[offset]) << (8 * UInt64(offset)) }
             }
             hash = (hash ^ tail) &* 0xC4CE_B9FE_1A85_EC53
             hash ^= hash >> 29
