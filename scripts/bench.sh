@@ -28,7 +28,7 @@ if ((SLOW_RUNS > RUNS)); then SLOW_RUNS=$RUNS; fi
 OUT=${BENCH_OUT:-docs/benchmarks.md}
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
-BENCHES=(generate filter_type filter_where filter_count filter_gzip memory)
+BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats)
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -280,6 +280,21 @@ bench_memory() {
     done
 }
 
+bench_stats() {
+    measure stats "$RUNS" \
+        runra_stats "runra-events stats" "$R stats $PLAIN"
+    measure stats_slow "$SLOW_RUNS" \
+        jq_stats "jq -r 'select(.type == \"exec.completed\") | .data.durationMs' | awk (average)" \
+        "jq -r 'select(.type == \"exec.completed\") | .data.durationMs' $PLAIN | awk '{ s += \$1; n++ } END { print n, s / n }'" \
+        python_stats "python3 scripts/stats-equivalent.py (json module)" "python3 scripts/stats-equivalent.py $PLAIN"
+    target "stats default report: at least 20x the jq+awk pipeline" "$(valid runra_stats && ratio jq_stats runra_stats)" ">=" 20 "x"
+    target "stats default report: faster than Python" "$(valid runra_stats && ratio python_stats runra_stats)" ">" 1 "x"
+    measure_rss rss_stats_bin "runra-events stats --by sandboxId --bin 1m" "$R stats --by sandboxId --bin 1m $PLAIN"
+    local mib=""
+    [[ ${RSS[rss_stats_bin]} =~ ^[0-9]+$ ]] && mib=$(calc "${RSS[rss_stats_bin]} / 1024" 1)
+    target "peak RSS of stats --by sandboxId --bin 1m: under 100 MiB" "$mib" "<" 100 " MiB"
+}
+
 # MARK: Report
 
 # The speed-up over jq and the time relative to the fast anchor for each row.
@@ -287,6 +302,7 @@ jq_of() {
     case $1 in
     runra_type | runra_count | grep_F | grep_cF | gojq_type) echo jq_type ;;
     runra_where) echo jq_where ;;
+    runra_stats | python_stats) echo jq_stats ;;
     esac
 }
 anchor_of() {
@@ -349,7 +365,7 @@ report() {
     echo
     echo "Peak memory (max RSS, \`/usr/bin/time -f %M\`):"
     echo
-    for id in rss_plain rss_gz; do
+    for id in rss_plain rss_gz rss_stats_bin; do
         [[ -n ${RSS[$id]:-} ]] || continue
         if [[ ${RSS[$id]} =~ ^[0-9]+$ ]]; then
             echo "- \`${NAME[$id]}\`: $(calc "${RSS[$id]} / 1024" 1) MiB"

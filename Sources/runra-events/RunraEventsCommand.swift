@@ -22,6 +22,7 @@ struct RunraEventsCommand: AsyncParsableCommand {
             LoadPG.self,
             Replay.self,
             Tail.self,
+            Stats.self,
         ]
     )
 }

@@ -4,3 +4,4 @@ public import ArgumentParser
 public import RunraEvents
 
 extension OutputFormat: ExpressibleByArgument {}
+extension StatisticsFormat: ExpressibleByArgument {}

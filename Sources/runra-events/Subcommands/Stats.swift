@@ -1,0 +1,180 @@
+import ArgumentParser
+import RunraEvents
+
+extension RunraEventsCommand {
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Summarize events: counts by type, and durations and failures per group, with CI thresholds.",
+            discussion: """
+                Two tables: events by type (every selected event), and the metric table over exec.completed events (over the selected types with -t): count, failures (a numeric exitCode other than 0), error_rate, values/missing/non_numeric (events with a numeric metric, none, or a non-number), avg, min, percentiles, max and sum. Percentiles are within 0.5% of the exact value (docs/stats.md).
+
+                --fail-if is judged on every row of the metric table (after --min-count); each group that crosses it is named on standard error, and the exit status is 3.
+
+                Examples:
+                  runra-events stats logs/runra-events.jsonl
+                  runra-events stats --by sandboxId --sort p95 --top 10 ev.jsonl.gz
+                  runra-events stats --bin 1m --since 2h --rotated logs/runra-events.jsonl
+                  runra-events stats -t 'exec.*' --by type --by data.command ev.jsonl
+                  runra-events stats --fail-if 'p95 > 500' -o markdown ev.jsonl
+                  runra-events stats --baseline main.jsonl \\
+                    --fail-if 'p95 > baseline.p95 * 1.2' -o junit pr.jsonl
+                """
+        )
+
+        @OptionGroup var selection: SelectionOptions
+        @OptionGroup var input: InputOptions
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .shortAndLong, help: "Output format: table, json, csv, markdown or junit.")
+        var output: StatisticsFormat = .table
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Group the metric table by the value at PATH (repeatable; e.g. sandboxId, data.command).",
+                valueName: "PATH"
+            )
+        )
+        var by: [String] = []
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Group the metric table into time buckets of this width (e.g. 1m, 15m, 1h); rows are labelled with the bucket's RFC 3339 start.",
+                valueName: "DURATION"
+            )
+        )
+        var bin: String?
+
+        @Option(name: .long, help: ArgumentHelp("The numeric field to summarize.", valueName: "PATH"))
+        var metric: String = "data.durationMs"
+
+        @Option(name: .long, help: ArgumentHelp("Comma-separated percentiles to report, 0 to 100.", valueName: "LIST"))
+        var percentiles: String = "50,90,95,99"
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Show only the first N rows (by count, unless --sort).", valueName: "N")
+        )
+        var top: Int?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Order rows by a column or key, descending; COLUMN:asc for ascending.",
+                valueName: "COLUMN"
+            )
+        )
+        var sort: String?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Leave out groups with fewer than N events (from output and --fail-if).", valueName: "N")
+        )
+        var minCount: Int?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Exit 3 when EXPR holds for any row, e.g. 'p95 > 500', 'error_rate > 0.05', 'count == 0' (repeatable).",
+                valueName: "EXPR"
+            )
+        )
+        var failIf: [String] = []
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Compute the same report for FILE and show it beside, with the change per column; baseline.<column> works in --fail-if.",
+                valueName: "FILE"
+            )
+        )
+        var baseline: String?
+
+        func validate() throws {
+            if let top, top < 0 { throw ValidationError("--top must be zero or more") }
+            if let minCount, minCount < 0 { throw ValidationError("--min-count must be zero or more") }
+        }
+
+        func run() async throws {
+            var statistics = EventStatistics(selection: try selection.makeSelection())
+            statistics.metric = try JSONPath(parsing: metric)
+            statistics.groupBy = try by.map { try JSONPath(parsing: $0) }
+            if let bin {
+                guard let width = TimeBound.parseDuration(bin), width > 0 else {
+                    throw ValidationError("--bin '\(bin)' is not a duration: use e.g. 30s, 1m, 15m, 1h, 1d")
+                }
+                statistics.binWidth = width
+            }
+            statistics.percentiles = try Self.parsePercentiles(percentiles)
+            let columns = StatisticsColumn.all(percentiles: statistics.percentiles)
+            var keyNames = statistics.groupBy.map(\.description)
+            if statistics.binWidth != nil { keyNames.append("bin") }
+            let checks = try failIf.map {
+                try StatisticsCheck(parsing: $0, columns: columns, keyNames: keyNames, hasBaseline: baseline != nil)
+            }
+            var order = try sort.map { try StatisticsSort(parsing: $0, names: keyNames + columns.map(\.name)) }
+            if order == nil && top != nil { order = StatisticsSort(name: "count") }
+
+            let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
+            var report = try statistics.run(
+                paths: try input.resolvedPaths(),
+                options: input.readOptions,
+                onBadLine: reporter.report
+            )
+            try reporter.finish()
+            var inputErrors = report.read.inputErrors
+            if let baseline {
+                var baselineInput = input
+                baselineInput.deadLetter = nil
+                let baselineReporter = try BadLineReporter(inputs: baselineInput, quiet: global.quiet)
+                let baselineReport = try statistics.run(
+                    paths: [baseline == "-" ? nil : baseline],
+                    options: baselineInput.readOptions,
+                    onBadLine: baselineReporter.report
+                )
+                try baselineReporter.finish()
+                inputErrors += baselineReport.read.inputErrors
+                report.attachBaseline(baselineReport)
+            }
+            if let minCount { report.removeGroups(smallerThan: minCount) }
+            let results = checks.map { StatisticsCheckResult(check: $0, report: report) }
+            if let order { report.sort(by: order) }
+            if let top { report.keepFirst(top) }
+
+            StatisticsRenderer(report: report, checks: results).render(output) { StandardOutput.shared.write($0) }
+            StandardOutput.shared.flush()
+            for error in inputErrors { StandardError.print("runra-events: error: \(error.message)") }
+            var crossed = false
+            for result in results where !result.passed {
+                crossed = true
+                for row in result.crossing {
+                    StandardError.print(
+                        "runra-events: --fail-if '\(result.check.expression)' crossed by \(result.describe(row, in: report))"
+                    )
+                }
+            }
+            if !inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
+            if crossed { throw ExitCode(ExitStatus.thresholdCrossed) }
+            if report.read.lines > 0 && report.read.events == 0 { throw ExitCode(ExitStatus.nothingMatched) }
+        }
+
+        static func parsePercentiles(_ text: String) throws -> [Double] {
+            var values: [Double] = []
+            for part in text.split(separator: ",") {
+                let trimmed = part.trimmingSpaces()
+                guard let value = Double(trimmed), value >= 0, value <= 100 else {
+                    throw ValidationError("--percentiles: '\(trimmed)' is not a percentile from 0 to 100")
+                }
+                if !values.contains(value) { values.append(value) }
+            }
+            return values
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSpaces() -> String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}
