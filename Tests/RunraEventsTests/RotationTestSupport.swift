@@ -56,6 +56,13 @@ enum RotationTestIO {
         try RotatedSet(basePath: base).members().map(contents).joined()
     }
 
+    /// The set's contents as runra-events reads them: file by file, each file's last line ending where the file
+    /// does (so a torn line at the end of a rotated file never joins the next file's first line).
+    static func setContentsFileByFile(_ base: String) throws -> String {
+        try RotatedSet(basePath: base).members().map(contents).map { $0.isEmpty || $0.hasSuffix("\n") ? $0 : $0 + "\n" }
+            .joined()
+    }
+
     /// The names (not paths) in `directory`, sorted.
     static func names(_ directory: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory).sorted()

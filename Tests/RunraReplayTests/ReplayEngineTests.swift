@@ -171,7 +171,8 @@ import Testing
         let exporter = RecordingExporter()
         let engine = ReplayEngine(targets: [ReplayTarget(label: "memory", exporter: exporter, batchSize: 50, flushInterval: .seconds(60))], options: options)
         let run = Task { try await engine.run(.events(EventBatchReader(paths: [input]))) }
-        try await Task.sleep(for: .milliseconds(300))
+        // Interrupt once something was delivered (a loaded machine may take a while to get there).
+        for _ in 0..<1000 where exporter.lines.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
         engine.interrupt()
         let report = try await run.value
         #expect(report.interrupted)
