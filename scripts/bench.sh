@@ -12,6 +12,11 @@
 #   BENCH_OUT        the report (default docs/benchmarks.md)
 #   BENCH_DATA       folder of the generated logs (default bench-data, gitignored)
 #   RUNRA            the binary under test (default .build/release/runra-events)
+#   BENCH_PG_EVENTS  events loaded into PostgreSQL by the load-pg row (default 1000000; 5000 when
+#                    BENCH_SIZE_MB < 64, the smoke run)
+#   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
+#                    filter_count filter_gzip memory stats loadpg); `BENCH_ONLY=loadpg` skips the 1 GB log
+#   BENCH_PG_RUNS    repetitions of the load-pg row (default 3, at most BENCH_RUNS)
 #
 # Exit status: 1 when a runra-events command fails (an exit status other than 0, or 1 for "nothing
 # matched") or the binary is missing. A missed target is reported as FAIL, not as a failure here.
@@ -28,12 +33,26 @@ if ((SLOW_RUNS > RUNS)); then SLOW_RUNS=$RUNS; fi
 OUT=${BENCH_OUT:-docs/benchmarks.md}
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
-BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats)
+BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats loadpg)
+if [[ -n ${BENCH_ONLY:-} ]]; then read -r -a BENCHES <<<"$BENCH_ONLY"; fi
+
+if ((SIZE_MB < 64)); then PG_EVENTS=${BENCH_PG_EVENTS:-5000}; else PG_EVENTS=${BENCH_PG_EVENTS:-1000000}; fi
+PG_RUNS=${BENCH_PG_RUNS:-3}
+if ((PG_RUNS > RUNS)); then PG_RUNS=$RUNS; fi
 
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+PG_STARTED=""
+cleanup() {
+    # The load-pg row's throwaway cluster keeps its state under $TMP: stop it first.
+    [[ -z $PG_STARTED ]] || RUNRA_PG_STATE="$TMP/pg-cluster.env" bash scripts/pg-test-cluster.sh stop >/dev/null 2>&1
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 declare -A NAME CMD MEDIAN STATUS RSS
+PG_ROWS=()    # "command|median s|rows/s|note" lines of the load-pg section
+PG_NOTE=""    # why the load-pg section is missing, or the server it ran on
 ORDER=()      # ids of timed rows, in report order
 TARGETS=()    # "description|measured|PASS/FAIL/n/a" lines
 FAILURES=()   # runra-events commands that failed
@@ -295,6 +314,121 @@ bench_stats() {
     target "peak RSS of stats --by sandboxId --bin 1m: under 100 MiB" "$mib" "<" 100 " MiB"
 }
 
+# MARK: load-pg
+
+# SPEC §5, the table every load of this row goes into, created fresh before each timed load.
+PG_TABLE_SQL="SET client_min_messages = warning; DROP TABLE IF EXISTS runra_events;
+CREATE TABLE runra_events (
+  id TEXT PRIMARY KEY, timestamp TIMESTAMPTZ NOT NULL, type TEXT NOT NULL,
+  sandbox_id TEXT NOT NULL, run_id TEXT NOT NULL, data JSONB NOT NULL,
+  created_at TIMESTAMPTZ DEFAULT NOW());
+CREATE INDEX idx_events_type ON runra_events (type);
+CREATE INDEX idx_events_sandbox ON runra_events (sandbox_id);
+CREATE INDEX idx_events_run ON runra_events (run_id);
+CREATE INDEX idx_events_timestamp ON runra_events (timestamp DESC);"
+
+pg_sql() { psql "$PG_URL" -X -q -v ON_ERROR_STOP=1 -At -c "$1"; }
+
+# pg_time ID COMMAND: runs COMMAND once after a CHECKPOINT (so no load pays for the previous one's dirty
+# pages), appends its wall time in seconds to PG_TIMES[ID], its stdout to $TMP/ID.out, its peak RSS (KiB)
+# to $TMP/ID.rss. Returns the command's status.
+declare -A PG_TIMES
+pg_time() {
+    local id=$1 command=$2 start end status=0
+    pg_sql "CHECKPOINT" || return 1
+    start=$(date +%s%N)
+    if [[ -x /usr/bin/time ]]; then
+        /usr/bin/time -f %M -o "$TMP/$id.rss" bash -c "exec $command" >"$TMP/$id.out" 2>"$TMP/stderr" || status=$?
+    else
+        bash -c "exec $command" >"$TMP/$id.out" 2>"$TMP/stderr" || status=$?
+    fi
+    end=$(date +%s%N)
+    if ((status != 0)); then
+        log "error: '$command' exited $status: $(head -c 600 "$TMP/stderr")"
+        return "$status"
+    fi
+    PG_TIMES[$id]+="$(calc "($end - $start) / 1e9" 4) "
+}
+
+median_of() { printf '%s\n' $1 | sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# load-pg against psql \copy of the same rows pre-converted to CSV, in the same run on the same server, each
+# into a freshly created §5 table with its indexes; then load-pg again into the full table (all duplicates).
+bench_loadpg() {
+    if ! have psql; then
+        PG_NOTE="skipped: psql not installed"
+        return 0
+    fi
+    local line
+    if ! line=$(RUNRA_PG_STATE="$TMP/pg-cluster.env" bash scripts/pg-test-cluster.sh start 2>"$TMP/pg-start.log"); then
+        PG_NOTE="skipped: the throwaway PostgreSQL did not start ($(head -c 300 "$TMP/pg-start.log"))"
+        log "$PG_NOTE"
+        return 0
+    fi
+    PG_STARTED=1
+    PG_URL=${line#RUNRA_TEST_PG_URL=}
+    PG_NOTE="PostgreSQL $(pg_sql "SHOW server_version") from scripts/pg-test-cluster.sh (127.0.0.1, $(pg_sql "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')"))"
+    mkdir -p "$DATA"
+    local jsonl="$DATA/pg-events-$PG_EVENTS-seed1.jsonl" csv="$DATA/pg-events-$PG_EVENTS-seed1.csv"
+    if [[ ! -s $jsonl || $RUNRA -nt $jsonl ]]; then
+        log "generating $jsonl"
+        "$R" generate --events "$PG_EVENTS" --seed 1 --out "$jsonl.tmp" || fail_hard "runra-events generate failed"
+        mv "$jsonl.tmp" "$jsonl"
+    fi
+    if [[ ! -s $csv || $jsonl -nt $csv ]]; then
+        log "converting $jsonl to CSV for psql"
+        python3 scripts/events-to-csv.py "$jsonl" >"$csv.tmp" || fail_hard "scripts/events-to-csv.py failed"
+        mv "$csv.tmp" "$csv"
+    fi
+    cat "$jsonl" "$csv" >/dev/null
+    PG_LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+    local copy="psql '$PG_URL' -X -q -v ON_ERROR_STOP=1 -c \"\\\\copy runra_events(id,timestamp,type,sandbox_id,run_id,data) from '$csv' csv\""
+    local load="$R load-pg --database-url '$PG_URL' $jsonl"
+    local r count failed=""
+    log "timing: psql \\copy, load-pg, load-pg again ($PG_RUNS runs of $PG_EVENTS events)"
+    for ((r = 1; r <= PG_RUNS; r++)); do
+        pg_sql "$PG_TABLE_SQL" || { failed="creating the table failed"; break; }
+        pg_time pg_copy "$copy" || { failed="psql \\copy failed"; break; }
+        count=$(pg_sql "SELECT count(*) FROM runra_events")
+        [[ $count == "$PG_EVENTS" ]] || log "warning: psql \\copy stored $count rows, not $PG_EVENTS"
+        pg_sql "$PG_TABLE_SQL" || { failed="creating the table failed"; break; }
+        pg_time runra_loadpg "$load" || { FAILURES+=("load-pg"); failed="load-pg failed"; break; }
+        grep -q " $PG_EVENTS inserted, 0 duplicates" "$TMP/runra_loadpg.out" ||
+            { log "error: load-pg into the empty table: $(cat "$TMP/runra_loadpg.out")"; FAILURES+=("load-pg (counts)"); }
+        pg_time runra_loadpg_dup "$load" || { FAILURES+=("load-pg again"); failed="load-pg again failed"; break; }
+        grep -q " 0 inserted, $PG_EVENTS duplicates" "$TMP/runra_loadpg_dup.out" ||
+            { log "error: load-pg into the full table: $(cat "$TMP/runra_loadpg_dup.out")"; FAILURES+=("load-pg again (counts)"); }
+        count=$(pg_sql "SELECT count(*) FROM runra_events")
+        [[ $count == "$PG_EVENTS" ]] || { log "error: the table holds $count rows, not $PG_EVENTS"; FAILURES+=("load-pg (row count $count)"); }
+    done
+    [[ -z $failed ]] || PG_NOTE+="; stopped: $failed"
+    local id median
+    for id in pg_copy runra_loadpg runra_loadpg_dup; do
+        median=$(median_of "${PG_TIMES[$id]:-}")
+        [[ -n $median ]] && MEDIAN[$id]=$median
+    done
+    NAME[pg_copy]="psql -c \"\\copy runra_events(…) from 'x.csv' csv\""
+    NAME[runra_loadpg]="runra-events load-pg (empty table)"
+    NAME[runra_loadpg_dup]="runra-events load-pg again (full table: all duplicates)"
+    for id in pg_copy runra_loadpg runra_loadpg_dup; do
+        median=${MEDIAN[$id]:-}
+        if [[ -z $median ]]; then
+            PG_ROWS+=("${NAME[$id]}|not measured||")
+        else
+            PG_ROWS+=("${NAME[$id]}|$(calc "$median" 2)|$(calc "$PG_EVENTS / $median" 0)|$(ratio pg_copy "$id")x")
+        fi
+    done
+    RSS[rss_loadpg]=$(tail -n 1 "$TMP/runra_loadpg.rss" 2>/dev/null || echo n/a)
+    NAME[rss_loadpg]="runra-events load-pg ($PG_EVENTS events)"
+    target "load-pg ≥ psql \\copy (ratio ≥ 1.0, \\copy time / load-pg time)" "$(ratio pg_copy runra_loadpg)" ">=" 1.0 "x"
+    target "load-pg again (all duplicates) ≥ psql \\copy" "$(ratio pg_copy runra_loadpg_dup)" ">=" 1.0 "x"
+    local mib=""
+    [[ ${RSS[rss_loadpg]} =~ ^[0-9]+$ ]] && mib=$(calc "${RSS[rss_loadpg]} / 1024" 1)
+    target "peak RSS of load-pg: under 50 MiB" "$mib" "<" 50 " MiB"
+    RUNRA_PG_STATE="$TMP/pg-cluster.env" bash scripts/pg-test-cluster.sh stop >/dev/null 2>&1
+    PG_STARTED=""
+}
+
 # MARK: Report
 
 # The speed-up over jq and the time relative to the fast anchor for each row.
@@ -338,8 +472,8 @@ report() {
     echo
     echo "## Data"
     echo
-    echo "- \`$PLAIN\`: $PLAIN_BYTES bytes ($(calc "$PLAIN_BYTES / 1048576" 1) MiB), $EVENTS events"
-    echo "- \`$GZ\`: $GZ_BYTES bytes (\`generate --gzip\`, zlib level 6)"
+    [[ -n $PLAIN ]] && echo "- \`$PLAIN\`: $PLAIN_BYTES bytes ($(calc "$PLAIN_BYTES / 1048576" 1) MiB), $EVENTS events"
+    [[ -n $GZ ]] && echo "- \`$GZ\`: $GZ_BYTES bytes (\`generate --gzip\`, zlib level 6)"
     echo "- warm page cache; medians of $RUNS runs ($SLOW_RUNS for jq and gojq) measured by hyperfine;"
     echo "  every command's output goes to a pipe that hyperfine drains (\`--output=pipe\`)."
     echo
@@ -365,7 +499,7 @@ report() {
     echo
     echo "Peak memory (max RSS, \`/usr/bin/time -f %M\`):"
     echo
-    for id in rss_plain rss_gz rss_stats_bin; do
+    for id in rss_plain rss_gz rss_stats_bin rss_loadpg; do
         [[ -n ${RSS[$id]:-} ]] || continue
         if [[ ${RSS[$id]} =~ ^[0-9]+$ ]]; then
             echo "- \`${NAME[$id]}\`: $(calc "${RSS[$id]} / 1024" 1) MiB"
@@ -373,6 +507,20 @@ report() {
             echo "- \`${NAME[$id]}\`: ${RSS[$id]}"
         fi
     done
+    if [[ -n $PG_NOTE ]]; then
+        echo
+        echo "## PostgreSQL load"
+        echo
+        echo "$PG_EVENTS events from \`runra-events generate --events $PG_EVENTS --seed 1\`; the same rows pre-converted to CSV"
+        echo "(scripts/events-to-csv.py, not timed) for psql. Each load goes into a freshly created SPEC §5 table with its"
+        echo "four indexes, after a CHECKPOINT; \"again\" loads the same file into the full table. Medians of $PG_RUNS runs."
+        echo "Server: $PG_NOTE. Load average before the loads: ${PG_LOAD_AT_START:-unknown}."
+        echo
+        echo "| command | median (s) | rows/s | speed vs psql \\copy |"
+        echo "|---|---:|---:|---:|"
+        local pg_row
+        for pg_row in "${PG_ROWS[@]}"; do echo "| ${pg_row//|/ | } |"; done
+    fi
     echo
     echo "## Targets (SPEC §8)"
     echo
@@ -391,7 +539,8 @@ report() {
 [[ -x $RUNRA ]] || fail_hard "$RUNRA not found; run \`make release\` first (or set RUNRA)"
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 install_anchors
-make_data
+PLAIN="" GZ="" PLAIN_BYTES=0 GZ_BYTES=0 EVENTS=0
+if [[ " ${BENCHES[*]} " != " loadpg " ]]; then make_data; fi
 for bench in "${BENCHES[@]}"; do "bench_$bench"; done
 mkdir -p "$(dirname "$OUT")"
 report >"$TMP/report.md"

@@ -7,6 +7,7 @@
 #
 # The cluster lives in a temporary directory owned by `postgres` when run as root (the server refuses root),
 # listens only on 127.0.0.1 on a free port, runs with fsync=off and trusts local connections.
+# RUNRA_PG_SERVER_OPTIONS replaces those three settings (e.g. "" for PostgreSQL's durable defaults).
 # State is kept in $RUNRA_PG_STATE (default .build/pg-test-cluster.env) so `stop` finds it.
 set -euo pipefail
 
@@ -79,7 +80,7 @@ start() {
     for tries in 1 2 3 4 5; do
         port=$(free_port)
         if as_owner "$bin/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 start \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $root -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $root ${RUNRA_PG_SERVER_OPTIONS--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" \
             >/dev/null; then
             break
         fi

@@ -42,17 +42,32 @@ public final class EventLoader {
         for statement in table.createStatements { try connection.exec(statement) }
     }
 
+    /// Turns `synchronous_commit` off for this connection: a commit no longer waits for its WAL to reach disk.
+    ///
+    /// A server crash may then lose the last few commits (never half a batch, never corruption). Right for
+    /// `load-pg`, whose re-run reloads them; wrong where a commit is a promise, as in the `postgres` exporter,
+    /// whose checkpoint moves past a batch once it is committed.
+    public func commitAsynchronously() throws(PostgresError) {
+        try connection.exec("SET synchronous_commit = off")
+    }
+
     /// Loads `rows` (one transaction, or several when rows are refused) and says what happened.
     public func load(_ rows: [PGEventRow]) throws(PostgresError) -> PGLoadReport {
         var report = PGLoadReport()
         guard !rows.isEmpty else { return report }
         // Ranges still to load, last one on top; kept in order so rejections come out by index.
         var pending: [Range<Int>] = [rows.indices]
+        var retries = 0
         while let range = pending.popLast() {
             do {
                 let inserted = try attempt(rows[range])
                 report.inserted += inserted
                 report.duplicates += range.count - inserted
+            } catch where error.sqlStateClass == "40" && connection.isOpen && retries < Self.maximumRetries {
+                // A deadlock or serialization failure with another connection loading the same ids: nothing of
+                // this range was committed, so it is simply tried again.
+                retries += 1
+                pending.append(range)
             } catch where Self.isRowError(error) && connection.isOpen {
                 if range.count == 1 {
                     report.rejected.append(
@@ -94,6 +109,9 @@ public final class EventLoader {
             throw error
         }
     }
+
+    /// How often a batch is retried after a deadlock (`40P01`) or serialization failure (`40001`).
+    static let maximumRetries = 5
 
     /// The session's staging table: private, emptied at every commit (and by any rollback).
     private static let stage = PostgresIdentifier.quote("runra_stage")
