@@ -16,6 +16,9 @@
 #                    BENCH_SIZE_MB < 64, the smoke run)
 #   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
 #                    filter_count filter_gzip memory stats loadpg); `BENCH_ONLY=loadpg` skips the 1 GB log
+#   BENCH_PG_SERVER_OPTIONS  server settings of the load-pg row's cluster (default "": PostgreSQL's durable
+#                    defaults, fsync and synchronous_commit on, as a real server; the test cluster's
+#                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" is quicker and quieter)
 #   BENCH_PG_RUNS    repetitions of the load-pg row (default 3, at most BENCH_RUNS)
 #
 # Exit status: 1 when a runra-events command fails (an exit status other than 0, or 1 for "nothing
@@ -360,7 +363,8 @@ bench_loadpg() {
         return 0
     fi
     local line
-    if ! line=$(RUNRA_PG_STATE="$TMP/pg-cluster.env" bash scripts/pg-test-cluster.sh start 2>"$TMP/pg-start.log"); then
+    if ! line=$(RUNRA_PG_STATE="$TMP/pg-cluster.env" RUNRA_PG_SERVER_OPTIONS="${BENCH_PG_SERVER_OPTIONS-}" \
+        bash scripts/pg-test-cluster.sh start 2>"$TMP/pg-start.log"); then
         PG_NOTE="skipped: the throwaway PostgreSQL did not start ($(head -c 300 "$TMP/pg-start.log"))"
         log "$PG_NOTE"
         return 0
@@ -413,9 +417,9 @@ bench_loadpg() {
     for id in pg_copy runra_loadpg runra_loadpg_dup; do
         median=${MEDIAN[$id]:-}
         if [[ -z $median ]]; then
-            PG_ROWS+=("${NAME[$id]}|not measured||")
+            PG_ROWS+=("${NAME[$id]}|not measured|||")
         else
-            PG_ROWS+=("${NAME[$id]}|$(calc "$median" 2)|$(calc "$PG_EVENTS / $median" 0)|$(ratio pg_copy "$id")x")
+            PG_ROWS+=("${NAME[$id]}|$(calc "$median" 2)|${PG_TIMES[$id]% }|$(calc "$PG_EVENTS / $median" 0)|$(ratio pg_copy "$id")x")
         fi
     done
     RSS[rss_loadpg]=$(tail -n 1 "$TMP/runra_loadpg.rss" 2>/dev/null || echo n/a)
@@ -516,8 +520,8 @@ report() {
         echo "four indexes, after a CHECKPOINT; \"again\" loads the same file into the full table. Medians of $PG_RUNS runs."
         echo "Server: $PG_NOTE. Load average before the loads: ${PG_LOAD_AT_START:-unknown}."
         echo
-        echo "| command | median (s) | rows/s | speed vs psql \\copy |"
-        echo "|---|---:|---:|---:|"
+        echo "| command | median (s) | runs (s) | rows/s | speed vs psql \\copy |"
+        echo "|---|---:|---:|---:|---:|"
         local pg_row
         for pg_row in "${PG_ROWS[@]}"; do echo "| ${pg_row//|/ | } |"; done
     fi

@@ -15,7 +15,7 @@ extension RunraEventsCommand {
             commandName: "load-pg",
             abstract: "Bulk-load events into PostgreSQL with COPY, idempotently on id.",
             discussion: """
-                Creates the table and its indexes when asked (the default), then loads with COPY through a staging table and INSERT … ON CONFLICT (id) DO NOTHING, one transaction per batch. Loading the same file twice inserts nothing the second time; after an interrupted load, run the same command again. Rows PostgreSQL refuses are reported (and written to --dead-letter); the other rows of their batch still load. See docs/postgres.md.
+                Creates the table and its indexes when asked (the default), then loads with COPY, one transaction per batch, over --connections connections at once (alternate batches): straight into the table while no id conflicts, else through a staging table and INSERT … ON CONFLICT (id) DO NOTHING. Loading the same file twice inserts nothing the second time; after an interrupted load (or a server crash: commits are asynchronous unless --synchronous-commit), run the same command again. Rows PostgreSQL refuses are reported (and written to --dead-letter); the other rows of their batch still load. See docs/postgres.md.
 
                 Prints events read, inserted, duplicates, rejected, bad lines and rows/s. Exit status 4 when the database fails or refuses a row.
 
