@@ -358,10 +358,6 @@ median_of() { printf '%s\n' $1 | sort -g | awk '{ a[NR] = $1 } END { if (NR) pri
 # load-pg against psql \copy of the same rows pre-converted to CSV, in the same run on the same server, each
 # into a freshly created §5 table with its indexes; then load-pg again into the full table (all duplicates).
 bench_loadpg() {
-    if ! have psql; then
-        PG_NOTE="skipped: psql not installed"
-        return 0
-    fi
     local line
     if ! line=$(RUNRA_PG_STATE="$TMP/pg-cluster.env" RUNRA_PG_SERVER_OPTIONS="${BENCH_PG_SERVER_OPTIONS-}" \
         bash scripts/pg-test-cluster.sh start 2>"$TMP/pg-start.log"); then
@@ -371,6 +367,10 @@ bench_loadpg() {
     fi
     PG_STARTED=1
     PG_URL=${line#RUNRA_TEST_PG_URL=}
+    if ! have psql; then
+        PG_NOTE="skipped: psql not installed"
+        return 0
+    fi
     PG_NOTE="PostgreSQL $(pg_sql "SHOW server_version") from scripts/pg-test-cluster.sh (127.0.0.1, $(pg_sql "SELECT 'fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')"))"
     mkdir -p "$DATA"
     local jsonl="$DATA/pg-events-$PG_EVENTS-seed1.jsonl" csv="$DATA/pg-events-$PG_EVENTS-seed1.csv"

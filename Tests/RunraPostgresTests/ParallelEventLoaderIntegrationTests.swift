@@ -103,4 +103,72 @@ struct ParallelEventLoaderIntegrationTests {
             #expect(reported == 0)
         }
     }
+
+    /// Two connections inserting the same ids in crossing order deadlock; the server aborts one batch, which the
+    /// loader retries instead of failing the load.
+    @Test func aBatchAbortedByADeadlockIsRetried() throws {
+        try TestDatabase.withSchema { connection, schema in
+            let table = PGEventTable(schema: schema)
+            let rows = TestDatabase.rows(2)
+            let loaderConnection = try TestDatabase.connect()
+            let loader = EventLoader(connection: loaderConnection, table: table)
+            try loader.createTable()
+            let pid = try loaderConnection.exec("SELECT pg_backend_pid()").scalar ?? ""
+            // The other side holds evt_1 and, waiting longer before its deadlock check, is never the one aborted.
+            let other = try TestDatabase.connect()
+            try other.exec("SET deadlock_timeout = '30s'")
+            try other.exec("BEGIN")
+            try other.exec(
+                "INSERT INTO \(table.qualifiedName) (id, timestamp, type, sandbox_id, run_id, data) "
+                    + "VALUES ('evt_1', now(), 't', 's', 'r', '{}')")
+            let outcome = Outcome()
+            let box = LoaderBox(loader: loader)
+            let thread = Thread {
+                // Inserts evt_0, then waits for evt_1.
+                do { outcome.set(.success(try box.loader.load(rows))) } catch { outcome.set(.failure(error)) }
+            }
+            thread.start()
+            var waiting = false
+            for _ in 0..<500 where !waiting {
+                waiting = try connection.exec(
+                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = \(pid)"
+                ).scalar == "t"
+                if !waiting { usleep(10_000) }
+            }
+            #expect(waiting)
+            // Now wait for evt_0: a deadlock, which the loader's connection detects first and is aborted for.
+            try other.exec(
+                "INSERT INTO \(table.qualifiedName) (id, timestamp, type, sandbox_id, run_id, data) "
+                    + "VALUES ('evt_0', now(), 't', 's', 'r', '{}')")
+            try other.exec("COMMIT")
+            let result = outcome.wait()
+            #expect(try result.get() == PGLoadReport(inserted: 0, duplicates: 2))
+            #expect(try count(connection, table) == 2)
+        }
+    }
+}
+
+/// A loader used by one thread at a time (the test's, then the load thread's).
+private struct LoaderBox: @unchecked Sendable {
+    let loader: EventLoader
+}
+
+/// A result handed from a thread to the test.
+private final class Outcome: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<PGLoadReport, any Error>?
+
+    func set(_ value: Result<PGLoadReport, any Error>) {
+        condition.lock()
+        result = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait() -> Result<PGLoadReport, any Error> {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
+    }
 }
