@@ -113,6 +113,9 @@ extension RunraEventsCommand {
             } else {
                 var readOptions = ReadOptions()
                 readOptions.maximumLineBytes = maxLineBytes
+                // Events are held as owned copies until every exporter has them: smaller chunks keep
+                // that working set (and so peak memory) small without costing throughput.
+                readOptions.chunkBytes = 256 * 1024
                 source = .events(
                     EventBatchReader(paths: try resolvedPaths(), options: readOptions, selection: try selection.makeSelection()))
             }
