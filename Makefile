@@ -50,7 +50,7 @@ bench: release ## Full benchmarks against jq, gojq, grep, zcat, pigz; writes doc
 
 bench-smoke: ## A small, quick run of the benchmark script on the debug build (what `make test` runs).
 	$(SWIFT) build --product runra-events
-	RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
+	BENCH_SMOKE=1 RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
 
 PREFIX ?= /usr/local
 
