@@ -21,8 +21,8 @@ deps: ## Install the system packages the build needs (apt-get, when missing).
 build: deps ## Debug build of every target, tests included.
 	$(SWIFT) build --build-tests
 
-release: deps ## Optimized build of the runra-events executable.
-	$(SWIFT) build -c release --product runra-events
+release: deps ## Optimized build of the runra-events executable (Swift libraries linked statically: faster start-up).
+	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 
 demo: release ## Build, then filter and summarize the bundled sample log.
 	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz'
