@@ -320,6 +320,15 @@ bench_replay_jsonl() {
     [[ ${RSS[rss_replay]} =~ ^[0-9]+$ ]] && mib=$(calc "${RSS[rss_replay]} / 1024" 1)
     target "peak RSS of replay --to jsonl: under 50 MiB" "$mib" "<" 50 " MiB"
     rm -f "$out"
+    # The writer with rotation every 64 MiB and gzip of rotated files on the other core (the jsonl exporter).
+    local dir="$TMP/rotating"
+    measure writer "$RUNS" \
+        runra_writer "runra-events replay --to jsonl (rotate every 64 MiB, gzip)" \
+        "rm -rf $dir; mkdir -p $dir; $R replay -q --to jsonl --set filePath=$dir/out.jsonl --set rotateSizeBytes=67108864 --set rotateFiles=1000 --set gzip=true $PLAIN"
+    rate=""
+    [[ -n ${MEDIAN[runra_writer]:-} ]] && rate=$(calc "$events / ${MEDIAN[runra_writer]}" 0)
+    target "writer with rotation every 64 MiB and gzip: at least 500,000 events/s" "$rate" ">=" 500000 " events/s"
+    rm -rf "$dir"
 }
 
 bench_startup() {
