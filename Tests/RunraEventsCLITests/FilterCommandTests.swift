@@ -182,8 +182,7 @@ import Testing
         let base = folder.path("runra-events.jsonl")
         func line(_ id: String) -> String { #"{"id":"\#(id)","type":"t","data":{}}"# + "\n" }
         _ = try folder.write("runra-events.jsonl.3", line("e1") + line("e2"))
-        let gz = try gzippedData(Data((line("e3") + line("e4")).utf8))
-        try gz.write(to: URL(fileURLWithPath: folder.path("runra-events.jsonl.2.gz")))
+        _ = try CLI.gzipInPlace(try folder.write("runra-events.jsonl.2", line("e3") + line("e4")))
         _ = try folder.write("runra-events.jsonl.1", line("e5"))
         _ = try folder.write("runra-events.jsonl", line("e6"))
         let result = try CLI.run(["filter", "--rotated", "-o", "csv", "--no-header", "--fields", "id", base])
@@ -191,21 +190,5 @@ import Testing
         #expect(try CLI.run(["filter", "-o", "csv", "--no-header", "--fields", "id", base]).stdoutLines == ["e6"])
         let missing = try CLI.run(["filter", "--rotated", folder.path("nothing.jsonl")])
         #expect(missing.status == 2)
-    }
-
-    private func gzippedData(_ data: Data) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-n", "-c"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(data)
-        try input.fileHandleForWriting.close()
-        let result = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return result
     }
 }
