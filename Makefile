@@ -24,13 +24,22 @@ build: deps ## Debug build of every target, tests included.
 release: deps ## Optimized build of the runra-events executable (Swift libraries linked statically: faster start-up).
 	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 
-demo: release ## Build, then filter and summarize the bundled sample log.
-	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz'
+demo: release ## Build, then filter, summarize and gate on the bundled sample log.
+	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8'
 	@$(BIN_RELEASE) filter -t exec.completed --where 'data.exitCode != 0' -o tsv \
-	  --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 12
+	  --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8
 	@echo
 	@echo '$$ runra-events filter -c -t "agent.*" Fixtures/events/sample.jsonl.gz'
 	@$(BIN_RELEASE) filter -c -t 'agent.*' Fixtures/events/sample.jsonl.gz
+	@echo
+	@echo '$$ runra-events stats --by data.command --top 5 --sort p95 Fixtures/events/sample.jsonl.gz'
+	@$(BIN_RELEASE) stats --by data.command --top 5 --sort p95 Fixtures/events/sample.jsonl.gz
+	@echo
+	@echo '$$ runra-events stats -o markdown --fail-if "error_rate > 0.05" Fixtures/events/sample.jsonl.gz; echo "exit $$?"'
+	@$(BIN_RELEASE) stats -o markdown --fail-if 'error_rate > 0.05' Fixtures/events/sample.jsonl.gz; echo "exit $$?"
+	@echo
+	@echo '$$ runra-events tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz'
+	@$(BIN_RELEASE) tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz
 
 test: APT_PACKAGES += postgresql
 test: deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
