@@ -35,7 +35,8 @@ import Testing
                 config: { format: json }
               - provider: jsonl
                 config: { filePath: "\(out)" }
-            """)
+            """
+        )
         let arguments = ["replay", "--config", config, "--checkpoint", checkpoint, input]
         let result = try FaultShell.pipedIntoHead(arguments, folder: folder)
         #expect(result.status == "0", "\(result.stderr)")

@@ -21,7 +21,10 @@ import Testing
         let command = FaultShell.command(arguments.map { $0 == "$IN" ? input : $0 })
         let result = try FaultShell.run("exec \(command) > /dev/full")
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
-        #expect(result.stderr.contains("runra-events: error: cannot write to standard output: \(Self.noSpace)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("runra-events: error: cannot write to standard output: \(Self.noSpace)"),
+            "\(result.stderr)"
+        )
     }
 
     @Test func generateOutOnAFullDeviceExitsTwo() throws {
@@ -58,7 +61,10 @@ import Testing
         let (input, lines) = try ReplaySample.file(folder, 3000)
         let out = folder.path("out.jsonl")
         let checkpoint = folder.path("replay.ckpt")
-        let arguments = ["replay", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "batchSize=64", "--checkpoint", checkpoint, input]
+        let arguments = [
+            "replay", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "batchSize=64", "--checkpoint", checkpoint,
+            input,
+        ]
         // 120 blocks (60 KiB in dash, 120 KiB in bash): a fraction of the ~470 KB of input, and not a line boundary.
         let limited = try FaultShell.run("ulimit -f 120 && exec \(FaultShell.command(arguments))")
         #expect(limited.status == 4, "\(limited.stderr)")
@@ -82,16 +88,24 @@ import Testing
         #expect(again.status == 0, "\(again.stderr)")
         let output = ReplaySample.read(out)
         let expected = written + Array(lines.suffix(from: committed))
-        #expect(output.count == expected.count && output == expected, "\(output.count) lines, expected \(expected.count)")
+        #expect(
+            output.count == expected.count && output == expected,
+            "\(output.count) lines, expected \(expected.count)"
+        )
         #expect(Set(output).count == lines.count)
     }
 
     @Test func generateOutPastAFileSizeLimitRemovesTheIncompleteFile() throws {
         let folder = try TemporaryDirectory()
         let out = folder.path("gen.jsonl")
-        let result = try FaultShell.run("ulimit -f 40 && exec \(FaultShell.command(["generate", "--events", "5000", "--out", out]))")
+        let result = try FaultShell.run(
+            "ulimit -f 40 && exec \(FaultShell.command(["generate", "--events", "5000", "--out", out]))"
+        )
         #expect(result.status == 2)
-        #expect(result.stderr.contains("cannot write to \(out): File too large (removed the incomplete \(out))"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("cannot write to \(out): File too large (removed the incomplete \(out))"),
+            "\(result.stderr)"
+        )
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

@@ -16,7 +16,11 @@ final class PrivateCluster {
         folder = try TemporaryDirectory()
         state = folder.path("cluster.env")
         let line = try Self.script(["start"], state: state)
-        url = String(try #require(line.split(separator: "\n").last { $0.hasPrefix("RUNRA_TEST_PG_URL=") }).dropFirst("RUNRA_TEST_PG_URL=".count))
+        url = String(
+            try #require(line.split(separator: "\n").last { $0.hasPrefix("RUNRA_TEST_PG_URL=") }).dropFirst(
+                "RUNRA_TEST_PG_URL=".count
+            )
+        )
     }
 
     deinit { _ = try? Self.script(["stop"], state: state) }
@@ -125,7 +129,9 @@ struct FaultPostgresTests {
         let folder = try TemporaryDirectory()
         let file = try folder.write("big.jsonl", LoadPGCLITests.events(total))
         let errors = folder.path("stderr")
-        let arguments = ["load-pg", "--database-url", cluster.url, "--table", "faults_load", "--batch-size", "200", file]
+        let arguments = [
+            "load-pg", "--database-url", cluster.url, "--table", "faults_load", "--batch-size", "200", file,
+        ]
         let process = try start(arguments, errors: errors)
         let loaded = waitForRows(cluster, "faults_load", process)
         try cluster.stopServer()
@@ -142,7 +148,10 @@ struct FaultPostgresTests {
         let rerun = try CLI.run(arguments)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         #expect(cluster.counts("faults_load") ?? (0, 0) == (total, total))
-        #expect(rerun.stdoutText.hasPrefix("read \(total) events: \(total - partial.0) inserted, \(partial.0) duplicates"), "\(rerun.stdoutText)")
+        #expect(
+            rerun.stdoutText.hasPrefix("read \(total) events: \(total - partial.0) inserted, \(partial.0) duplicates"),
+            "\(rerun.stdoutText)"
+        )
     }
 
     @Test func postgresReplayFailsClearlyWhenTheServerGoesAwayAndResumes() throws {
@@ -190,9 +199,14 @@ struct FaultPostgresTests {
               table: faults_killed
               batchSize: 50
               flushIntervalMs: 50
-            """)
+            """
+        )
         let arguments = ["replay", "--config", config, "--checkpoint", checkpoint, input]
-        let process = try start(arguments + ["--speed", "realtime"], errors: folder.path("stderr"), environment: ["FAULT_PG_URL": cluster.url])
+        let process = try start(
+            arguments + ["--speed", "realtime"],
+            errors: folder.path("stderr"),
+            environment: ["FAULT_PG_URL": cluster.url]
+        )
         var committed = 0
         for _ in 0..<6000 where process.isRunning && committed == 0 {
             if let data = FileManager.default.contents(atPath: checkpoint),

@@ -31,7 +31,11 @@ import Glibc
         output += pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
-        return Run(status: process.terminationStatus, output: output, stderr: try String(contentsOfFile: errorPath, encoding: .utf8))
+        return Run(
+            status: process.terminationStatus,
+            output: output,
+            stderr: try String(contentsOfFile: errorPath, encoding: .utf8)
+        )
     }
 
     func copyOfTheSample(_ folder: TemporaryDirectory) throws -> String {
@@ -56,7 +60,10 @@ import Glibc
         let path = try copyOfTheSample(folder)
         let run = try filter(path) { #expect(truncate(path, 0) == 0) }
         #expect(run.status == 2, "\(run.stderr)")
-        #expect(run.stderr.contains("\(path): the file was truncated while being read (it has 0 bytes now"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("\(path): the file was truncated while being read (it has 0 bytes now"),
+            "\(run.stderr)"
+        )
         let source = try #require(FileManager.default.contents(atPath: FaultSample.big))
         #expect(run.output.count < source.count)
         #expect(run.output.last == UInt8(ascii: "\n"))

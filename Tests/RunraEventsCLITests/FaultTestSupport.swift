@@ -33,12 +33,18 @@ enum FaultShell {
 
     /// Runs `runra-events arguments… | head -1` and returns runra-events' own exit status and standard error
     /// (POSIX sh has no PIPESTATUS: the status goes through a file).
-    static func pipedIntoHead(_ arguments: [String], folder: TemporaryDirectory) throws -> (status: String, stderr: String) {
+    static func pipedIntoHead(
+        _ arguments: [String],
+        folder: TemporaryDirectory
+    ) throws -> (status: String, stderr: String) {
         let statusFile = folder.path("status-\(UUID().uuidString)")
         let errorFile = folder.path("stderr-\(UUID().uuidString)")
-        let script = "( \(command(arguments)) 2> \(quote(errorFile)); echo $? > \(quote(statusFile)) ) | head -1 > /dev/null"
+        let script =
+            "( \(command(arguments)) 2> \(quote(errorFile)); echo $? > \(quote(statusFile)) ) | head -1 > /dev/null"
         _ = try run(script)
-        let status = try String(contentsOfFile: statusFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let status = try String(contentsOfFile: statusFile, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
         return (status, (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
     }
 }

@@ -71,10 +71,12 @@ final class ByteSource {
     /// `copytruncate`, `> file`). What was read is good; say that the rest is missing instead of ending quietly.
     private func checkNotTruncated() throws {
         var info = stat()
-        guard fstat(fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int64(info.st_size) < rawOffset else { return }
+        guard fstat(fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+        guard Int64(info.st_size) < rawOffset else { return }
         throw RunraError(
             .truncatedInput,
-            "\(name): the file was truncated while being read (it has \(info.st_size) bytes now, \(rawOffset) were read); the lines after that point are missing"
+            "\(name): the file was truncated while being read (it has \(info.st_size) bytes now, \(rawOffset) were read); "
+                + "the lines after that point are missing"
         )
     }
 
