@@ -21,8 +21,8 @@ deps: ## Install the system packages the build needs (apt-get, when missing).
 build: deps ## Debug build of every target, tests included.
 	$(SWIFT) build --build-tests
 
-release: deps ## Optimized build of the runra-events executable.
-	$(SWIFT) build -c release --product runra-events
+release: deps ## Optimized build of the runra-events executable (Swift libraries linked statically: faster start-up).
+	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 
 demo: release ## Build, then filter and summarize the bundled sample log.
 	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz'
@@ -50,7 +50,7 @@ bench: release ## Full benchmarks against jq, gojq, grep, zcat, pigz; writes doc
 
 bench-smoke: ## A small, quick run of the benchmark script on the debug build (what `make test` runs).
 	$(SWIFT) build --product runra-events
-	RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
+	BENCH_SMOKE=1 RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
 
 PREFIX ?= /usr/local
 

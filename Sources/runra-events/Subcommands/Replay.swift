@@ -116,6 +116,9 @@ extension RunraEventsCommand {
             } else {
                 var readOptions = ReadOptions()
                 readOptions.maximumLineBytes = maxLineBytes
+                // Events are held as owned copies until every exporter has them: smaller chunks keep
+                // that working set (and so peak memory) small without costing throughput.
+                readOptions.chunkBytes = 256 * 1024
                 source = .events(
                     EventBatchReader(paths: try resolvedPaths(), options: readOptions, selection: try selection.makeSelection()))
             }
@@ -175,16 +178,7 @@ extension RunraEventsCommand {
 
         /// The inputs, with --rotated sets expanded (`nil` is standard input).
         func resolvedPaths() throws -> [String?] {
-            if files.isEmpty { return [nil] }
-            guard rotated else { return files.map { $0 == "-" ? nil : $0 } }
-            var paths: [String?] = []
-            for file in files {
-                if file == "-" { throw ValidationError("--rotated needs file names, not standard input") }
-                let members = try RotatedSet(basePath: file).members()
-                if members.isEmpty { throw RunraError(.io, "cannot open \(file): no such file, and no rotated files beside it") }
-                paths.append(contentsOf: members)
-            }
-            return paths
+            try InputOptions.resolve(files, rotated: rotated)
         }
 
         static func showProgress(_ engine: ReplayEngine) async {
