@@ -16,7 +16,9 @@ let package = Package(
         .library(name: "RunraReplay", targets: ["RunraReplay"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         // MARK: C system libraries
@@ -52,7 +54,13 @@ let package = Package(
 
         .target(
             name: "RunraExporters",
-            dependencies: ["RunraReplay", "RunraPostgres"],
+            dependencies: [
+                "RunraReplay",
+                "RunraPostgres",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -83,6 +91,11 @@ let package = Package(
         .testTarget(
             name: "RunraReplayTests",
             dependencies: ["RunraReplay", "RunraEvents"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraExportersTests",
+            dependencies: ["RunraExporters", "RunraReplay", "RunraEvents"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
