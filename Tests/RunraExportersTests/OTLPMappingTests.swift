@@ -5,8 +5,9 @@ import Testing
 
 @Suite struct OTLPMappingTests {
     @Test func spanOfAFailedCommand() throws {
+        var runs = RunIdentifiers()
         let event = SampleEvents.events[1]
-        let span = try #require(OTLPMapping.span(event, data: event.data))
+        let span = try #require(OTLPMapping.span(event, data: event.data, runs: &runs))
         #expect(span.name == "sandbox.execute")
         #expect(span.endNanoseconds == UInt64(SampleEvents.baseNanoseconds + 1_500_000_000))
         #expect(span.startNanoseconds == UInt64(SampleEvents.baseNanoseconds + 300_000_000))
@@ -22,15 +23,16 @@ import Testing
     }
 
     @Test func logsAreNotSpansAndCarrySeverity() throws {
+        var runs = RunIdentifiers()
         let thinking = SampleEvents.events[2]
-        #expect(OTLPMapping.span(thinking, data: thinking.data) == nil)
-        let record = OTLPMapping.logRecord(thinking, data: thinking.data, observedNanoseconds: 5)
+        #expect(OTLPMapping.span(thinking, data: thinking.data, runs: &runs) == nil)
+        let record = OTLPMapping.logRecord(thinking, data: thinking.data, observedNanoseconds: 5, runs: &runs)
         #expect(record.severityNumber == 5)
         #expect(record.eventName == "agent.thinking")
         let error = SampleEvents.events[5]
-        #expect(OTLPMapping.logRecord(error, data: error.data, observedNanoseconds: 5).severityText == "ERROR")
+        #expect(OTLPMapping.logRecord(error, data: error.data, observedNanoseconds: 5, runs: &runs).severityText == "ERROR")
         let cost = SampleEvents.events[3]
-        let keys = OTLPMapping.logRecord(cost, data: cost.data, observedNanoseconds: 5).attributes.map(\.key)
+        let keys = OTLPMapping.logRecord(cost, data: cost.data, observedNanoseconds: 5, runs: &runs).attributes.map(\.key)
         #expect(keys.contains("gen_ai.usage.input_tokens") && keys.contains("gen_ai.usage.output_tokens"))
     }
 

@@ -61,10 +61,11 @@ actor OTLPExporter: EventExporter {
         var records: [OTLPLogRecord] = []
         var recordEvents: [RuntimeEvent] = []
         var outcome = ExportOutcome()
+        var runs = RunIdentifiers()
         for event in events {
             let data = event.value(at: JSONPath(keys: "data")) ?? .object([:])
             if OTLPMapping.spanNames[event.type] != nil {
-                if let span = OTLPMapping.span(event, data: data) {
+                if let span = OTLPMapping.span(event, data: data, runs: &runs) {
                     spans.append(span)
                     spanEvents.append(event)
                 } else {
@@ -72,7 +73,7 @@ actor OTLPExporter: EventExporter {
                         RejectedEvent(event: event, reason: "otel: a span needs a valid RFC 3339 timestamp; this event has none"))
                 }
             } else {
-                records.append(OTLPMapping.logRecord(event, data: data, observedNanoseconds: observed))
+                records.append(OTLPMapping.logRecord(event, data: data, observedNanoseconds: observed, runs: &runs))
                 recordEvents.append(event)
             }
         }

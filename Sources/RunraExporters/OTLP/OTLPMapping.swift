@@ -20,16 +20,17 @@ enum OTLPMapping {
     static func runID(of event: RuntimeEvent) -> String { event.runId ?? "" }
 
     /// The span of a span-type event; `nil` for other types and for an event without a timestamp.
-    static func span(_ event: RuntimeEvent, data: JSONValue) -> OTLPSpan? {
+    static func span(_ event: RuntimeEvent, data: JSONValue, runs: inout RunIdentifiers) -> OTLPSpan? {
         guard let name = spanNames[event.type] else { return nil }
         guard let timestamp = event.timestamp else { return nil }
         let runID = runID(of: event)
+        let ids = runs.ids(runID)
         let end = timestamp.nanosecondsSinceEpoch
         let start = end - durationNanoseconds(data)
         var span = OTLPSpan(
-            traceID: OTLPIdentifiers.traceID(runID: runID),
+            traceID: ids.trace,
             spanID: OTLPIdentifiers.spanID(runID: runID, eventID: event.id ?? ""),
-            parentSpanID: OTLPIdentifiers.rootSpanID(runID: runID),
+            parentSpanID: ids.root,
             name: name,
             startNanoseconds: UInt64(clamping: start),
             endNanoseconds: UInt64(clamping: end),
@@ -48,8 +49,10 @@ enum OTLPMapping {
     }
 
     /// The log record of a non-span event.
-    static func logRecord(_ event: RuntimeEvent, data: JSONValue, observedNanoseconds: UInt64) -> OTLPLogRecord {
-        let runID = runID(of: event)
+    static func logRecord(
+        _ event: RuntimeEvent, data: JSONValue, observedNanoseconds: UInt64, runs: inout RunIdentifiers
+    ) -> OTLPLogRecord {
+        let ids = runs.ids(runID(of: event))
         let (number, text) = severity(event.level)
         return OTLPLogRecord(
             timeNanoseconds: event.timestamp.map { UInt64(clamping: $0.nanosecondsSinceEpoch) } ?? 0,
@@ -58,8 +61,8 @@ enum OTLPMapping {
             severityText: text,
             body: .string(event.type),
             attributes: attributes(event, data: data),
-            traceID: OTLPIdentifiers.traceID(runID: runID),
-            spanID: OTLPIdentifiers.rootSpanID(runID: runID),
+            traceID: ids.trace,
+            spanID: ids.root,
             eventName: event.type)
     }
 
@@ -137,6 +140,18 @@ enum OTLPMapping {
         case .object(let members):
             return .keyValues(members.keys.sorted().compactMap { key in anyValue(members[key]!).map { Attribute(key: key, value: $0) } })
         }
+    }
+}
+
+/// The trace id and root span id of each run met in one request, so each is hashed once.
+struct RunIdentifiers {
+    private var known: [String: (trace: [UInt8], root: [UInt8])] = [:]
+
+    mutating func ids(_ runID: String) -> (trace: [UInt8], root: [UInt8]) {
+        if let ids = known[runID] { return ids }
+        let ids = (OTLPIdentifiers.traceID(runID: runID), OTLPIdentifiers.rootSpanID(runID: runID))
+        known[runID] = ids
+        return ids
     }
 }
 
