@@ -7,11 +7,17 @@ import Testing
 
 /// The `axiom` exporter against the loopback Axiom-compatible server.
 @Suite(.serialized) struct AxiomExporterTests {
-    func exporter(_ server: IngestServer, _ sleeps: SleepRecorder, _ extra: [String: JSONValue] = [:]) async throws -> AxiomExporter {
+    func exporter(
+        _ server: IngestServer,
+        _ sleeps: SleepRecorder,
+        _ extra: [String: JSONValue] = [:]
+    ) async throws -> AxiomExporter {
         let exporter = AxiomExporter(policy: sleeps.policy())
         var values: [String: JSONValue] = ["url": .string(server.base), "dataset": "runs", "batchSize": 1000]
         values.merge(extra) { $1 }
-        try await exporter.initialize(configuration: configuration(values, environment: ["AXIOM_TOKEN": "xaat-token-1"]))
+        try await exporter.initialize(
+            configuration: configuration(values, environment: ["AXIOM_TOKEN": "xaat-token-1"])
+        )
         return exporter
     }
 
@@ -54,7 +60,10 @@ import Testing
             let sleeps = SleepRecorder()
             let exporter = try await exporter(server, sleeps)
             try await server.script([
-                ["status": 429, "headers": ["X-RateLimit-Reset": "1800000007"], "body": #"{"message":"rate limit exceeded"}"#],
+                [
+                    "status": 429, "headers": ["X-RateLimit-Reset": "1800000007"],
+                    "body": #"{"message":"rate limit exceeded"}"#,
+                ],
                 ["status": 430, "headers": ["X-RateLimit-Reset": "1900000000"]],
                 ["status": 503, "headers": ["Retry-After": "3"]],
                 ["status": 500],
@@ -112,7 +121,9 @@ import Testing
         let sleeps = SleepRecorder()
         let exporter = AxiomExporter(policy: sleeps.policy(maximumAttempts: 3))
         // Nothing listens on port 9 of loopback: connection refused, retried, given up.
-        try await exporter.initialize(configuration: configuration(["url": "http://127.0.0.1:9", "token": "xaat-hidden", "timeoutMs": 300]))
+        try await exporter.initialize(
+            configuration: configuration(["url": "http://127.0.0.1:9", "token": "xaat-hidden", "timeoutMs": 300])
+        )
         let error = await #expect(throws: RunraError.self) { _ = try await exporter.export(SampleEvents.events) }
         await exporter.dispose()
         #expect(error?.code == .exporter)

@@ -19,7 +19,8 @@ import Testing
 
     @Test func urlWithAPathIsUsedAsIs() throws {
         let settings = try AxiomSettings(
-            configuration(["token": "xaat-1", "url": "http://127.0.0.1:9/custom/path?x=1", "compression": "none"]))
+            configuration(["token": "xaat-1", "url": "http://127.0.0.1:9/custom/path?x=1", "compression": "none"])
+        )
         #expect(settings.ingestURL == "http://127.0.0.1:9/custom/path?x=1&timestamp-field=timestamp")
         #expect(!settings.headers.map(\.name).contains("Content-Encoding"))
         let bare = try AxiomSettings(configuration(["token": "xaat-1", "url": "http://h:9/", "dataset": "d1"]))
@@ -27,11 +28,20 @@ import Testing
     }
 
     @Test func edgeEndpoints() throws {
-        let edge = try AxiomSettings(configuration(["token": "xaat-1", "dataset": "d"], environment: ["AXIOM_EDGE": "eu-central-1.aws.edge.axiom.co"]))
+        let edge = try AxiomSettings(
+            configuration(
+                ["token": "xaat-1", "dataset": "d"],
+                environment: ["AXIOM_EDGE": "eu-central-1.aws.edge.axiom.co"]
+            )
+        )
         #expect(edge.ingestURL == "https://eu-central-1.aws.edge.axiom.co/v1/ingest/d?timestamp-field=timestamp")
-        let edgeURL = try AxiomSettings(configuration(["token": "xaat-1", "dataset": "d", "edgeUrl": "http://localhost:8080"]))
+        let edgeURL = try AxiomSettings(
+            configuration(["token": "xaat-1", "dataset": "d", "edgeUrl": "http://localhost:8080"])
+        )
         #expect(edgeURL.ingestURL == "http://localhost:8080/v1/ingest/d?timestamp-field=timestamp")
-        let withPath = try AxiomSettings(configuration(["token": "xaat-1", "edgeUrl": "http://localhost:8080/in", "edge": "x.y"]))
+        let withPath = try AxiomSettings(
+            configuration(["token": "xaat-1", "edgeUrl": "http://localhost:8080/in", "edge": "x.y"])
+        )
         #expect(withPath.ingestURL == "http://localhost:8080/in?timestamp-field=timestamp")
     }
 
@@ -41,7 +51,9 @@ import Testing
         let personal = try AxiomSettings(configuration(["token": "xapt-1"], environment: ["AXIOM_ORG_ID": "org-9"]))
         #expect(personal.headers.first { $0.name == "X-Axiom-Org-Id" }?.value == "org-9")
         #expect(throws: RunraError.self) { try AxiomSettings(configuration(["token": "xapt-1"])) }
-        #expect(throws: RunraError.self) { try AxiomSettings(configuration(["token": "xapt-1", "orgId": "o", "edge": "e.axiom.co"])) }
+        #expect(throws: RunraError.self) {
+            try AxiomSettings(configuration(["token": "xapt-1", "orgId": "o", "edge": "e.axiom.co"]))
+        }
     }
 
     @Test func errorsNameTheKeyAndNeverTheToken() throws {
@@ -56,7 +68,9 @@ import Testing
             try AxiomSettings(configuration(["token": "xaat-supersecret", "url": "ftp://x", "compression": "zstd"]))
         }
         #expect(badURL?.message.contains("supersecret") == false)
-        #expect(throws: RunraError.self) { try AxiomSettings(configuration(["token": "xaat-1", "compression": "zstd"])) }
+        #expect(throws: RunraError.self) {
+            try AxiomSettings(configuration(["token": "xaat-1", "compression": "zstd"]))
+        }
     }
 }
 
@@ -88,7 +102,9 @@ import Testing
     }
 
     @Test func environmentFollowsTheOTelRules() throws {
-        let base = try OTLPSettings(configuration([:], environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://b:4318/prefix"]))
+        let base = try OTLPSettings(
+            configuration([:], environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://b:4318/prefix"])
+        )
         #expect(base.tracesURL == "http://b:4318/prefix/v1/traces")
         let signal = try OTLPSettings(
             configuration(
@@ -102,7 +118,9 @@ import Testing
                     "OTEL_EXPORTER_OTLP_COMPRESSION": "none",
                     "OTEL_EXPORTER_OTLP_TIMEOUT": "2500",
                     "OTEL_SERVICE_NAME": "svc",
-                ]))
+                ]
+            )
+        )
         #expect(signal.tracesURL == "http://t:1/")
         #expect(signal.logsURL == "http://l:2/custom/logs")
         #expect(signal.tracesHeaders.map(\.name) == ["api-key", "x-team"])
@@ -113,8 +131,16 @@ import Testing
         #expect(signal.source.resource.first?.value == .string("svc"))
         let configured = try OTLPSettings(
             configuration(
-                ["endpoint": "http://c:1", "headers": ["api-key": "cfg"], "protocol": "http/protobuf", "serviceName": "s", "serviceVersion": "1.2"],
-                environment: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://t:1", "OTEL_EXPORTER_OTLP_HEADERS": "api-key=env,other=o"]))
+                [
+                    "endpoint": "http://c:1", "headers": ["api-key": "cfg"], "protocol": "http/protobuf",
+                    "serviceName": "s", "serviceVersion": "1.2",
+                ],
+                environment: [
+                    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://t:1",
+                    "OTEL_EXPORTER_OTLP_HEADERS": "api-key=env,other=o",
+                ]
+            )
+        )
         #expect(configured.tracesURL == "http://c:1/v1/traces")
         #expect(configured.tracesHeaders.map(\.value) == ["o", "cfg"])
         #expect(configured.source.resource.count == 2)
@@ -122,15 +148,21 @@ import Testing
 
     @Test func processorsAndErrors() throws {
         #expect(try OTLPSettings(configuration(["spanProcessor": "simple"])).batchSize == 1)
-        let batch = try OTLPSettings(configuration(["batchConfig": ["maxExportBatchSize": 2000, "maxQueueSize": 4096, "scheduleDelayMs": 100]]))
+        let batch = try OTLPSettings(
+            configuration(["batchConfig": ["maxExportBatchSize": 2000, "maxQueueSize": 4096, "scheduleDelayMs": 100]])
+        )
         #expect(batch.batchSize == 2000)
         #expect(batch.scheduleDelayMs == 100)
         let grpc = #expect(throws: RunraError.self) { try OTLPSettings(configuration(["protocol": "grpc"])) }
         #expect(grpc?.message.contains("config.protocol") == true)
         #expect(grpc?.message.contains("http/protobuf") == true)
-        let unknown = #expect(throws: RunraError.self) { try OTLPSettings(configuration(["batchConfig": ["maxBatch": 1]])) }
+        let unknown = #expect(throws: RunraError.self) {
+            try OTLPSettings(configuration(["batchConfig": ["maxBatch": 1]]))
+        }
         #expect(unknown?.message.contains("config.batchConfig.maxBatch") == true)
-        #expect(throws: RunraError.self) { try OTLPSettings(configuration(["batchConfig": ["maxExportBatchSize": 5000]])) }
+        #expect(throws: RunraError.self) {
+            try OTLPSettings(configuration(["batchConfig": ["maxExportBatchSize": 5000]]))
+        }
         #expect(throws: RunraError.self) { try OTLPSettings(configuration(["spanProcessor": "fast"])) }
         #expect(throws: RunraError.self) { try OTLPSettings(configuration(["endpoint": "localhost:4318"])) }
     }

@@ -7,7 +7,11 @@ import Testing
 
 /// The `custom` exporter against the loopback server.
 @Suite(.serialized) struct CustomExporterTests {
-    func exporter(_ server: IngestServer, _ sleeps: SleepRecorder, _ extra: [String: JSONValue] = [:]) async throws -> CustomExporter {
+    func exporter(
+        _ server: IngestServer,
+        _ sleeps: SleepRecorder,
+        _ extra: [String: JSONValue] = [:]
+    ) async throws -> CustomExporter {
         let exporter = CustomExporter(policy: sleeps.policy())
         var values: [String: JSONValue] = ["endpoint": .string(server.base + "/hook"), "headers": ["X-Api-Key": "k1"]]
         values.merge(extra) { $1 }
@@ -32,7 +36,8 @@ import Testing
             #expect(headers["x-api-key"] == "k1")
             #expect(headers["content-type"] == "application/json")
             #expect(headers["content-encoding"] == "gzip")
-            let expected = #"{"events":[{"type":"x.y",  "id":"a","data":{"n":1.50,"s":"\u00e9"}},{"id":"b","type":"z","timestamp":"2026-06-15T10:30:00Z"}]}"#
+            let expected =
+                #"{"events":[{"type":"x.y",  "id":"a","data":{"n":1.50,"s":"\u00e9"}},{"id":"b","type":"z","timestamp":"2026-06-15T10:30:00Z"}]}"#
             #expect(request["text"] as? String == expected)
         }
     }
@@ -68,7 +73,11 @@ import Testing
 
     @Test func configurationErrors() async throws {
         #expect(throws: RunraError.self) { try CustomExporter.settings(from: configuration([:])) }
-        #expect(throws: RunraError.self) { try CustomExporter.settings(from: configuration(["endpoint": "http://h/x", "method": "GET"])) }
-        #expect(throws: RunraError.self) { try CustomExporter.settings(from: configuration(["endpoint": "http://h/x", "headers": ["a": ["b"]]])) }
+        #expect(throws: RunraError.self) {
+            try CustomExporter.settings(from: configuration(["endpoint": "http://h/x", "method": "GET"]))
+        }
+        #expect(throws: RunraError.self) {
+            try CustomExporter.settings(from: configuration(["endpoint": "http://h/x", "headers": ["a": ["b"]]]))
+        }
     }
 }

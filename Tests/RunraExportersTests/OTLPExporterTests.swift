@@ -7,9 +7,15 @@ import Testing
 
 /// The `otel` exporter against the loopback receiver, which decodes with `opentelemetry-proto`.
 @Suite(.serialized) struct OTLPExporterTests {
-    func exporter(_ server: IngestServer, _ sleeps: SleepRecorder, _ extra: [String: JSONValue] = [:]) async throws -> OTLPExporter {
+    func exporter(
+        _ server: IngestServer,
+        _ sleeps: SleepRecorder,
+        _ extra: [String: JSONValue] = [:]
+    ) async throws -> OTLPExporter {
         let exporter = OTLPExporter(policy: sleeps.policy())
-        var values: [String: JSONValue] = ["endpoint": .string(server.base), "serviceName": "replay-test", "serviceVersion": "9.9"]
+        var values: [String: JSONValue] = [
+            "endpoint": .string(server.base), "serviceName": "replay-test", "serviceVersion": "9.9",
+        ]
         values.merge(extra) { $1 }
         try await exporter.initialize(configuration: configuration(values))
         return exporter
@@ -20,7 +26,10 @@ import Testing
         for request in requests where request["path"] as? String == "/v1/traces" {
             for span in ((request["otlp"] as? [String: Any])?["spans"] as? [[String: Any]]) ?? [] {
                 let attributes = span["attributes"] as! [String: Any]
-                result[(attributes["runra.event.id"] as? String).map { String($0.dropFirst(4)) } ?? "root:\(attributes["runra.run.id"]!)"] = span
+                result[
+                    (attributes["runra.event.id"] as? String).map { String($0.dropFirst(4)) }
+                        ?? "root:\(attributes["runra.run.id"]!)"
+                ] = span
             }
         }
         return result
@@ -124,7 +133,9 @@ import Testing
         try await withIngestServer { server in
             let sleeps = SleepRecorder()
             let exporter = OTLPExporter(policy: sleeps.policy(now: 784_111_777))
-            try await exporter.initialize(configuration: configuration(["endpoint": .string(server.base + "/v1/traces"), "compression": "none"]))
+            try await exporter.initialize(
+                configuration: configuration(["endpoint": .string(server.base + "/v1/traces"), "compression": "none"])
+            )
             let spansOnly = Array(SampleEvents.events.filter { OTLPMapping.spanNames[$0.type] != nil })
             try await server.script([
                 ["path": "/v1/traces", "status": 429, "headers": ["Retry-After": "Sun, 06 Nov 1994 08:49:42 GMT"]],

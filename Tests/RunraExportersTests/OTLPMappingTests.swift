@@ -30,15 +30,20 @@ import Testing
         #expect(record.severityNumber == 5)
         #expect(record.eventName == "agent.thinking")
         let error = SampleEvents.events[5]
-        #expect(OTLPMapping.logRecord(error, data: error.data, observedNanoseconds: 5, runs: &runs).severityText == "ERROR")
+        #expect(
+            OTLPMapping.logRecord(error, data: error.data, observedNanoseconds: 5, runs: &runs).severityText == "ERROR"
+        )
         let cost = SampleEvents.events[3]
-        let keys = OTLPMapping.logRecord(cost, data: cost.data, observedNanoseconds: 5, runs: &runs).attributes.map(\.key)
+        let keys = OTLPMapping.logRecord(cost, data: cost.data, observedNanoseconds: 5, runs: &runs).attributes.map(
+            \.key
+        )
         #expect(keys.contains("gen_ai.usage.input_tokens") && keys.contains("gen_ai.usage.output_tokens"))
     }
 
     @Test func nestedKeysFlattenWithDotsAndStayUnique() throws {
         let event = try RuntimeEvent(
-            #"{"id":"e","timestamp":"2026-06-15T10:30:00Z","type":"x","data":{"a":{"b":{"c":1}},"a.b.c":2,"n":null,"runra.event.id":"spoof","list":[{"k":true},1.5]}}"#)
+            #"{"id":"e","timestamp":"2026-06-15T10:30:00Z","type":"x","data":{"a":{"b":{"c":1}},"a.b.c":2,"n":null,"runra.event.id":"spoof","list":[{"k":true},1.5]}}"#
+        )
         let attributes = OTLPMapping.attributes(event, data: event.data)
         #expect(Set(attributes.map(\.key)).count == attributes.count)
         let byKey = Dictionary(attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })

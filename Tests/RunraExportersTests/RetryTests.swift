@@ -45,7 +45,13 @@ import Testing
 
 @Suite struct DeliveryTests {
     func request() -> HTTPRequest {
-        HTTPRequest(method: "POST", url: "http://127.0.0.1:1/x?token=secret", headers: [], body: [1], timeout: .seconds(1))
+        HTTPRequest(
+            method: "POST",
+            url: "http://127.0.0.1:1/x?token=secret",
+            headers: [],
+            body: [1],
+            timeout: .seconds(1)
+        )
     }
 
     func classify(_ response: HTTPResponse) -> ResponseVerdict {
@@ -57,9 +63,17 @@ import Testing
     }
 
     @Test func retriesUntilSuccessHonouringHints() async throws {
-        let transport = FakeTransport([.fail, .respond(503, headers: [("Retry-After", "9")]), .respond(503), .respond(200)])
+        let transport = FakeTransport([
+            .fail, .respond(503, headers: [("Retry-After", "9")]), .respond(503), .respond(200),
+        ])
         let sleeps = SleepRecorder()
-        let delivery = try await deliver(request(), exporter: "t", transport: transport, policy: sleeps.policy(), classify: classify)
+        let delivery = try await deliver(
+            request(),
+            exporter: "t",
+            transport: transport,
+            policy: sleeps.policy(),
+            classify: classify
+        )
         #expect(delivery.retries == 3)
         #expect(!delivery.refused)
         #expect(transport.requests.count == 4)
@@ -68,7 +82,13 @@ import Testing
 
     @Test func permanentIsNotRetried() async throws {
         let transport = FakeTransport([.respond(400, body: "bad")])
-        let delivery = try await deliver(request(), exporter: "t", transport: transport, policy: SleepRecorder().policy(), classify: classify)
+        let delivery = try await deliver(
+            request(),
+            exporter: "t",
+            transport: transport,
+            policy: SleepRecorder().policy(),
+            classify: classify
+        )
         #expect(delivery.refused)
         #expect(delivery.response.status == 400)
         #expect(transport.requests.count == 1)
@@ -78,7 +98,13 @@ import Testing
         let transport = FakeTransport(Array(repeating: .respond(503, body: "busy"), count: 10))
         let sleeps = SleepRecorder()
         let error = await #expect(throws: RunraError.self) {
-            _ = try await deliver(self.request(), exporter: "t", transport: transport, policy: sleeps.policy(maximumAttempts: 3), classify: classify)
+            _ = try await deliver(
+                self.request(),
+                exporter: "t",
+                transport: transport,
+                policy: sleeps.policy(maximumAttempts: 3),
+                classify: classify
+            )
         }
         #expect(transport.requests.count == 3)
         #expect(sleeps.waits.count == 2)
@@ -93,7 +119,13 @@ import Testing
         var policy = sleeps.policy()
         policy.maximumElapsed = .seconds(120)
         await #expect(throws: RunraError.self) {
-            _ = try await deliver(self.request(), exporter: "t", transport: transport, policy: policy, classify: classify)
+            _ = try await deliver(
+                self.request(),
+                exporter: "t",
+                transport: transport,
+                policy: policy,
+                classify: classify
+            )
         }
         #expect(sleeps.waits == [50, 50])
     }

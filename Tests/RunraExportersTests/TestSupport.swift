@@ -19,10 +19,10 @@ final class IngestServer: @unchecked Sendable {
             .appendingPathComponent("Servers/ingest_server.py").path
     }
 
-    init() throws {
+    init(arguments: [String] = []) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.scriptPath]
+        process.arguments = ["python3", Self.scriptPath] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardInput = input
@@ -31,7 +31,10 @@ final class IngestServer: @unchecked Sendable {
         while true {
             let byte = output.fileHandleForReading.readData(ofLength: 1)
             guard let first = byte.first else {
-                throw RunraError(.io, "ingest_server.py exited before printing its port (is opentelemetry-proto installed? run `make test-deps`)")
+                throw RunraError(
+                    .io,
+                    "ingest_server.py exited before printing its port (is opentelemetry-proto installed? run `make test-deps`)"
+                )
             }
             if first == UInt8(ascii: "\n") { break }
             line.append(first)
@@ -53,13 +56,21 @@ final class IngestServer: @unchecked Sendable {
     func script(_ responses: [[String: Any]]) async throws {
         let body = try JSONSerialization.data(withJSONObject: ["responses": responses])
         _ = try await control.send(
-            HTTPRequest(method: "POST", url: base + "/_control/script", headers: [], body: Array(body), timeout: .seconds(10)))
+            HTTPRequest(
+                method: "POST",
+                url: base + "/_control/script",
+                headers: [],
+                body: Array(body),
+                timeout: .seconds(10)
+            )
+        )
     }
 
     /// Every request the server saw.
     func requests() async throws -> [[String: Any]] {
         let response = try await control.send(
-            HTTPRequest(method: "GET", url: base + "/_control/requests", headers: [], body: [], timeout: .seconds(10)))
+            HTTPRequest(method: "GET", url: base + "/_control/requests", headers: [], body: [], timeout: .seconds(10))
+        )
         let object = try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: Any]
         return object["requests"] as! [[String: Any]]
     }
@@ -67,7 +78,8 @@ final class IngestServer: @unchecked Sendable {
     /// Counts of accepted lines, events, spans and logs.
     func stats() async throws -> [String: Int] {
         let response = try await control.send(
-            HTTPRequest(method: "GET", url: base + "/_control/stats", headers: [], body: [], timeout: .seconds(10)))
+            HTTPRequest(method: "GET", url: base + "/_control/stats", headers: [], body: [], timeout: .seconds(10))
+        )
         return try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: Int]
     }
 }
@@ -124,7 +136,11 @@ final class FakeTransport: HTTPTransport, @unchecked Sendable {
         }
         switch step {
         case .respond(let status, let headers, let body):
-            return HTTPResponse(status: status, headers: headers.map { (name: $0.0, value: $0.1) }, body: Array(body.utf8))
+            return HTTPResponse(
+                status: status,
+                headers: headers.map { (name: $0.0, value: $0.1) },
+                body: Array(body.utf8)
+            )
         case .fail:
             throw RunraError(.io, "connection reset by peer")
         }
@@ -153,7 +169,8 @@ enum SampleEvents {
             let second = String(format: "%02d", index % 60)
             let type = index % 2 == 0 ? "exec.completed" : "exec.started"
             return try! RuntimeEvent(
-                #"{"id":"e\#(index)","timestamp":"2026-06-15T10:\#(String(format: "%02d", index / 60 % 60)):\#(second).000Z","type":"\#(type)","sandboxId":"sb","runId":"run_\#(index % 3)","data":{"command":"echo  \#(index)","exitCode":0,"n":1.50}}"#)
+                #"{"id":"e\#(index)","timestamp":"2026-06-15T10:\#(String(format: "%02d", index / 60 % 60)):\#(second).000Z","type":"\#(type)","sandboxId":"sb","runId":"run_\#(index % 3)","data":{"command":"echo  \#(index)","exitCode":0,"n":1.50}}"#
+            )
         }
     }
 

@@ -15,7 +15,10 @@ actor AxiomExporter: EventExporter {
     private var settings: AxiomSettings?
     private var transport: (any HTTPTransport)?
 
-    init(policy: RetryPolicy = .standard, transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }) {
+    init(
+        policy: RetryPolicy = .standard,
+        transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }
+    ) {
         self.policy = policy
         self.makeTransport = transport
     }
@@ -52,16 +55,26 @@ actor AxiomExporter: EventExporter {
                 RetryHints.rateLimitReset(response.header("X-RateLimit-Reset"), now: now)
                 ?? RetryHints.retryAfter(response.header("Retry-After"), now: now)
             return .retry(serverHintSeconds: hint)
-        case 500..<600: return .retry(serverHintSeconds: RetryHints.retryAfter(response.header("Retry-After"), now: now))
+        case 500..<600:
+            return .retry(serverHintSeconds: RetryHints.retryAfter(response.header("Retry-After"), now: now))
         default: return .permanent
         }
     }
 
     static func send(
-        _ events: ArraySlice<RuntimeEvent>, settings: AxiomSettings, transport: any HTTPTransport, policy: RetryPolicy
+        _ events: ArraySlice<RuntimeEvent>,
+        settings: AxiomSettings,
+        transport: any HTTPTransport,
+        policy: RetryPolicy
     ) async throws -> ExportOutcome {
         let (body, _) = try settings.compression.encode(Self.body(events))
-        let request = HTTPRequest(method: "POST", url: settings.ingestURL, headers: settings.headers, body: body, timeout: settings.timeout)
+        let request = HTTPRequest(
+            method: "POST",
+            url: settings.ingestURL,
+            headers: settings.headers,
+            body: body,
+            timeout: settings.timeout
+        )
         let delivery = try await deliver(request, exporter: "axiom", transport: transport, policy: policy) {
             classify($0, now: policy.now())
         }
@@ -125,9 +138,11 @@ struct IngestStatus {
         for failure in failures {
             let instant = Timestamp(rfc3339: failure.timestamp)
             let exact = texts.indices.first { !used.contains($0) && texts[$0] == failure.timestamp }
-            let same = exact ?? instant.flatMap { instant in
-                texts.indices.first { !used.contains($0) && texts[$0].flatMap(Timestamp.init(rfc3339:)) == instant }
-            }
+            let same =
+                exact
+                ?? instant.flatMap { instant in
+                    texts.indices.first { !used.contains($0) && texts[$0].flatMap(Timestamp.init(rfc3339:)) == instant }
+                }
             guard let index = same else { continue }
             used.insert(index)
             let event = events[events.startIndex + index]

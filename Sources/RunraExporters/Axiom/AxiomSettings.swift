@@ -18,7 +18,8 @@ struct AxiomSettings: Sendable {
     var timeout: Duration
 
     static let configurationKeys = [
-        "token", "dataset", "url", "edge", "edgeUrl", "orgId", "batchSize", "flushIntervalMs", "compression", "timeoutMs",
+        "token", "dataset", "url", "edge", "edgeUrl", "orgId", "batchSize", "flushIntervalMs", "compression",
+        "timeoutMs",
     ]
 
     init(_ configuration: ExporterConfiguration) throws {
@@ -28,9 +29,13 @@ struct AxiomSettings: Sendable {
             throw configuration.error("token", "Axiom needs an API token: set config.token or AXIOM_TOKEN")
         }
         let dataset = nonEmpty(try configuration.string("dataset")) ?? "runra-events"
-        let escapedDataset = dataset.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? dataset
+        let escapedDataset =
+            dataset.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? dataset
         let orgID = nonEmpty(try configuration.string("orgId")) ?? nonEmpty(environment["AXIOM_ORG_ID"])
-        let edgeURL = try configuration.httpURL("edgeUrl", nonEmpty(try configuration.string("edgeUrl")) ?? nonEmpty(environment["AXIOM_EDGE_URL"]))
+        let edgeURL = try configuration.httpURL(
+            "edgeUrl",
+            nonEmpty(try configuration.string("edgeUrl")) ?? nonEmpty(environment["AXIOM_EDGE_URL"])
+        )
         let edge = nonEmpty(try configuration.string("edge")) ?? nonEmpty(environment["AXIOM_EDGE"])
         let personal = token.hasPrefix("xapt-")
 
@@ -40,7 +45,10 @@ struct AxiomSettings: Sendable {
             if !url.hasPath { url.path = "/v1/ingest/\(escapedDataset)" }
         } else if let edge {
             guard !edge.contains("/") else {
-                throw configuration.error("edge", "expected a bare domain such as \"eu-central-1.aws.edge.axiom.co\"; use edgeUrl for a URL")
+                throw configuration.error(
+                    "edge",
+                    "expected a bare domain such as \"eu-central-1.aws.edge.axiom.co\"; use edgeUrl for a URL"
+                )
             }
             url = URLParts("https://\(edge)/v1/ingest/\(escapedDataset)")
         } else {
@@ -49,13 +57,20 @@ struct AxiomSettings: Sendable {
         }
         if personal && (edgeURL != nil || edge != nil) {
             throw configuration.error(
-                "token", "edge ingest accepts only API tokens (xaat-…), not personal tokens (xapt-…): create an API token with ingest permission")
+                "token",
+                "edge ingest accepts only API tokens (xaat-…), not personal tokens (xapt-…): create an API token with ingest permission"
+            )
         }
         if personal && orgID == nil {
-            throw configuration.error("orgId", "a personal token (xapt-…) needs the organization id: set config.orgId or AXIOM_ORG_ID")
+            throw configuration.error(
+                "orgId",
+                "a personal token (xapt-…) needs the organization id: set config.orgId or AXIOM_ORG_ID"
+            )
         }
         if !(url.query ?? "").split(separator: "&").contains(where: { $0.hasPrefix("timestamp-field=") }) {
-            url.query = [url.query, "timestamp-field=timestamp"].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "&")
+            url.query = [url.query, "timestamp-field=timestamp"].compactMap { $0 }.filter { !$0.isEmpty }.joined(
+                separator: "&"
+            )
         }
         ingestURL = url.text
 
@@ -69,7 +84,11 @@ struct AxiomSettings: Sendable {
         if personal, let orgID { headers.append(("X-Axiom-Org-Id", orgID)) }
         if compression == .gzip { headers.append(("Content-Encoding", "gzip")) }
         batchSize = try configuration.positiveInteger(
-            "batchSize", fallback: 100, maximum: Self.maximumBatchSize, why: " (Axiom accepts at most 10000 events per request)")
+            "batchSize",
+            fallback: 100,
+            maximum: Self.maximumBatchSize,
+            why: " (Axiom accepts at most 10000 events per request)"
+        )
         flushIntervalMs = try configuration.positiveInteger("flushIntervalMs", fallback: 5000)
         timeout = .milliseconds(try configuration.positiveInteger("timeoutMs", fallback: 30_000))
     }

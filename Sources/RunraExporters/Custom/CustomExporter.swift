@@ -9,7 +9,9 @@ actor CustomExporter: EventExporter {
     nonisolated let id = "custom"
 
     /// The `config` keys.
-    static let configurationKeys = ["endpoint", "headers", "method", "batchSize", "flushIntervalMs", "compression", "timeoutMs"]
+    static let configurationKeys = [
+        "endpoint", "headers", "method", "batchSize", "flushIntervalMs", "compression", "timeoutMs",
+    ]
 
     struct Settings: Sendable {
         var endpoint: String
@@ -25,14 +27,20 @@ actor CustomExporter: EventExporter {
     private var settings: Settings?
     private var transport: (any HTTPTransport)?
 
-    init(policy: RetryPolicy = .standard, transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }) {
+    init(
+        policy: RetryPolicy = .standard,
+        transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }
+    ) {
         self.policy = policy
         self.makeTransport = transport
     }
 
     static func settings(from configuration: ExporterConfiguration) throws -> Settings {
         guard let endpoint = try configuration.httpURL("endpoint", configuration.string("endpoint")) else {
-            throw configuration.error("endpoint", "the custom exporter needs an endpoint URL, e.g. \"https://example.com/events\"")
+            throw configuration.error(
+                "endpoint",
+                "the custom exporter needs an endpoint URL, e.g. \"https://example.com/events\""
+            )
         }
         let method = try configuration.string("method")?.uppercased() ?? "POST"
         guard ["POST", "PUT", "PATCH"].contains(method) else {
@@ -44,7 +52,8 @@ actor CustomExporter: EventExporter {
             headers: try configuration.headers(),
             batchSize: try configuration.positiveInteger("batchSize", fallback: 100),
             compression: try BodyCompression.read(configuration, fallback: .none),
-            timeout: .milliseconds(try configuration.positiveInteger("timeoutMs", fallback: 30_000)))
+            timeout: .milliseconds(try configuration.positiveInteger("timeoutMs", fallback: 30_000))
+        )
     }
 
     func initialize(configuration: ExporterConfiguration) async throws {
@@ -74,24 +83,41 @@ actor CustomExporter: EventExporter {
     }
 
     static func send(
-        _ events: ArraySlice<RuntimeEvent>, settings: Settings, transport: any HTTPTransport, policy: RetryPolicy
+        _ events: ArraySlice<RuntimeEvent>,
+        settings: Settings,
+        transport: any HTTPTransport,
+        policy: RetryPolicy
     ) async throws -> ExportOutcome {
         let (body, encoding) = try settings.compression.encode(Self.body(events))
-        var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("User-Agent", networkUserAgent)]
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("User-Agent", networkUserAgent),
+        ]
         if let encoding { headers.append(encoding) }
         headers = mergeHeaders(headers, settings.headers)
-        let request = HTTPRequest(method: settings.method, url: settings.endpoint, headers: headers, body: body, timeout: settings.timeout)
-        let delivery = try await deliver(request, exporter: "custom", transport: transport, policy: policy) { response in
+        let request = HTTPRequest(
+            method: settings.method,
+            url: settings.endpoint,
+            headers: headers,
+            body: body,
+            timeout: settings.timeout
+        )
+        let delivery = try await deliver(request, exporter: "custom", transport: transport, policy: policy) {
+            response in
             switch response.status {
             case 200..<300: return .success
-            case 429, 500..<600: return .retry(serverHintSeconds: RetryHints.retryAfter(response.header("Retry-After"), now: policy.now()))
+            case 429, 500..<600:
+                return .retry(
+                    serverHintSeconds: RetryHints.retryAfter(response.header("Retry-After"), now: policy.now())
+                )
             default: return .permanent
             }
         }
         var outcome = ExportOutcome(retries: delivery.retries, bytesSent: body.count * (delivery.retries + 1))
         if delivery.refused {
             let reason = "HTTP \(delivery.response.status): \(delivery.response.bodySummary)"
-            outcome.rejected = events.map { RejectedEvent(event: $0, reason: reason, status: String(delivery.response.status)) }
+            outcome.rejected = events.map {
+                RejectedEvent(event: $0, reason: reason, status: String(delivery.response.status))
+            }
         }
         return outcome
     }
@@ -106,7 +132,8 @@ actor CustomExporter: EventExporter {
 
 /// `defaults` with `overrides` applied: a configured header replaces a default of the same name.
 func mergeHeaders(
-    _ defaults: [(name: String, value: String)], _ overrides: [(name: String, value: String)]
+    _ defaults: [(name: String, value: String)],
+    _ overrides: [(name: String, value: String)]
 ) -> [(name: String, value: String)] {
     let overridden = Set(overrides.map { $0.name.lowercased() })
     return defaults.filter { !overridden.contains($0.name.lowercased()) } + overrides

@@ -16,7 +16,9 @@ final class AsyncHTTPTransport: HTTPTransport {
             decompression: .disabled
         )
         configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost
+        )
         configuration.timeout.connect = .seconds(10)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -26,14 +28,16 @@ final class AsyncHTTPTransport: HTTPTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
-        let milliseconds = request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds =
+            request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds / 1_000_000_000_000_000
         let response = try await client.execute(outgoing, timeout: .milliseconds(max(1, milliseconds)))
         var body = try await response.body.collect(upTo: Self.maximumResponseBytes)
         let bytes = body.readBytes(length: body.readableBytes) ?? []
         return HTTPResponse(
             status: Int(response.status.code),
             headers: response.headers.map { (name: $0.name, value: $0.value) },
-            body: bytes)
+            body: bytes
+        )
     }
 
     func shutdown() async {

@@ -11,7 +11,11 @@ enum BodyCompression: String, Sendable {
     static let gzipLevel = 1
 
     /// Reads `key` from `configuration`, `fallback` when absent.
-    static func read(_ configuration: ExporterConfiguration, key: String = "compression", fallback: BodyCompression) throws
+    static func read(
+        _ configuration: ExporterConfiguration,
+        key: String = "compression",
+        fallback: BodyCompression
+    ) throws
         -> BodyCompression
     {
         guard let text = try configuration.string(key) else { return fallback }

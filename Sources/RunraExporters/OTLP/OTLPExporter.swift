@@ -18,7 +18,10 @@ actor OTLPExporter: EventExporter {
     private var transport: (any HTTPTransport)?
     private var runs = RunTracker()
 
-    init(policy: RetryPolicy = .standard, transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }) {
+    init(
+        policy: RetryPolicy = .standard,
+        transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }
+    ) {
         self.policy = policy
         self.makeTransport = transport
     }
@@ -53,7 +56,10 @@ actor OTLPExporter: EventExporter {
 
     /// Maps one chunk and sends its spans and its log records, concurrently.
     static func send(
-        _ events: ArraySlice<RuntimeEvent>, observed: UInt64, settings: OTLPSettings, transport: any HTTPTransport,
+        _ events: ArraySlice<RuntimeEvent>,
+        observed: UInt64,
+        settings: OTLPSettings,
+        transport: any HTTPTransport,
         policy: RetryPolicy
     ) async throws -> ExportOutcome {
         var spans: [OTLPSpan] = []
@@ -70,7 +76,11 @@ actor OTLPExporter: EventExporter {
                     spanEvents.append(event)
                 } else {
                     outcome.rejected.append(
-                        RejectedEvent(event: event, reason: "otel: a span needs a valid RFC 3339 timestamp; this event has none"))
+                        RejectedEvent(
+                            event: event,
+                            reason: "otel: a span needs a valid RFC 3339 timestamp; this event has none"
+                        )
+                    )
                 }
             } else {
                 records.append(OTLPMapping.logRecord(event, data: data, observedNanoseconds: observed, runs: &runs))
@@ -78,11 +88,23 @@ actor OTLPExporter: EventExporter {
             }
         }
         async let tracesResult = sendSignal(
-            spans.isEmpty ? nil : encode(spans: spans, settings), count: spans.count, url: settings.tracesURL,
-            headers: settings.tracesHeaders, settings: settings, transport: transport, policy: policy)
+            spans.isEmpty ? nil : encode(spans: spans, settings),
+            count: spans.count,
+            url: settings.tracesURL,
+            headers: settings.tracesHeaders,
+            settings: settings,
+            transport: transport,
+            policy: policy
+        )
         async let logsResult = sendSignal(
-            records.isEmpty ? nil : encode(records: records, settings), count: records.count, url: settings.logsURL,
-            headers: settings.logsHeaders, settings: settings, transport: transport, policy: policy)
+            records.isEmpty ? nil : encode(records: records, settings),
+            count: records.count,
+            url: settings.logsURL,
+            headers: settings.logsHeaders,
+            settings: settings,
+            transport: transport,
+            policy: policy
+        )
         let results = [(await tracesResult, spanEvents), (await logsResult, recordEvents)]
         var failures: [any Error] = []
         for (result, signalEvents) in results {
@@ -92,7 +114,9 @@ actor OTLPExporter: EventExporter {
                 outcome.bytesSent += signal.bytesSent
                 outcome.rejectedWithoutDetail += signal.rejectedWithoutDetail
                 if let refusal = signal.refusal {
-                    outcome.rejected += signalEvents.map { RejectedEvent(event: $0, reason: refusal.reason, status: refusal.status) }
+                    outcome.rejected += signalEvents.map {
+                        RejectedEvent(event: $0, reason: refusal.reason, status: refusal.status)
+                    }
                 }
             case .failure(let error):
                 failures.append(error)
@@ -105,12 +129,14 @@ actor OTLPExporter: EventExporter {
 
     static func encode(spans: [OTLPSpan], _ settings: OTLPSettings) -> [UInt8] {
         settings.format == .protobuf
-            ? OTLPProtobufEncoding.traces(spans, source: settings.source) : OTLPJSONEncoding.traces(spans, source: settings.source)
+            ? OTLPProtobufEncoding.traces(spans, source: settings.source)
+            : OTLPJSONEncoding.traces(spans, source: settings.source)
     }
 
     static func encode(records: [OTLPLogRecord], _ settings: OTLPSettings) -> [UInt8] {
         settings.format == .protobuf
-            ? OTLPProtobufEncoding.logs(records, source: settings.source) : OTLPJSONEncoding.logs(records, source: settings.source)
+            ? OTLPProtobufEncoding.logs(records, source: settings.source)
+            : OTLPJSONEncoding.logs(records, source: settings.source)
     }
 
     struct SignalOutcome: Sendable {
@@ -123,15 +149,21 @@ actor OTLPExporter: EventExporter {
     static func classify(_ response: HTTPResponse, now: Double) -> ResponseVerdict {
         switch response.status {
         case 200..<300: return .success
-        case 429, 502, 503, 504: return .retry(serverHintSeconds: RetryHints.retryAfter(response.header("Retry-After"), now: now))
+        case 429, 502, 503, 504:
+            return .retry(serverHintSeconds: RetryHints.retryAfter(response.header("Retry-After"), now: now))
         default: return .permanent
         }
     }
 
     /// Sends one encoded request; a `.failure` when delivery gave up.
     static func sendSignal(
-        _ payload: [UInt8]?, count: Int, url: String, headers: [(name: String, value: String)], settings: OTLPSettings,
-        transport: any HTTPTransport, policy: RetryPolicy
+        _ payload: [UInt8]?,
+        count: Int,
+        url: String,
+        headers: [(name: String, value: String)],
+        settings: OTLPSettings,
+        transport: any HTTPTransport,
+        policy: RetryPolicy
     ) async -> Result<SignalOutcome, any Error> {
         guard let payload else { return .success(SignalOutcome()) }
         do {
@@ -141,14 +173,23 @@ actor OTLPExporter: EventExporter {
             ]
             if let encoding { allHeaders.append(encoding) }
             allHeaders = mergeHeaders(allHeaders, headers)
-            let request = HTTPRequest(method: "POST", url: url, headers: allHeaders, body: body, timeout: settings.timeout)
+            let request = HTTPRequest(
+                method: "POST",
+                url: url,
+                headers: allHeaders,
+                body: body,
+                timeout: settings.timeout
+            )
             let delivery = try await deliver(request, exporter: "otel", transport: transport, policy: policy) {
                 classify($0, now: policy.now())
             }
             var outcome = SignalOutcome(retries: delivery.retries, bytesSent: body.count * (delivery.retries + 1))
             let response = delivery.response
             if delivery.refused {
-                outcome.refusal = ("OTLP receiver refused the request: HTTP \(response.status) \(message(response))", String(response.status))
+                outcome.refusal = (
+                    "OTLP receiver refused the request: HTTP \(response.status) \(message(response))",
+                    String(response.status)
+                )
             } else if let partial = partialSuccess(response, format: settings.format) {
                 outcome.rejectedWithoutDetail = min(partial.rejected, count)
             }
@@ -158,9 +199,13 @@ actor OTLPExporter: EventExporter {
         }
     }
 
-    static func partialSuccess(_ response: HTTPResponse, format: OTLPSettings.WireFormat) -> (rejected: Int, message: String)? {
+    static func partialSuccess(
+        _ response: HTTPResponse,
+        format: OTLPSettings.WireFormat
+    ) -> (rejected: Int, message: String)? {
         let isJSON = response.header("Content-Type")?.lowercased().hasPrefix("application/json") ?? (format == .json)
-        return isJSON ? OTLPJSONEncoding.partialSuccess(response.body) : OTLPProtobufEncoding.partialSuccess(response.body)
+        return isJSON
+            ? OTLPJSONEncoding.partialSuccess(response.body) : OTLPProtobufEncoding.partialSuccess(response.body)
     }
 
     /// The message of a `google.rpc.Status` body (protobuf field 2, or JSON `message`), or the body.
@@ -187,12 +232,21 @@ actor OTLPExporter: EventExporter {
         for start in stride(from: 0, to: pending.count, by: max(settings.batchSize, 512)) {
             let slice = Array(pending[start..<min(start + max(settings.batchSize, 512), pending.count)])
             let result = await Self.sendSignal(
-                Self.encode(spans: slice.map(\.span), settings), count: slice.count, url: settings.tracesURL,
-                headers: settings.tracesHeaders, settings: settings, transport: transport, policy: policy)
+                Self.encode(spans: slice.map(\.span), settings),
+                count: slice.count,
+                url: settings.tracesURL,
+                headers: settings.tracesHeaders,
+                settings: settings,
+                transport: transport,
+                policy: policy
+            )
             switch result {
             case .success(let outcome):
                 if let refusal = outcome.refusal {
-                    throw RunraError(.exporter, "otel: the root spans of \(slice.count) runs were refused: \(refusal.reason)")
+                    throw RunraError(
+                        .exporter,
+                        "otel: the root spans of \(slice.count) runs were refused: \(refusal.reason)"
+                    )
                 }
                 runs.markExported(slice.map(\.runID))
             case .failure(let error):

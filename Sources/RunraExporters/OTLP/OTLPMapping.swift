@@ -34,7 +34,8 @@ enum OTLPMapping {
             name: name,
             startNanoseconds: UInt64(clamping: start),
             endNanoseconds: UInt64(clamping: end),
-            attributes: attributes(event, data: data))
+            attributes: attributes(event, data: data)
+        )
         if let exitCode = data[.key("exitCode")]?.doubleValue, exitCode != 0 {
             span.statusCode = 2
             span.statusMessage = "exit code \(JSONText.number(exitCode))"
@@ -44,13 +45,18 @@ enum OTLPMapping {
 
     /// The start of a span: `durationMs` before its timestamp (none or negative: zero-length).
     static func durationNanoseconds(_ data: JSONValue) -> Int64 {
-        guard let milliseconds = data[.key("durationMs")]?.doubleValue, milliseconds > 0, milliseconds < 1e12 else { return 0 }
+        guard let milliseconds = data[.key("durationMs")]?.doubleValue, milliseconds > 0, milliseconds < 1e12 else {
+            return 0
+        }
         return Int64((milliseconds * 1_000_000).rounded())
     }
 
     /// The log record of a non-span event.
     static func logRecord(
-        _ event: RuntimeEvent, data: JSONValue, observedNanoseconds: UInt64, runs: inout RunIdentifiers
+        _ event: RuntimeEvent,
+        data: JSONValue,
+        observedNanoseconds: UInt64,
+        runs: inout RunIdentifiers
     ) -> OTLPLogRecord {
         let ids = runs.ids(runID(of: event))
         let (number, text) = severity(event.level)
@@ -63,7 +69,8 @@ enum OTLPMapping {
             attributes: attributes(event, data: data),
             traceID: ids.trace,
             spanID: ids.root,
-            eventName: event.type)
+            eventName: event.type
+        )
     }
 
     /// OTLP `SeverityNumber` and text of an event level.
@@ -115,10 +122,16 @@ enum OTLPMapping {
     }
 
     /// Objects become dotted keys (`args.path`); arrays stay arrays; nulls are left out.
-    static func flatten(_ value: JSONValue, prefix: String, into attributes: inout [Attribute], seen: inout Set<String>) {
+    static func flatten(_ value: JSONValue, prefix: String, into attributes: inout [Attribute], seen: inout Set<String>)
+    {
         if case .object(let members) = value {
             for key in members.keys.sorted() {
-                flatten(members[key]!, prefix: prefix.isEmpty ? key : prefix + "." + key, into: &attributes, seen: &seen)
+                flatten(
+                    members[key]!,
+                    prefix: prefix.isEmpty ? key : prefix + "." + key,
+                    into: &attributes,
+                    seen: &seen
+                )
             }
             return
         }
@@ -138,7 +151,10 @@ enum OTLPMapping {
             return .double(number)
         case .array(let elements): return .array(elements.compactMap(anyValue))
         case .object(let members):
-            return .keyValues(members.keys.sorted().compactMap { key in anyValue(members[key]!).map { Attribute(key: key, value: $0) } })
+            return .keyValues(
+                members.keys.sorted().compactMap { key in anyValue(members[key]!).map { Attribute(key: key, value: $0) }
+                }
+            )
         }
     }
 }
@@ -185,7 +201,9 @@ struct RunTracker: Sendable {
             let run = runs[runID]!
             guard !run.exported else { return nil }
             var attributes = [Attribute(key: "runra.run.id", value: .string(runID))]
-            if let sandbox = run.sandboxID { attributes.append(Attribute(key: "runra.sandbox.id", value: .string(sandbox))) }
+            if let sandbox = run.sandboxID {
+                attributes.append(Attribute(key: "runra.sandbox.id", value: .string(sandbox)))
+            }
             let span = OTLPSpan(
                 traceID: OTLPIdentifiers.traceID(runID: runID),
                 spanID: OTLPIdentifiers.rootSpanID(runID: runID),
@@ -193,7 +211,8 @@ struct RunTracker: Sendable {
                 name: OTLPMapping.rootSpanName,
                 startNanoseconds: UInt64(clamping: run.start),
                 endNanoseconds: UInt64(clamping: run.end),
-                attributes: attributes)
+                attributes: attributes
+            )
             return (runID, span)
         }
     }

@@ -12,7 +12,8 @@ struct OTLPSettings: Sendable {
     }
 
     static let configurationKeys = [
-        "endpoint", "protocol", "headers", "serviceName", "serviceVersion", "spanProcessor", "batchConfig", "compression",
+        "endpoint", "protocol", "headers", "serviceName", "serviceVersion", "spanProcessor", "batchConfig",
+        "compression",
         "timeoutMs",
     ]
     static let batchConfigKeys = ["maxQueueSize", "maxExportBatchSize", "scheduleDelayMs"]
@@ -34,7 +35,9 @@ struct OTLPSettings: Sendable {
 
     init(_ configuration: ExporterConfiguration) throws {
         let environment = configuration.environment
-        func env(_ name: String) -> String? { environment[name].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces } }
+        func env(_ name: String) -> String? {
+            environment[name].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
+        }
 
         let protocolName = try configuration.string("protocol") ?? env("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf"
         switch protocolName.lowercased() {
@@ -44,36 +47,50 @@ struct OTLPSettings: Sendable {
             throw configuration.error(
                 "protocol",
                 "\"grpc\" is not supported by this build of runra-events (OTLP/gRPC needs HTTP/2 without TLS, which its HTTP "
-                    + "client cannot do): use \"http/protobuf\" (the default, port 4318), which every OTLP receiver accepts")
+                    + "client cannot do): use \"http/protobuf\" (the default, port 4318), which every OTLP receiver accepts"
+            )
         default:
             throw configuration.error(
-                "protocol", "expected \"http/protobuf\", \"http/json\" or \"grpc\", got \(JSONText.quoted(protocolName))")
+                "protocol",
+                "expected \"http/protobuf\", \"http/json\" or \"grpc\", got \(JSONText.quoted(protocolName))"
+            )
         }
 
         if let endpoint = try configuration.httpURL("endpoint", try configuration.string("endpoint")) {
             (tracesURL, logsURL) = Self.signalURLs(configured: endpoint)
         } else {
             let base = try configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT")) ?? Self.defaultEndpoint
-            tracesURL = try env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").map { try Self.asIs($0, configuration) }
+            tracesURL =
+                try env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").map { try Self.asIs($0, configuration) }
                 ?? Self.append("v1/traces", to: base)
-            logsURL = try env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT").map { try Self.asIs($0, configuration) }
+            logsURL =
+                try env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT").map { try Self.asIs($0, configuration) }
                 ?? Self.append("v1/logs", to: base)
         }
 
         let configured = try configuration.headers()
         let common = Self.parseHeaders(env("OTEL_EXPORTER_OTLP_HEADERS"))
-        tracesHeaders = mergeHeaders(mergeHeaders(common, Self.parseHeaders(env("OTEL_EXPORTER_OTLP_TRACES_HEADERS"))), configured)
-        logsHeaders = mergeHeaders(mergeHeaders(common, Self.parseHeaders(env("OTEL_EXPORTER_OTLP_LOGS_HEADERS"))), configured)
+        tracesHeaders = mergeHeaders(
+            mergeHeaders(common, Self.parseHeaders(env("OTEL_EXPORTER_OTLP_TRACES_HEADERS"))),
+            configured
+        )
+        logsHeaders = mergeHeaders(
+            mergeHeaders(common, Self.parseHeaders(env("OTEL_EXPORTER_OTLP_LOGS_HEADERS"))),
+            configured
+        )
 
-        let compressionFallback = BodyCompression(rawValue: env("OTEL_EXPORTER_OTLP_COMPRESSION")?.lowercased() ?? "") ?? .gzip
+        let compressionFallback =
+            BodyCompression(rawValue: env("OTEL_EXPORTER_OTLP_COMPRESSION")?.lowercased() ?? "") ?? .gzip
         compression = try BodyCompression.read(configuration, fallback: compressionFallback)
-        let timeoutFallback = env("OTEL_EXPORTER_OTLP_TIMEOUT").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 10_000
+        let timeoutFallback =
+            env("OTEL_EXPORTER_OTLP_TIMEOUT").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 10_000
         timeout = .milliseconds(try configuration.positiveInteger("timeoutMs", fallback: timeoutFallback))
 
         var resource = [
             Attribute(
                 key: "service.name",
-                value: .string(try configuration.string("serviceName") ?? env("OTEL_SERVICE_NAME") ?? "runra-events"))
+                value: .string(try configuration.string("serviceName") ?? env("OTEL_SERVICE_NAME") ?? "runra-events")
+            )
         ]
         if let version = try configuration.string("serviceVersion") {
             resource.append(Attribute(key: "service.version", value: .string(version)))
@@ -81,21 +98,32 @@ struct OTLPSettings: Sendable {
         source = OTLPSource(resource: resource)
 
         let processor = try configuration.string("spanProcessor") ?? "batch"
-        let batch = try configuration.object("batchConfig") ?? ExporterConfiguration(
-            path: configuration.keyPath("batchConfig"), environment: environment)
+        let batch =
+            try configuration.object("batchConfig")
+            ?? ExporterConfiguration(
+                path: configuration.keyPath("batchConfig"),
+                environment: environment
+            )
         for key in batch.values.keys.sorted() where !Self.batchConfigKeys.contains(key) {
             throw batch.error(key, "unknown key; valid keys are \(Self.batchConfigKeys.joined(separator: ", "))")
         }
         maxQueueSize = try batch.positiveInteger("maxQueueSize", fallback: 2048)
         let maxExportBatchSize = try batch.positiveInteger("maxExportBatchSize", fallback: 512)
         guard maxExportBatchSize <= maxQueueSize else {
-            throw batch.error("maxExportBatchSize", "\(maxExportBatchSize) is larger than maxQueueSize (\(maxQueueSize))")
+            throw batch.error(
+                "maxExportBatchSize",
+                "\(maxExportBatchSize) is larger than maxQueueSize (\(maxQueueSize))"
+            )
         }
         scheduleDelayMs = try batch.positiveInteger("scheduleDelayMs", fallback: 5000)
         switch processor {
         case "batch": batchSize = maxExportBatchSize
         case "simple": batchSize = 1
-        default: throw configuration.error("spanProcessor", "expected \"batch\" or \"simple\", got \(JSONText.quoted(processor))")
+        default:
+            throw configuration.error(
+                "spanProcessor",
+                "expected \"batch\" or \"simple\", got \(JSONText.quoted(processor))"
+            )
         }
     }
 
@@ -103,7 +131,8 @@ struct OTLPSettings: Sendable {
     /// beside it; any other URL is a base to which both paths are added.
     static func signalURLs(configured endpoint: String) -> (traces: String, logs: String) {
         var url = URLParts(endpoint)
-        for (suffix, other) in [("/v1/traces", "/v1/logs"), ("/v1/logs", "/v1/traces")] where url.path.hasSuffix(suffix) {
+        for (suffix, other) in [("/v1/traces", "/v1/logs"), ("/v1/logs", "/v1/traces")] where url.path.hasSuffix(suffix)
+        {
             let named = url.text
             url.path = String(url.path.dropLast(suffix.count)) + other
             return suffix == "/v1/traces" ? (named, url.text) : (url.text, named)
