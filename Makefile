@@ -41,8 +41,12 @@ demo: release ## Build, then filter, summarize and gate on the bundled sample lo
 	@echo '$$ runra-events tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz'
 	@$(BIN_RELEASE) tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz
 
+test-deps: ## Install the Python packages the exporter tests' loopback servers need (pip, when missing).
+	@python3 -c 'import google.protobuf, opentelemetry.proto' 2>/dev/null || \
+	  python3 -m pip install -q opentelemetry-proto protobuf
+
 test: APT_PACKAGES += postgresql
-test: deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
+test: deps test-deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
 	$(SWIFT) build --build-tests
 	@line=$$(bash scripts/pg-test-cluster.sh start) || exit 1; echo "$$line"; \
 	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; $(SWIFT) test --skip-build
@@ -88,4 +92,4 @@ lint: ## Check the formatting.
 clean: ## Remove build products.
 	rm -rf .build
 
-.PHONY: help deps build release install demo docs test bench bench-smoke format lint clean pg-up pg-down
+.PHONY: help deps test-deps build release install demo docs test bench bench-smoke format lint clean pg-up pg-down
