@@ -21,19 +21,32 @@ deps: ## Install the system packages the build needs (apt-get, when missing).
 build: deps ## Debug build of every target, tests included.
 	$(SWIFT) build --build-tests
 
-release: deps ## Optimized build of the runra-events executable.
-	$(SWIFT) build -c release --product runra-events
+release: deps ## Optimized build of the runra-events executable (Swift libraries linked statically: faster start-up).
+	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 
-demo: release ## Build, then filter and summarize the bundled sample log.
-	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz'
+demo: release ## Build, then filter, summarize and gate on the bundled sample log.
+	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8'
 	@$(BIN_RELEASE) filter -t exec.completed --where 'data.exitCode != 0' -o tsv \
-	  --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 12
+	  --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8
 	@echo
 	@echo '$$ runra-events filter -c -t "agent.*" Fixtures/events/sample.jsonl.gz'
 	@$(BIN_RELEASE) filter -c -t 'agent.*' Fixtures/events/sample.jsonl.gz
+	@echo
+	@echo '$$ runra-events stats --by data.command --top 5 --sort p95 Fixtures/events/sample.jsonl.gz'
+	@$(BIN_RELEASE) stats --by data.command --top 5 --sort p95 Fixtures/events/sample.jsonl.gz
+	@echo
+	@echo '$$ runra-events stats -o markdown --fail-if "error_rate > 0.05" Fixtures/events/sample.jsonl.gz; echo "exit $$?"'
+	@$(BIN_RELEASE) stats -o markdown --fail-if 'error_rate > 0.05' Fixtures/events/sample.jsonl.gz; echo "exit $$?"
+	@echo
+	@echo '$$ runra-events tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz'
+	@$(BIN_RELEASE) tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz
+
+test-deps: ## Install the Python packages the exporter tests' loopback servers need (pip, when missing).
+	@python3 -c 'import google.protobuf, opentelemetry.proto' 2>/dev/null || \
+	  python3 -m pip install -q opentelemetry-proto protobuf
 
 test: APT_PACKAGES += postgresql
-test: deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
+test: deps test-deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
 	$(SWIFT) build --build-tests
 	@line=$$(bash scripts/pg-test-cluster.sh start) || exit 1; echo "$$line"; \
 	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; $(SWIFT) test --skip-build
@@ -50,7 +63,7 @@ bench: release ## Full benchmarks against jq, gojq, grep, zcat, pigz; writes doc
 
 bench-smoke: ## A small, quick run of the benchmark script on the debug build (what `make test` runs).
 	$(SWIFT) build --product runra-events
-	RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
+	BENCH_SMOKE=1 RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
 
 PREFIX ?= /usr/local
 
@@ -79,4 +92,4 @@ lint: ## Check the formatting.
 clean: ## Remove build products.
 	rm -rf .build
 
-.PHONY: help deps build release install demo docs test bench bench-smoke format lint clean pg-up pg-down
+.PHONY: help deps test-deps build release install demo docs test bench bench-smoke format lint clean pg-up pg-down

@@ -12,8 +12,8 @@
 #   BENCH_OUT        the report (default docs/benchmarks.md)
 #   BENCH_DATA       folder of the generated logs (default bench-data, gitignored)
 #   RUNRA            the binary under test (default .build/release/runra-events)
-#   BENCH_PG_EVENTS  events loaded into PostgreSQL by the load-pg row (default 1000000; 5000 when
-#                    BENCH_SIZE_MB < 64, the smoke run)
+#   BENCH_PG_EVENTS  events loaded into PostgreSQL by the load-pg row (default 1000000; 5000 in a smoke
+#                    run: BENCH_SMOKE set or BENCH_SIZE_MB < 64)
 #   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
 #                    filter_count filter_gzip memory stats loadpg); `BENCH_ONLY=loadpg` skips the 1 GB log
 #   BENCH_PG_SERVER_OPTIONS  server settings of the load-pg row's cluster (default "": PostgreSQL's durable
@@ -36,10 +36,10 @@ if ((SLOW_RUNS > RUNS)); then SLOW_RUNS=$RUNS; fi
 OUT=${BENCH_OUT:-docs/benchmarks.md}
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
-BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats loadpg)
+BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats tail replay_jsonl startup loadpg)
 if [[ -n ${BENCH_ONLY:-} ]]; then read -r -a BENCHES <<<"$BENCH_ONLY"; fi
 
-if ((SIZE_MB < 64)); then PG_EVENTS=${BENCH_PG_EVENTS:-5000}; else PG_EVENTS=${BENCH_PG_EVENTS:-1000000}; fi
+if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then PG_EVENTS=${BENCH_PG_EVENTS:-5000}; else PG_EVENTS=${BENCH_PG_EVENTS:-1000000}; fi
 PG_RUNS=${BENCH_PG_RUNS:-3}
 if ((PG_RUNS > RUNS)); then PG_RUNS=$RUNS; fi
 
@@ -226,7 +226,10 @@ ratio() {
 # target DESCRIPTION VALUE OP THRESHOLD UNIT: records PASS/FAIL (n/a when VALUE is empty).
 target() {
     local description=$1 value=$2 op=$3 threshold=$4 unit=$5 verdict
-    if [[ -z $value || $value == n/a || $value == failed ]]; then
+    if [[ -n ${BENCH_SMOKE:-} ]]; then
+        verdict="not judged (smoke run)"
+        value="$value$unit"
+    elif [[ -z $value || $value == n/a || $value == failed ]]; then
         verdict="n/a"
         value="—"
     elif awk "BEGIN { exit !($value $op $threshold) }"; then
@@ -433,6 +436,46 @@ bench_loadpg() {
     PG_STARTED=""
 }
 
+bench_tail() {
+    measure tail "$RUNS" \
+        runra_tail "runra-events tail -n 10" "$R tail -n 10 $PLAIN" \
+        tail_n "tail -n 10 (coreutils)" "tail -n 10 $PLAIN"
+    local ms=""
+    [[ -n ${MEDIAN[runra_tail]:-} ]] && ms=$(calc "${MEDIAN[runra_tail]} * 1000" 1)
+    target "tail -n 10: under 20 ms" "$ms" "<" 20 " ms"
+}
+
+bench_replay_jsonl() {
+    local out="$TMP/replay-out.jsonl" events
+    events=$(grep -c '' "$PLAIN")
+    measure replay_jsonl "$RUNS" \
+        runra_replay_jsonl "runra-events replay --to jsonl" "rm -f $out; $R replay -q --to jsonl --set filePath=$out $PLAIN"
+    local rate=""
+    [[ -n ${MEDIAN[runra_replay_jsonl]:-} ]] && rate=$(calc "$events / ${MEDIAN[runra_replay_jsonl]}" 0)
+    target "replay --to jsonl: at least 500,000 events/s" "$rate" ">=" 500000 " events/s"
+    measure_rss rss_replay "runra-events replay --to jsonl" "$R replay -q --to jsonl --set filePath=$out $PLAIN"
+    local mib=""
+    [[ ${RSS[rss_replay]} =~ ^[0-9]+$ ]] && mib=$(calc "${RSS[rss_replay]} / 1024" 1)
+    target "peak RSS of replay --to jsonl: under 50 MiB" "$mib" "<" 50 " MiB"
+    rm -f "$out"
+    # The writer with rotation every 64 MiB and gzip of rotated files on the other core (the jsonl exporter).
+    local dir="$TMP/rotating"
+    measure writer "$RUNS" \
+        runra_writer "runra-events replay --to jsonl (rotate every 64 MiB, gzip)" \
+        "rm -rf $dir; mkdir -p $dir; $R replay -q --to jsonl --set filePath=$dir/out.jsonl --set rotateSizeBytes=67108864 --set rotateFiles=1000 --set gzip=true $PLAIN"
+    rate=""
+    [[ -n ${MEDIAN[runra_writer]:-} ]] && rate=$(calc "$events / ${MEDIAN[runra_writer]}" 0)
+    target "writer with rotation every 64 MiB and gzip: at least 500,000 events/s" "$rate" ">=" 500000 " events/s"
+    rm -rf "$dir"
+}
+
+bench_startup() {
+    measure startup 20 runra_version "runra-events --version" "$R --version"
+    local ms=""
+    [[ -n ${MEDIAN[runra_version]:-} ]] && ms=$(calc "${MEDIAN[runra_version]} * 1000" 1)
+    target "runra-events --version: under 20 ms" "$ms" "<" 20 " ms"
+}
+
 # MARK: Report
 
 # The speed-up over jq and the time relative to the fast anchor for each row.
@@ -447,6 +490,7 @@ anchor_of() {
     case $1 in
     runra_type | runra_count | grep_F | jq_type | gojq_type) echo grep_cF ;;
     runra_gz | zcat) echo pigz_dc ;;
+    runra_tail) echo tail_n ;;
     esac
 }
 
@@ -503,7 +547,7 @@ report() {
     echo
     echo "Peak memory (max RSS, \`/usr/bin/time -f %M\`):"
     echo
-    for id in rss_plain rss_gz rss_stats_bin rss_loadpg; do
+    for id in rss_plain rss_gz rss_stats_bin rss_replay rss_loadpg; do
         [[ -n ${RSS[$id]:-} ]] || continue
         if [[ ${RSS[$id]} =~ ^[0-9]+$ ]]; then
             echo "- \`${NAME[$id]}\`: $(calc "${RSS[$id]} / 1024" 1) MiB"

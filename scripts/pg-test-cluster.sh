@@ -4,6 +4,9 @@
 #   scripts/pg-test-cluster.sh start   # install (apt-get) if needed, initdb, start; prints RUNRA_TEST_PG_URL=…
 #   scripts/pg-test-cluster.sh env     # prints RUNRA_TEST_PG_URL=… of the running cluster
 #   scripts/pg-test-cluster.sh stop    # stop the server and delete the cluster
+#   scripts/pg-test-cluster.sh restart [fast|immediate]   # restart the server, same port and data (fault tests)
+#   scripts/pg-test-cluster.sh server-stop [fast|immediate]  # stop the server, keep the cluster (fault tests)
+#   scripts/pg-test-cluster.sh server-start  # start a cluster stopped by server-stop again
 #
 # The cluster lives in a temporary directory owned by `postgres` when run as root (the server refuses root),
 # listens only on 127.0.0.1 on a free port, runs with fsync=off and trusts local connections.
@@ -50,6 +53,30 @@ as_owner() {
     fi
 }
 
+# The server's options: loopback only, on PORT, its socket in ROOT, no durability (a test cluster).
+server_options() {
+    echo "-c listen_addresses=127.0.0.1 -p $1 -k $2 ${RUNRA_PG_SERVER_OPTIONS--c fsync=off -c synchronous_commit=off -c full_page_writes=off}"
+}
+
+load_state() {
+    [ -f "$STATE" ] || { echo "pg-test-cluster: no cluster (run: $0 start)" >&2; exit 1; }
+    # shellcheck disable=SC1090
+    . "$STATE"
+}
+
+# Stops the server but keeps the cluster; MODE fast (clients disconnected) or immediate (as a crash).
+server_stop() {
+    load_state
+    as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m "${1:-fast}" -w -t 60 stop >/dev/null
+}
+
+# Starts the server of the cluster again, on the same port.
+server_start() {
+    load_state
+    as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_ROOT/server.log" -w -t 60 start \
+        -o "$(server_options "$PG_PORT" "$PG_ROOT")" >/dev/null
+}
+
 start() {
     if [ -f "$STATE" ]; then
         # shellcheck disable=SC1090
@@ -79,8 +106,7 @@ start() {
     local tries
     for tries in 1 2 3 4 5; do
         port=$(free_port)
-        if as_owner "$bin/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 start \
-            -o "-c listen_addresses=127.0.0.1 -p $port -k $root ${RUNRA_PG_SERVER_OPTIONS--c fsync=off -c synchronous_commit=off -c full_page_writes=off}" \
+        if as_owner "$bin/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 start -o "$(server_options "$port" "$root")" \
             >/dev/null; then
             break
         fi
@@ -118,5 +144,8 @@ case "${1:-}" in
     start) start ;;
     stop) stop ;;
     env) env_line ;;
-    *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+    restart) server_stop "${2:-fast}"; server_start ;;
+    server-stop) server_stop "${2:-fast}" ;;
+    server-start) server_start ;;
+    *) echo "usage: $0 start|stop|env|restart [fast|immediate]|server-stop [fast|immediate]|server-start" >&2; exit 2 ;;
 esac

@@ -7,4 +7,6 @@ import Darwin
 // Writes to a closed pipe (`runra-events filter … | head -1`) end the program quietly with
 // status 0, as grep's users expect; see StandardOutput.
 signal(SIGPIPE, SIG_IGN)
+// A write past `ulimit -f` fails with EFBIG and a clear message instead of killing the program with SIGXFSZ.
+signal(SIGXFSZ, SIG_IGN)
 await CommandLineEntry.run()

@@ -25,6 +25,17 @@ enum CLI {
         packageRoot.appendingPathComponent("Fixtures").appendingPathComponent(path).path
     }
 
+    /// Compresses `path` in place with the system gzip (no name or time in the header): returns `path.gz`.
+    static func gzipInPlace(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-n", "-f", path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return path + ".gz"
+    }
+
     /// Runs `runra-events arguments…` with `stdin` as standard input.
     @discardableResult
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CLIResult {

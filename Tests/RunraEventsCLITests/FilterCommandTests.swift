@@ -175,3 +175,20 @@ import Testing
         #expect(stderr.isEmpty)
     }
 }
+
+@Suite struct FilterRotatedSetTests {
+    @Test func rotatedReadsTheWholeSetOldestFirst() throws {
+        let folder = try TemporaryDirectory()
+        let base = folder.path("runra-events.jsonl")
+        func line(_ id: String) -> String { #"{"id":"\#(id)","type":"t","data":{}}"# + "\n" }
+        _ = try folder.write("runra-events.jsonl.3", line("e1") + line("e2"))
+        _ = try CLI.gzipInPlace(try folder.write("runra-events.jsonl.2", line("e3") + line("e4")))
+        _ = try folder.write("runra-events.jsonl.1", line("e5"))
+        _ = try folder.write("runra-events.jsonl", line("e6"))
+        let result = try CLI.run(["filter", "--rotated", "-o", "csv", "--no-header", "--fields", "id", base])
+        #expect(result.stdoutLines == ["e1", "e2", "e3", "e4", "e5", "e6"])
+        #expect(try CLI.run(["filter", "-o", "csv", "--no-header", "--fields", "id", base]).stdoutLines == ["e6"])
+        let missing = try CLI.run(["filter", "--rotated", folder.path("nothing.jsonl")])
+        #expect(missing.status == 2)
+    }
+}

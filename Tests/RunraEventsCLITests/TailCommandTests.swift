@@ -9,17 +9,6 @@ import Testing
 
     static func lines(_ range: ClosedRange<Int>) -> String { range.map { event($0) + "\n" }.joined() }
 
-    /// Compresses `path` in place with the system gzip (no name or time in the header): returns `path.gz`.
-    static func gzip(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-n", "-f", path]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return path + ".gz"
-    }
-
     @Test func lastTenOfAPlainFileAsJSONLWhenNotATerminal() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("app.jsonl", Self.lines(1...40))
@@ -31,7 +20,7 @@ import Testing
 
     @Test func lastNOfAGzipFile() throws {
         let dir = try TemporaryDirectory()
-        let gz = try Self.gzip(try dir.write("old.jsonl", Self.lines(1...200)))
+        let gz = try CLI.gzipInPlace(try dir.write("old.jsonl", Self.lines(1...200)))
         let result = try CLI.run(["tail", "-n", "3", gz])
         #expect(result.status == 0)
         #expect(result.stdoutLines == (198...200).map { Self.event($0) })
@@ -83,7 +72,7 @@ import Testing
 
     @Test func badLinesInAGzipFileNameTheirLine() throws {
         let dir = try TemporaryDirectory()
-        let gz = try Self.gzip(try dir.write("old.jsonl", Self.lines(1...3) + "oops\n" + Self.lines(4...4)))
+        let gz = try CLI.gzipInPlace(try dir.write("old.jsonl", Self.lines(1...3) + "oops\n" + Self.lines(4...4)))
         let result = try CLI.run(["tail", "-n", "2", gz])
         #expect(result.stdoutLines == [Self.event(3), Self.event(4)])
         #expect(result.stderr.contains("\(gz):4: "))
@@ -95,7 +84,7 @@ import Testing
         #expect(try CLI.run(["tail", dir.path("missing.jsonl")]).status == 2)
         #expect(try CLI.run(["tail", path, path]).status == 2)
         #expect(try CLI.run(["tail", "-n", "-1", path]).status == 2)
-        let gz = try Self.gzip(try dir.write("old.jsonl", Self.lines(1...2)))
+        let gz = try CLI.gzipInPlace(try dir.write("old.jsonl", Self.lines(1...2)))
         let follow = try CLI.run(["tail", "-f", gz])
         #expect(follow.status == 2)
         #expect(follow.stderr.contains("gzip"))
@@ -114,7 +103,7 @@ import Testing
         let dir = try TemporaryDirectory()
         let path = try dir.write("app.jsonl", Self.lines(8...9))
         _ = try dir.write("app.jsonl.1", Self.lines(5...7))
-        _ = try Self.gzip(try dir.write("app.jsonl.2", Self.lines(1...4)))
+        _ = try CLI.gzipInPlace(try dir.write("app.jsonl.2", Self.lines(1...4)))
         let six = try CLI.run(["tail", "--rotated", "-n", "6", path])
         #expect(six.status == 0)
         #expect(six.stdoutLines == (4...9).map { Self.event($0) })

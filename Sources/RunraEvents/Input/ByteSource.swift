@@ -53,13 +53,31 @@ final class ByteSource {
     /// Whether the input turned out to be gzip (known after the first read).
     var isCompressed: Bool { inflater != nil }
 
+    /// Bytes read so far from the descriptor (compressed bytes for gzip).
+    private var rawOffset: Int64 = 0
+
     private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let count = Glibc.read(fileDescriptor, buffer.baseAddress, buffer.count)
+            if count > 0 { rawOffset += Int64(count) }
+            if count == 0 && ownsDescriptor { try checkNotTruncated() }
             if count >= 0 { return count }
             if errno == EINTR { continue }
             throw RunraError(.io, "cannot read \(name): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// At the end of a file: a file now shorter than what was read was truncated under the reader (a
+    /// `copytruncate`, `> file`). What was read is good; say that the rest is missing instead of ending quietly.
+    private func checkNotTruncated() throws {
+        var info = stat()
+        guard fstat(fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return }
+        guard Int64(info.st_size) < rawOffset else { return }
+        throw RunraError(
+            .truncatedInput,
+            "\(name): the file was truncated while being read (it has \(info.st_size) bytes now, \(rawOffset) were read); "
+                + "the lines after that point are missing"
+        )
     }
 
     /// Fills `buffer` with up to its size of decompressed bytes; returns 0 at the end.

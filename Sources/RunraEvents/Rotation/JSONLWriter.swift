@@ -244,13 +244,18 @@ public final class JSONLWriter {
                 {
                     return false
                 }
-                if newline {
-                    var terminator = UInt8(ascii: "\n")
-                    try withUnsafeBytes(of: &terminator) { newlineBytes in
-                        try writeTwo(bytes, newlineBytes)
+                do {
+                    if newline {
+                        var terminator = UInt8(ascii: "\n")
+                        try withUnsafeBytes(of: &terminator) { newlineBytes in
+                            try writeTwo(bytes, newlineBytes)
+                        }
+                    } else {
+                        try POSIX.writeAll(fd, bytes, path: path)
                     }
-                } else {
-                    try POSIX.writeAll(fd, bytes, path: path)
+                } catch {
+                    rollBack(to: info.st_size)
+                    throw error
                 }
                 if options.sync == .everyBatch { try POSIX.fsync(fd, path: path) }
                 if let rotator, let limit = options.rotateSizeBytes {
@@ -261,6 +266,14 @@ public final class JSONLWriter {
                 return true
             }
         }
+    }
+
+    /// After a failed write (a full disk, `EFBIG` past `ulimit -f`): cuts the file back to its size before the batch,
+    /// so no partial line is left for the next batch to be glued to. Best effort: a device cannot be truncated.
+    private func rollBack(to size: off_t) {
+        _ = ftruncate(fd, size)
+        // The size was taken before a torn line was terminated; check the tail again next time.
+        needsTailCheck = true
     }
 
     /// A line too big for the buffer and its newline, in one `writev(2)` when the kernel takes it all.

@@ -223,7 +223,9 @@ public final class ReplayEngine: @unchecked Sendable {
                     deadLettered += 1
                 }
             }
-            var stall = false
+            // Given-up events that no dead-letter file keeps were neither delivered nor kept: the checkpoint stays
+            // before them, so running the command again sends them (a full disk, a restarted database).
+            var stall = outcome == nil && deadLetters == nil
             var writeFailure: String?
             if let deadLetters, !records.isEmpty {
                 do { try deadLetters.write(records) } catch {

@@ -51,15 +51,23 @@ public final class ConsoleExporter: EventExporter, @unchecked Sendable {
     private var settings: Settings?
     private var colors = false
     private let fileDescriptor: Int32
+    private let onReaderGone: (@Sendable () -> Void)?
 
-    /// A console exporter writing to `fileDescriptor` (standard output by default).
-    public init(fileDescriptor: Int32 = 1) {
+    /// A console exporter writing to `fileDescriptor` (standard output by default). `onReaderGone` runs when a write
+    /// finds the pipe closed (`replay --to console | head -1`), so a command line can stop quietly as grep does.
+    public init(fileDescriptor: Int32 = 1, onReaderGone: (@Sendable () -> Void)? = nil) {
         self.fileDescriptor = fileDescriptor
+        self.onReaderGone = onReaderGone
     }
 
     /// The registration for ``ExporterRegistry``.
-    public static var registration: ExporterRegistry.Registration {
-        var registration = ExporterRegistry.Registration(id: id, configurationKeys: configurationKeys) { ConsoleExporter() }
+    public static var registration: ExporterRegistry.Registration { registration(onReaderGone: nil) }
+
+    /// The registration, with an action for a closed standard output (see ``init(fileDescriptor:onReaderGone:)``).
+    public static func registration(onReaderGone: (@Sendable () -> Void)?) -> ExporterRegistry.Registration {
+        var registration = ExporterRegistry.Registration(id: id, configurationKeys: configurationKeys) {
+            ConsoleExporter(onReaderGone: onReaderGone)
+        }
         registration.defaultBatchSize = 100
         registration.defaultFlushIntervalMs = 100
         registration.validate = { _ = try Settings($0) }
@@ -91,7 +99,12 @@ public final class ConsoleExporter: EventExporter, @unchecked Sendable {
                 out.append(0x0A)
             }
         }
-        try POSIXWrite.all(out, to: fileDescriptor, name: "standard output")
+        do {
+            try POSIXWrite.all(out, to: fileDescriptor, name: "standard output")
+        } catch let error as POSIXWrite.ReaderGone {
+            onReaderGone?()
+            throw RunraError(.exporter, "cannot write to standard output: \(error.description)")
+        }
         return ExportOutcome(bytesSent: out.count)
     }
 
@@ -104,12 +117,18 @@ public final class ConsoleExporter: EventExporter, @unchecked Sendable {
 
 /// `write(2)` until everything is written.
 enum POSIXWrite {
+    /// The reader of a pipe went away (`EPIPE`).
+    struct ReaderGone: Error, CustomStringConvertible {
+        var description: String { "the reader went away (broken pipe)" }
+    }
+
     static func all(_ bytes: [UInt8], to fd: Int32, name: String) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
+                if errno == EPIPE { throw ReaderGone() }
                 throw RunraError(.exporter, "cannot write to \(name): \(String(cString: strerror(errno)))")
             }
             offset += written

@@ -24,6 +24,11 @@ struct InputOptions: ParsableArguments {
 
     /// The inputs to read, in order: `nil` stands for standard input.
     func resolvedPaths() throws -> [String?] {
+        try Self.resolve(files, rotated: rotated)
+    }
+
+    /// `files` in order, each expanded to its rotated set with `rotated` (`-`, and no files, is standard input).
+    static func resolve(_ files: [String], rotated: Bool) throws -> [String?] {
         if files.isEmpty { return [nil] }
         guard rotated else { return files.map { $0 == "-" ? nil : $0 } }
         var paths: [String?] = []

@@ -53,8 +53,13 @@ extension RunraEventsCommand {
                 }
                 defer { close(descriptor) }
                 let writer = ByteWriter(fileDescriptor: descriptor, name: out)
-                summary = try generator.write(limit, gzip: gzip, to: writer)
-                try writer.flush()
+                do {
+                    summary = try generator.write(limit, gzip: gzip, to: writer)
+                    try writer.flush()
+                } catch let error as RunraError {
+                    // A full disk: a half-written log (a torn last line, a gzip without its end) is a trap, remove it.
+                    throw RunraError(error.code, error.message + (removeIncomplete(descriptor, out) ? " (removed the incomplete \(out))" : ""))
+                }
             } else {
                 do {
                     summary = try generator.write(limit, gzip: gzip, to: StandardOutput.shared.writer)
@@ -67,6 +72,13 @@ extension RunraEventsCommand {
             if !global.quiet && (global.verbose || StandardError.isTerminal) {
                 StandardError.print("runra-events: wrote \(summary.events) events, \(summary.bytes) bytes uncompressed")
             }
+        }
+
+        /// Removes `path` when `descriptor` is a regular file (never a device such as /dev/full).
+        private func removeIncomplete(_ descriptor: Int32, _ path: String) -> Bool {
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+            return unlink(path) == 0
         }
 
         private func limit() throws -> EventLogGenerator.Limit {

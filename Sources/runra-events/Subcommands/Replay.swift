@@ -90,7 +90,10 @@ extension RunraEventsCommand {
                 environment["NO_COLOR"] = nil
                 environment["FORCE_COLOR"] = "1"
             }
-            let registry = BuiltInExporters.registry()
+            var registry = BuiltInExporters.registry()
+            // `replay --to console | head -1`: when the reader goes away, stop as after Ctrl-C, quietly (as grep).
+            let closedOutput = ClosedOutput()
+            registry.register(ConsoleExporter.registration(onReaderGone: { closedOutput.trigger() }))
             let configuration: ReplayConfiguration
             if let config {
                 configuration = try ReplayConfiguration.load(path: config, registry: registry, environment: environment, dryRun: dryRun)
@@ -113,10 +116,14 @@ extension RunraEventsCommand {
             } else {
                 var readOptions = ReadOptions()
                 readOptions.maximumLineBytes = maxLineBytes
+                // Events are held as owned copies until every exporter has them: smaller chunks keep
+                // that working set (and so peak memory) small without costing throughput.
+                readOptions.chunkBytes = 256 * 1024
                 source = .events(
                     EventBatchReader(paths: try resolvedPaths(), options: readOptions, selection: try selection.makeSelection()))
             }
             let engine = ReplayEngine(targets: targets, options: options)
+            closedOutput.engine = engine
             let badLines = ReplayBadLines(strict: strict, quiet: global.quiet)
 
             // Ctrl-C: the first stops reading and flushes; a second one exits at once.
@@ -149,6 +156,15 @@ extension RunraEventsCommand {
                 FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             }
             badLines.finish()
+            if closedOutput.happened {
+                // Only the console lost its reader: the others flushed and the checkpoint was written; say nothing
+                // unless another exporter failed too.
+                let othersFailed = report.exporters.contains { $0.failed && !$0.label.hasPrefix(ConsoleExporter.id) }
+                if othersFailed || global.verbose {
+                    StandardError.print(ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter))
+                }
+                throw ExitCode(othersFailed ? ExitStatus.exporterFailed : ExitStatus.success)
+            }
             if !global.quiet { StandardError.print(ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter)) }
             for error in report.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             if report.interrupted { throw ExitCode(ExitStatus.interrupted) }
@@ -162,16 +178,7 @@ extension RunraEventsCommand {
 
         /// The inputs, with --rotated sets expanded (`nil` is standard input).
         func resolvedPaths() throws -> [String?] {
-            if files.isEmpty { return [nil] }
-            guard rotated else { return files.map { $0 == "-" ? nil : $0 } }
-            var paths: [String?] = []
-            for file in files {
-                if file == "-" { throw ValidationError("--rotated needs file names, not standard input") }
-                let members = try RotatedSet(basePath: file).members()
-                if members.isEmpty { throw RunraError(.io, "cannot open \(file): no such file, and no rotated files beside it") }
-                paths.append(contentsOf: members)
-            }
-            return paths
+            try InputOptions.resolve(files, rotated: rotated)
         }
 
         static func showProgress(_ engine: ReplayEngine) async {
@@ -186,6 +193,34 @@ extension RunraEventsCommand {
 }
 
 /// Counts Ctrl-C presses.
+/// Set by the console exporter when standard output's reader went away; stops the engine as Ctrl-C does.
+private final class ClosedOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _engine: ReplayEngine?
+    private var _happened = false
+
+    var engine: ReplayEngine? {
+        get { lock.withLock { _engine } }
+        set {
+            let stopNow = lock.withLock {
+                _engine = newValue
+                return _happened
+            }
+            if stopNow { newValue?.interrupt() }
+        }
+    }
+
+    var happened: Bool { lock.withLock { _happened } }
+
+    func trigger() {
+        let engine = lock.withLock {
+            _happened = true
+            return _engine
+        }
+        engine?.interrupt()
+    }
+}
+
 private final class InterruptCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0

@@ -43,6 +43,9 @@ enum ReplaySummaryText {
         }
         if let checkpointPath, let position = report.checkpoint, !report.dryRun {
             lines.append("checkpoint \(checkpointPath): delivered through \(position)")
+            if deadLetterPath == nil && report.exporters.contains(where: { $0.givenUp > 0 }) {
+                lines.append("the checkpoint stays before the first given-up event: run the same command again to send them")
+            }
         }
         return lines.joined(separator: "\n")
     }

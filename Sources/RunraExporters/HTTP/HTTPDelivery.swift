@@ -1,0 +1,87 @@
+internal import Foundation
+internal import RunraEvents
+
+/// What an exporter's protocol makes of a response.
+enum ResponseVerdict: Sendable, Equatable {
+    /// Delivered (the body may still report per-event failures).
+    case success
+    /// Try again, after the server's hint when it gave one (in seconds), otherwise after backoff.
+    case retry(serverHintSeconds: Double?)
+    /// Refused for good: never sent again.
+    case permanent
+}
+
+/// The end of delivering one payload.
+struct Delivery: Sendable {
+    /// The last response: a success, or a permanent refusal.
+    var response: HTTPResponse
+    /// `true` when the server refused the payload for good.
+    var refused: Bool
+    /// Requests sent again after a retryable failure.
+    var retries: Int
+}
+
+/// Sends one request until it succeeds, is refused for good, or the ``RetryPolicy`` gives up.
+///
+/// Connection errors and timeouts are always retried; responses are judged by `classify`.
+/// Giving up throws a ``RunraError/Code/exporter`` error naming the last problem.
+func deliver(
+    _ request: HTTPRequest,
+    exporter: String,
+    transport: any HTTPTransport,
+    policy: RetryPolicy,
+    classify: (HTTPResponse) -> ResponseVerdict
+) async throws -> Delivery {
+    let clock = ContinuousClock()
+    var attempts = 0
+    var waited = Duration.zero
+    var requestTime = Duration.zero
+    while true {
+        try Task.checkCancellation()
+        attempts += 1
+        let problem: String
+        let hint: Double?
+        let started = clock.now
+        do {
+            let response = try await transport.send(request)
+            requestTime += clock.now - started
+            switch classify(response) {
+            case .success:
+                return Delivery(response: response, refused: false, retries: attempts - 1)
+            case .permanent:
+                return Delivery(response: response, refused: true, retries: attempts - 1)
+            case .retry(let serverHint):
+                problem = "HTTP \(response.status) \(response.bodySummary)"
+                hint = serverHint
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            requestTime += clock.now - started
+            if Task.isCancelled { throw CancellationError() }
+            problem = "no response (\(String(describing: error)))"
+            hint = nil
+        }
+        let wait = hint.map { policy.serverWait(seconds: $0) } ?? policy.backoff(retry: attempts)
+        if attempts >= policy.maximumAttempts || waited + requestTime + wait > policy.maximumElapsed {
+            throw RunraError(
+                .exporter,
+                "\(exporter): gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") to \(redacted(request.url)): \(problem)"
+            )
+        }
+        try await policy.sleep(wait)
+        waited += wait
+    }
+}
+
+/// A URL for messages: without its query string and user info, which may carry credentials.
+func redacted(_ url: String) -> String {
+    var text = Substring(url)
+    if let query = text.firstIndex(of: "?") { text = text[..<query] }
+    if let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+        !text[scheme.upperBound..<at].contains("/")
+    {
+        text = text[..<scheme.upperBound] + text[text.index(after: at)...]
+    }
+    return String(text)
+}

@@ -1,0 +1,262 @@
+internal import Foundation
+internal import RunraEvents
+public import RunraReplay
+
+/// `otel`: OTLP/HTTP (`http/protobuf` or `http/json`) traces and logs by SPEC §7's mapping.
+///
+/// The seven span types become spans under their run's `runra.run` root span; every other event
+/// becomes a log record in the run's trace. The root spans go out from ``flush()`` (the engine's
+/// end-of-replay call). Retries exactly 429/502/503/504 (honouring `Retry-After`) and connection
+/// errors; other statuses refuse the request for good; a 200 with `partial_success` is not
+/// retried and its count is reported as rejected without detail.
+actor OTLPExporter: EventExporter {
+    nonisolated let id = "otel"
+
+    private let makeTransport: @Sendable () -> any HTTPTransport
+    private let policy: RetryPolicy
+    private var settings: OTLPSettings?
+    private var transport: (any HTTPTransport)?
+    private var runs = RunTracker()
+
+    init(
+        policy: RetryPolicy = .standard,
+        transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }
+    ) {
+        self.policy = policy
+        self.makeTransport = transport
+    }
+
+    func initialize(configuration: ExporterConfiguration) async throws {
+        settings = try OTLPSettings(configuration)
+        transport = makeTransport()
+    }
+
+    func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
+        guard let settings, let transport else { throw RunraError(.exporter, "otel: export before initialize") }
+        let policy = self.policy
+        let observed = UInt64(Date().timeIntervalSince1970 * 1e9)
+        recordRuns(events)
+        return try await sendInChunks(events, chunkSize: settings.batchSize, concurrency: 4) { chunk in
+            try await Self.send(chunk, observed: observed, settings: settings, transport: transport, policy: policy)
+        }
+    }
+
+    /// Widens each event's run to cover the event (from a span's start to its timestamp).
+    private func recordRuns(_ events: [RuntimeEvent]) {
+        let durationPath = JSONPath(keys: "data", "durationMs")
+        for event in events {
+            guard let time = event.timestamp?.nanosecondsSinceEpoch else { continue }
+            var start = time
+            if OTLPMapping.spanNames[event.type] != nil, let duration = event.value(at: durationPath) {
+                start -= OTLPMapping.durationNanoseconds(.object(["durationMs": duration]))
+            }
+            runs.record(runID: OTLPMapping.runID(of: event), start: start, end: time, sandboxID: event.sandboxId)
+        }
+    }
+
+    /// Maps one chunk and sends its spans and its log records, concurrently.
+    static func send(
+        _ events: ArraySlice<RuntimeEvent>,
+        observed: UInt64,
+        settings: OTLPSettings,
+        transport: any HTTPTransport,
+        policy: RetryPolicy
+    ) async throws -> ExportOutcome {
+        var spans: [OTLPSpan] = []
+        var spanEvents: [RuntimeEvent] = []
+        var records: [OTLPLogRecord] = []
+        var recordEvents: [RuntimeEvent] = []
+        var outcome = ExportOutcome()
+        var runs = RunIdentifiers()
+        for event in events {
+            let data = event.value(at: JSONPath(keys: "data")) ?? .object([:])
+            if OTLPMapping.spanNames[event.type] != nil {
+                if let span = OTLPMapping.span(event, data: data, runs: &runs) {
+                    spans.append(span)
+                    spanEvents.append(event)
+                } else {
+                    outcome.rejected.append(
+                        RejectedEvent(
+                            event: event,
+                            reason: "otel: a span needs a valid RFC 3339 timestamp; this event has none"
+                        )
+                    )
+                }
+            } else {
+                records.append(OTLPMapping.logRecord(event, data: data, observedNanoseconds: observed, runs: &runs))
+                recordEvents.append(event)
+            }
+        }
+        async let tracesResult = sendSignal(
+            spans.isEmpty ? nil : encode(spans: spans, settings),
+            count: spans.count,
+            url: settings.tracesURL,
+            headers: settings.tracesHeaders,
+            settings: settings,
+            transport: transport,
+            policy: policy
+        )
+        async let logsResult = sendSignal(
+            records.isEmpty ? nil : encode(records: records, settings),
+            count: records.count,
+            url: settings.logsURL,
+            headers: settings.logsHeaders,
+            settings: settings,
+            transport: transport,
+            policy: policy
+        )
+        let results = [(await tracesResult, spanEvents), (await logsResult, recordEvents)]
+        var failures: [any Error] = []
+        for (result, signalEvents) in results {
+            switch result {
+            case .success(let signal):
+                outcome.retries += signal.retries
+                outcome.bytesSent += signal.bytesSent
+                outcome.rejectedWithoutDetail += signal.rejectedWithoutDetail
+                if let refusal = signal.refusal {
+                    outcome.rejected += signalEvents.map {
+                        RejectedEvent(event: $0, reason: refusal.reason, status: refusal.status)
+                    }
+                }
+            case .failure(let error):
+                failures.append(error)
+                outcome.rejected += signalEvents.map { RejectedEvent(event: $0, reason: String(describing: error)) }
+            }
+        }
+        if let failure = failures.first, outcome.rejected.count == events.count { throw failure }
+        return outcome
+    }
+
+    static func encode(spans: [OTLPSpan], _ settings: OTLPSettings) -> [UInt8] {
+        settings.format == .protobuf
+            ? OTLPProtobufEncoding.traces(spans, source: settings.source)
+            : OTLPJSONEncoding.traces(spans, source: settings.source)
+    }
+
+    static func encode(records: [OTLPLogRecord], _ settings: OTLPSettings) -> [UInt8] {
+        settings.format == .protobuf
+            ? OTLPProtobufEncoding.logs(records, source: settings.source)
+            : OTLPJSONEncoding.logs(records, source: settings.source)
+    }
+
+    struct SignalOutcome: Sendable {
+        var retries = 0
+        var bytesSent = 0
+        var rejectedWithoutDetail = 0
+        var refusal: (reason: String, status: String)?
+    }
+
+    static func classify(_ response: HTTPResponse, now: Double) -> ResponseVerdict {
+        switch response.status {
+        case 200..<300: return .success
+        case 429, 502, 503, 504:
+            return .retry(serverHintSeconds: RetryHints.retryAfter(response.header("Retry-After"), now: now))
+        default: return .permanent
+        }
+    }
+
+    /// Sends one encoded request; a `.failure` when delivery gave up.
+    static func sendSignal(
+        _ payload: [UInt8]?,
+        count: Int,
+        url: String,
+        headers: [(name: String, value: String)],
+        settings: OTLPSettings,
+        transport: any HTTPTransport,
+        policy: RetryPolicy
+    ) async -> Result<SignalOutcome, any Error> {
+        guard let payload else { return .success(SignalOutcome()) }
+        do {
+            let (body, encoding) = try settings.compression.encode(payload)
+            var allHeaders: [(name: String, value: String)] = [
+                ("Content-Type", settings.format.contentType), ("User-Agent", networkUserAgent),
+            ]
+            if let encoding { allHeaders.append(encoding) }
+            allHeaders = mergeHeaders(allHeaders, headers)
+            let request = HTTPRequest(
+                method: "POST",
+                url: url,
+                headers: allHeaders,
+                body: body,
+                timeout: settings.timeout
+            )
+            let delivery = try await deliver(request, exporter: "otel", transport: transport, policy: policy) {
+                classify($0, now: policy.now())
+            }
+            var outcome = SignalOutcome(retries: delivery.retries, bytesSent: body.count * (delivery.retries + 1))
+            let response = delivery.response
+            if delivery.refused {
+                outcome.refusal = (
+                    "OTLP receiver refused the request: HTTP \(response.status) \(message(response))",
+                    String(response.status)
+                )
+            } else if let partial = partialSuccess(response, format: settings.format) {
+                outcome.rejectedWithoutDetail = min(partial.rejected, count)
+            }
+            return .success(outcome)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func partialSuccess(
+        _ response: HTTPResponse,
+        format: OTLPSettings.WireFormat
+    ) -> (rejected: Int, message: String)? {
+        let isJSON = response.header("Content-Type")?.lowercased().hasPrefix("application/json") ?? (format == .json)
+        return isJSON
+            ? OTLPJSONEncoding.partialSuccess(response.body) : OTLPProtobufEncoding.partialSuccess(response.body)
+    }
+
+    /// The message of a `google.rpc.Status` body (protobuf field 2, or JSON `message`), or the body.
+    static func message(_ response: HTTPResponse) -> String {
+        if response.header("Content-Type")?.lowercased().hasPrefix("application/x-protobuf") == true {
+            var reader = ProtobufReader(response.body)
+            while let field = reader.next() {
+                if field.field == 2 { return String(decoding: field.payload, as: UTF8.self) }
+            }
+        }
+        if let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+            let message = object["message"] as? String
+        {
+            return message
+        }
+        return response.bodySummary
+    }
+
+    /// Sends the `runra.run` root span of every run seen (and of runs widened since the last flush).
+    func flush() async throws {
+        guard let settings, let transport else { return }
+        let pending = runs.pendingRootSpans()
+        guard !pending.isEmpty else { return }
+        for start in stride(from: 0, to: pending.count, by: max(settings.batchSize, 512)) {
+            let slice = Array(pending[start..<min(start + max(settings.batchSize, 512), pending.count)])
+            let result = await Self.sendSignal(
+                Self.encode(spans: slice.map(\.span), settings),
+                count: slice.count,
+                url: settings.tracesURL,
+                headers: settings.tracesHeaders,
+                settings: settings,
+                transport: transport,
+                policy: policy
+            )
+            switch result {
+            case .success(let outcome):
+                if let refusal = outcome.refusal {
+                    throw RunraError(
+                        .exporter,
+                        "otel: the root spans of \(slice.count) runs were refused: \(refusal.reason)"
+                    )
+                }
+                runs.markExported(slice.map(\.runID))
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    func dispose() async {
+        await transport?.shutdown()
+        transport = nil
+    }
+}

@@ -1,0 +1,224 @@
+internal import RunraEvents
+
+/// The event → OTLP mapping of SPEC §7.
+enum OTLPMapping {
+    /// The event types that become spans, and the span names.
+    static let spanNames: [String: String] = [
+        "sandbox.created": "sandbox.create",
+        "exec.completed": "sandbox.execute",
+        "file.created": "sandbox.file.write",
+        "file.read": "sandbox.file.read",
+        "agent.tool_call": "agent.tool_call",
+        "sandbox.paused": "sandbox.pause",
+        "sandbox.terminated": "sandbox.terminate",
+    ]
+
+    /// The root span's name.
+    static let rootSpanName = "runra.run"
+
+    /// The run an event belongs to: its `runId`, or `""` for events without one (one shared trace).
+    static func runID(of event: RuntimeEvent) -> String { event.runId ?? "" }
+
+    /// The span of a span-type event; `nil` for other types and for an event without a timestamp.
+    static func span(_ event: RuntimeEvent, data: JSONValue, runs: inout RunIdentifiers) -> OTLPSpan? {
+        guard let name = spanNames[event.type] else { return nil }
+        guard let timestamp = event.timestamp else { return nil }
+        let runID = runID(of: event)
+        let ids = runs.ids(runID)
+        let end = timestamp.nanosecondsSinceEpoch
+        let start = end - durationNanoseconds(data)
+        var span = OTLPSpan(
+            traceID: ids.trace,
+            spanID: OTLPIdentifiers.spanID(runID: runID, eventID: event.id ?? ""),
+            parentSpanID: ids.root,
+            name: name,
+            startNanoseconds: UInt64(clamping: start),
+            endNanoseconds: UInt64(clamping: end),
+            attributes: attributes(event, data: data)
+        )
+        if let exitCode = data[.key("exitCode")]?.doubleValue, exitCode != 0 {
+            span.statusCode = 2
+            span.statusMessage = "exit code \(JSONText.number(exitCode))"
+        }
+        return span
+    }
+
+    /// The start of a span: `durationMs` before its timestamp (none or negative: zero-length).
+    static func durationNanoseconds(_ data: JSONValue) -> Int64 {
+        guard let milliseconds = data[.key("durationMs")]?.doubleValue, milliseconds > 0, milliseconds < 1e12 else {
+            return 0
+        }
+        return Int64((milliseconds * 1_000_000).rounded())
+    }
+
+    /// The log record of a non-span event.
+    static func logRecord(
+        _ event: RuntimeEvent,
+        data: JSONValue,
+        observedNanoseconds: UInt64,
+        runs: inout RunIdentifiers
+    ) -> OTLPLogRecord {
+        let ids = runs.ids(runID(of: event))
+        let (number, text) = severity(event.level)
+        return OTLPLogRecord(
+            timeNanoseconds: event.timestamp.map { UInt64(clamping: $0.nanosecondsSinceEpoch) } ?? 0,
+            observedNanoseconds: observedNanoseconds,
+            severityNumber: number,
+            severityText: text,
+            body: .string(event.type),
+            attributes: attributes(event, data: data),
+            traceID: ids.trace,
+            spanID: ids.root,
+            eventName: event.type
+        )
+    }
+
+    /// OTLP `SeverityNumber` and text of an event level.
+    static func severity(_ level: EventLevel) -> (Int, String) {
+        switch level {
+        case .debug: return (5, "DEBUG")
+        case .info: return (9, "INFO")
+        case .warn: return (13, "WARN")
+        case .error: return (17, "ERROR")
+        }
+    }
+
+    /// `data` flattened, then the semantic-convention and `runra.*` attributes (which win over a
+    /// `data` key of the same name, so keys stay unique).
+    static func attributes(_ event: RuntimeEvent, data: JSONValue) -> [Attribute] {
+        var own: [Attribute] = []
+        let type = event.type
+        if type.hasPrefix("exec.") {
+            switch data[.key("command")] {
+            case .string(let command)?: own.append(Attribute(key: "process.command_line", value: .string(command)))
+            case .array(let arguments)?:
+                own.append(Attribute(key: "process.command_args", value: .array(arguments.compactMap(anyValue))))
+            default: break
+            }
+            if let code = data[.key("exitCode")].flatMap(anyValue), case .int = code {
+                own.append(Attribute(key: "process.exit.code", value: code))
+            }
+        }
+        if type.hasPrefix("file."), case .string(let path)? = data[.key("path")] {
+            own.append(Attribute(key: "file.path", value: .string(path)))
+        }
+        if type == "cost.llm" {
+            if let tokens = data[.key("inputTokens")].flatMap(anyValue), case .int = tokens {
+                own.append(Attribute(key: "gen_ai.usage.input_tokens", value: tokens))
+            }
+            if let tokens = data[.key("outputTokens")].flatMap(anyValue), case .int = tokens {
+                own.append(Attribute(key: "gen_ai.usage.output_tokens", value: tokens))
+            }
+        }
+        if let id = event.id { own.append(Attribute(key: "runra.event.id", value: .string(id))) }
+        own.append(Attribute(key: "runra.event.type", value: .string(type)))
+        if let sandbox = event.sandboxId { own.append(Attribute(key: "runra.sandbox.id", value: .string(sandbox))) }
+        if let run = event.runId { own.append(Attribute(key: "runra.run.id", value: .string(run))) }
+
+        var seen = Set(own.map(\.key))
+        var flattened: [Attribute] = []
+        flatten(data, prefix: "", into: &flattened, seen: &seen)
+        return flattened + own
+    }
+
+    /// Objects become dotted keys (`args.path`); arrays stay arrays; nulls are left out.
+    static func flatten(_ value: JSONValue, prefix: String, into attributes: inout [Attribute], seen: inout Set<String>)
+    {
+        if case .object(let members) = value {
+            for key in members.keys.sorted() {
+                flatten(
+                    members[key]!,
+                    prefix: prefix.isEmpty ? key : prefix + "." + key,
+                    into: &attributes,
+                    seen: &seen
+                )
+            }
+            return
+        }
+        guard !prefix.isEmpty, let converted = anyValue(value), seen.insert(prefix).inserted else { return }
+        attributes.append(Attribute(key: prefix, value: converted))
+    }
+
+    /// A JSON value as an OTLP `AnyValue`: whole numbers that fit are ints, objects in arrays are
+    /// key-value lists; `nil` for null.
+    static func anyValue(_ value: JSONValue) -> AttributeValue? {
+        switch value {
+        case .null: return nil
+        case .bool(let flag): return .bool(flag)
+        case .string(let text): return .string(text)
+        case .number(let number):
+            if number == number.rounded(), abs(number) < 9.2e18 { return .int(Int64(number)) }
+            return .double(number)
+        case .array(let elements): return .array(elements.compactMap(anyValue))
+        case .object(let members):
+            return .keyValues(
+                members.keys.sorted().compactMap { key in anyValue(members[key]!).map { Attribute(key: key, value: $0) }
+                }
+            )
+        }
+    }
+}
+
+/// The trace id and root span id of each run met in one request, so each is hashed once.
+struct RunIdentifiers {
+    private var known: [String: (trace: [UInt8], root: [UInt8])] = [:]
+
+    mutating func ids(_ runID: String) -> (trace: [UInt8], root: [UInt8]) {
+        if let ids = known[runID] { return ids }
+        let ids = (OTLPIdentifiers.traceID(runID: runID), OTLPIdentifiers.rootSpanID(runID: runID))
+        known[runID] = ids
+        return ids
+    }
+}
+
+/// The earliest and latest time of each run seen, for the `runra.run` root spans.
+struct RunTracker: Sendable {
+    struct Run: Sendable {
+        var start: Int64
+        var end: Int64
+        var sandboxID: String?
+        var exported = false
+    }
+
+    private(set) var runs: [String: Run] = [:]
+
+    /// Widens the run of `event` to cover `start...end`.
+    mutating func record(runID: String, start: Int64, end: Int64, sandboxID: String?) {
+        if var run = runs[runID] {
+            if start < run.start || end > run.end { run.exported = false }
+            run.start = min(run.start, start)
+            run.end = max(run.end, end)
+            if run.sandboxID == nil { run.sandboxID = sandboxID }
+            runs[runID] = run
+        } else {
+            runs[runID] = Run(start: start, end: end, sandboxID: sandboxID)
+        }
+    }
+
+    /// The root spans of runs not yet exported (or widened since), in run id order.
+    func pendingRootSpans() -> [(runID: String, span: OTLPSpan)] {
+        runs.keys.sorted().compactMap { runID in
+            let run = runs[runID]!
+            guard !run.exported else { return nil }
+            var attributes = [Attribute(key: "runra.run.id", value: .string(runID))]
+            if let sandbox = run.sandboxID {
+                attributes.append(Attribute(key: "runra.sandbox.id", value: .string(sandbox)))
+            }
+            let span = OTLPSpan(
+                traceID: OTLPIdentifiers.traceID(runID: runID),
+                spanID: OTLPIdentifiers.rootSpanID(runID: runID),
+                parentSpanID: [],
+                name: OTLPMapping.rootSpanName,
+                startNanoseconds: UInt64(clamping: run.start),
+                endNanoseconds: UInt64(clamping: run.end),
+                attributes: attributes
+            )
+            return (runID, span)
+        }
+    }
+
+    /// Marks the runs' root spans as exported.
+    mutating func markExported(_ runIDs: [String]) {
+        for runID in runIDs { runs[runID]?.exported = true }
+    }
+}

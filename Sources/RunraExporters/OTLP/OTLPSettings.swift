@@ -1,0 +1,168 @@
+internal import Foundation
+internal import RunraEvents
+internal import RunraReplay
+
+/// The `otel` exporter's configuration, resolved against the `OTEL_*` environment (SPEC §7, §9).
+struct OTLPSettings: Sendable {
+    enum WireFormat: String, Sendable {
+        case protobuf = "http/protobuf"
+        case json = "http/json"
+
+        var contentType: String { self == .protobuf ? "application/x-protobuf" : "application/json" }
+    }
+
+    static let configurationKeys = [
+        "endpoint", "protocol", "headers", "serviceName", "serviceVersion", "spanProcessor", "batchConfig",
+        "compression",
+        "timeoutMs",
+    ]
+    static let batchConfigKeys = ["maxQueueSize", "maxExportBatchSize", "scheduleDelayMs"]
+    static let defaultEndpoint = "http://localhost:4318"
+
+    var format: WireFormat
+    var tracesURL: String
+    var logsURL: String
+    var tracesHeaders: [(name: String, value: String)]
+    var logsHeaders: [(name: String, value: String)]
+    var compression: BodyCompression
+    var timeout: Duration
+    var source: OTLPSource
+    /// Events per request: 1 with `spanProcessor: simple`, `batchConfig.maxExportBatchSize` with `batch`.
+    var batchSize: Int
+    /// `batchConfig.scheduleDelayMs`: how long the engine may hold a partial batch.
+    var scheduleDelayMs: Int
+    var maxQueueSize: Int
+
+    init(_ configuration: ExporterConfiguration) throws {
+        let environment = configuration.environment
+        func env(_ name: String) -> String? {
+            environment[name].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
+        }
+
+        let protocolName = try configuration.string("protocol") ?? env("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf"
+        switch protocolName.lowercased() {
+        case "http/protobuf": format = .protobuf
+        case "http/json": format = .json
+        case "grpc":
+            throw configuration.error(
+                "protocol",
+                "\"grpc\" is not supported by this build of runra-events (OTLP/gRPC needs HTTP/2 without TLS, which its HTTP "
+                    + "client cannot do): use \"http/protobuf\" (the default, port 4318), which every OTLP receiver accepts"
+            )
+        default:
+            throw configuration.error(
+                "protocol",
+                "expected \"http/protobuf\", \"http/json\" or \"grpc\", got \(JSONText.quoted(protocolName))"
+            )
+        }
+
+        if let endpoint = try configuration.httpURL("endpoint", try configuration.string("endpoint")) {
+            (tracesURL, logsURL) = Self.signalURLs(configured: endpoint)
+        } else {
+            let base = try configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT")) ?? Self.defaultEndpoint
+            tracesURL =
+                try env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").map { try Self.asIs($0, configuration) }
+                ?? Self.append("v1/traces", to: base)
+            logsURL =
+                try env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT").map { try Self.asIs($0, configuration) }
+                ?? Self.append("v1/logs", to: base)
+        }
+
+        let configured = try configuration.headers()
+        let common = Self.parseHeaders(env("OTEL_EXPORTER_OTLP_HEADERS"))
+        tracesHeaders = mergeHeaders(
+            mergeHeaders(common, Self.parseHeaders(env("OTEL_EXPORTER_OTLP_TRACES_HEADERS"))),
+            configured
+        )
+        logsHeaders = mergeHeaders(
+            mergeHeaders(common, Self.parseHeaders(env("OTEL_EXPORTER_OTLP_LOGS_HEADERS"))),
+            configured
+        )
+
+        let compressionFallback =
+            BodyCompression(rawValue: env("OTEL_EXPORTER_OTLP_COMPRESSION")?.lowercased() ?? "") ?? .gzip
+        compression = try BodyCompression.read(configuration, fallback: compressionFallback)
+        let timeoutFallback =
+            env("OTEL_EXPORTER_OTLP_TIMEOUT").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 10_000
+        timeout = .milliseconds(try configuration.positiveInteger("timeoutMs", fallback: timeoutFallback))
+
+        var resource = [
+            Attribute(
+                key: "service.name",
+                value: .string(try configuration.string("serviceName") ?? env("OTEL_SERVICE_NAME") ?? "runra-events")
+            )
+        ]
+        if let version = try configuration.string("serviceVersion") {
+            resource.append(Attribute(key: "service.version", value: .string(version)))
+        }
+        source = OTLPSource(resource: resource)
+
+        let processor = try configuration.string("spanProcessor") ?? "batch"
+        let batch =
+            try configuration.object("batchConfig")
+            ?? ExporterConfiguration(
+                path: configuration.keyPath("batchConfig"),
+                environment: environment
+            )
+        for key in batch.values.keys.sorted() where !Self.batchConfigKeys.contains(key) {
+            throw batch.error(key, "unknown key; valid keys are \(Self.batchConfigKeys.joined(separator: ", "))")
+        }
+        maxQueueSize = try batch.positiveInteger("maxQueueSize", fallback: 2048)
+        let maxExportBatchSize = try batch.positiveInteger("maxExportBatchSize", fallback: 512)
+        guard maxExportBatchSize <= maxQueueSize else {
+            throw batch.error(
+                "maxExportBatchSize",
+                "\(maxExportBatchSize) is larger than maxQueueSize (\(maxQueueSize))"
+            )
+        }
+        scheduleDelayMs = try batch.positiveInteger("scheduleDelayMs", fallback: 5000)
+        switch processor {
+        case "batch": batchSize = maxExportBatchSize
+        case "simple": batchSize = 1
+        default:
+            throw configuration.error(
+                "spanProcessor",
+                "expected \"batch\" or \"simple\", got \(JSONText.quoted(processor))"
+            )
+        }
+    }
+
+    /// SPEC §9: a path ending in `/v1/traces` or `/v1/logs` names that signal and the other sits
+    /// beside it; any other URL is a base to which both paths are added.
+    static func signalURLs(configured endpoint: String) -> (traces: String, logs: String) {
+        var url = URLParts(endpoint)
+        for (suffix, other) in [("/v1/traces", "/v1/logs"), ("/v1/logs", "/v1/traces")] where url.path.hasSuffix(suffix)
+        {
+            let named = url.text
+            url.path = String(url.path.dropLast(suffix.count)) + other
+            return suffix == "/v1/traces" ? (named, url.text) : (url.text, named)
+        }
+        return (append("v1/traces", to: endpoint), append("v1/logs", to: endpoint))
+    }
+
+    /// The OTel rule for `OTEL_EXPORTER_OTLP_ENDPOINT`: `v1/{signal}` appended to the base path.
+    static func append(_ signalPath: String, to base: String) -> String {
+        var url = URLParts(base)
+        url.path = (url.path.hasSuffix("/") ? url.path : url.path + "/") + signalPath
+        return url.text
+    }
+
+    /// A signal-specific variable is used as-is, with `/` when it has no path.
+    static func asIs(_ text: String, _ configuration: ExporterConfiguration) throws -> String {
+        var url = URLParts(try configuration.httpURL("endpoint", text) ?? text)
+        if url.path.isEmpty { url.path = "/" }
+        return url.text
+    }
+
+    /// `OTEL_EXPORTER_OTLP_HEADERS`: `key1=value1,key2=value2`, values percent-decoded; malformed entries are skipped.
+    static func parseHeaders(_ text: String?) -> [(name: String, value: String)] {
+        guard let text else { return [] }
+        return text.split(separator: ",").compactMap { entry in
+            guard let equals = entry.firstIndex(of: "=") else { return nil }
+            let name = String(entry[..<equals]).trimmingSpaces
+            let raw = String(entry[equals...].dropFirst()).trimmingSpaces
+            guard !name.isEmpty else { return nil }
+            return (name, raw.removingPercentEncoding ?? raw)
+        }
+    }
+}

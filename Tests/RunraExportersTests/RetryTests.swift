@@ -1,0 +1,137 @@
+import RunraEvents
+import Testing
+
+@testable import RunraExporters
+
+@Suite struct RetryHintTests {
+    let now = 1_800_000_000.0
+
+    @Test func retryAfterSeconds() {
+        #expect(RetryHints.retryAfter("7", now: now) == 7)
+        #expect(RetryHints.retryAfter(" 0 ", now: now) == 0)
+        #expect(RetryHints.retryAfter(nil, now: now) == nil)
+        #expect(RetryHints.retryAfter("soon", now: now) == nil)
+    }
+
+    @Test func retryAfterHTTPDate() {
+        // 1994-11-06T08:49:37Z is 784111777.
+        #expect(RetryHints.httpDate("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
+        #expect(RetryHints.httpDate("Sunday, 06-Nov-94 08:49:37 GMT") == 784_111_777)
+        #expect(RetryHints.httpDate("Sun Nov  6 08:49:37 1994") == 784_111_777)
+        #expect(RetryHints.retryAfter("Sun, 06 Nov 1994 08:49:47 GMT", now: 784_111_777) == 10)
+        #expect(RetryHints.retryAfter("Sun, 06 Nov 1994 08:49:27 GMT", now: 784_111_777) == 0)
+    }
+
+    @Test func rateLimitReset() {
+        #expect(RetryHints.rateLimitReset("1800000012", now: now) == 12)
+        #expect(RetryHints.rateLimitReset("1700000000", now: now) == 0)
+        #expect(RetryHints.rateLimitReset(nil, now: now) == nil)
+    }
+
+    @Test func backoffGrowsAndIsCapped() {
+        var policy = RetryPolicy()
+        policy.random = { 0.5 }  // no jitter
+        #expect(policy.backoff(retry: 1).seconds == 0.5)
+        #expect(policy.backoff(retry: 2).seconds == 1)
+        #expect(policy.backoff(retry: 4).seconds == 4)
+        #expect(policy.backoff(retry: 20).seconds == 30)
+        policy.random = { 0 }
+        #expect(policy.backoff(retry: 2).seconds == 0.5)
+        policy.random = { 0.999_999 }
+        #expect(abs(policy.backoff(retry: 2).seconds - 1.5) < 0.001)
+        #expect(policy.serverWait(seconds: 3600).seconds == 60)
+    }
+}
+
+@Suite struct DeliveryTests {
+    func request() -> HTTPRequest {
+        HTTPRequest(
+            method: "POST",
+            url: "http://127.0.0.1:1/x?token=secret",
+            headers: [],
+            body: [1],
+            timeout: .seconds(1)
+        )
+    }
+
+    func classify(_ response: HTTPResponse) -> ResponseVerdict {
+        switch response.status {
+        case 200: return .success
+        case 503: return .retry(serverHintSeconds: RetryHints.retryAfter(response.header("retry-after"), now: 0))
+        default: return .permanent
+        }
+    }
+
+    @Test func retriesUntilSuccessHonouringHints() async throws {
+        let transport = FakeTransport([
+            .fail, .respond(503, headers: [("Retry-After", "9")]), .respond(503), .respond(200),
+        ])
+        let sleeps = SleepRecorder()
+        let delivery = try await deliver(
+            request(),
+            exporter: "t",
+            transport: transport,
+            policy: sleeps.policy(),
+            classify: classify
+        )
+        #expect(delivery.retries == 3)
+        #expect(!delivery.refused)
+        #expect(transport.requests.count == 4)
+        #expect(sleeps.waits == [0.5, 9, 2])
+    }
+
+    @Test func permanentIsNotRetried() async throws {
+        let transport = FakeTransport([.respond(400, body: "bad")])
+        let delivery = try await deliver(
+            request(),
+            exporter: "t",
+            transport: transport,
+            policy: SleepRecorder().policy(),
+            classify: classify
+        )
+        #expect(delivery.refused)
+        #expect(delivery.response.status == 400)
+        #expect(transport.requests.count == 1)
+    }
+
+    @Test func givesUpAfterMaximumAttemptsWithoutLeakingTheQuery() async throws {
+        let transport = FakeTransport(Array(repeating: .respond(503, body: "busy"), count: 10))
+        let sleeps = SleepRecorder()
+        let error = await #expect(throws: RunraError.self) {
+            _ = try await deliver(
+                self.request(),
+                exporter: "t",
+                transport: transport,
+                policy: sleeps.policy(maximumAttempts: 3),
+                classify: classify
+            )
+        }
+        #expect(transport.requests.count == 3)
+        #expect(sleeps.waits.count == 2)
+        #expect(error?.code == .exporter)
+        #expect(error?.message.contains("gave up after 3 attempts") == true)
+        #expect(error?.message.contains("secret") == false)
+    }
+
+    @Test func givesUpWhenTheElapsedBudgetIsSpent() async throws {
+        let transport = FakeTransport(Array(repeating: .respond(503, headers: [("Retry-After", "50")]), count: 20))
+        let sleeps = SleepRecorder()
+        var policy = sleeps.policy()
+        policy.maximumElapsed = .seconds(120)
+        await #expect(throws: RunraError.self) {
+            _ = try await deliver(
+                self.request(),
+                exporter: "t",
+                transport: transport,
+                policy: policy,
+                classify: classify
+            )
+        }
+        #expect(sleeps.waits == [50, 50])
+    }
+
+    @Test func redactsCredentials() {
+        #expect(redacted("https://user:pw@host/p?key=1") == "https://host/p")
+        #expect(redacted("http://host:1/a@b") == "http://host:1/a@b")
+    }
+}
