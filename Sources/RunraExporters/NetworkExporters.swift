@@ -1,10 +1,23 @@
 public import RunraReplay
 
 extension ExporterRegistry {
-    /// Registers the network exporters: `custom`, `axiom`, `otel`.
+    /// Registers the network exporters: `custom`, `axiom`, `otel`, with SPEC §7's batch defaults.
     public mutating func registerNetworkExporters() {
-        register(Registration(id: "custom", configurationKeys: CustomExporter.configurationKeys) { CustomExporter() })
-        register(Registration(id: "axiom", configurationKeys: AxiomSettings.configurationKeys) { AxiomExporter() })
-        register(Registration(id: "otel", configurationKeys: OTLPSettings.configurationKeys) { OTLPExporter() })
+        var custom = Registration(id: "custom", configurationKeys: CustomExporter.configurationKeys) { CustomExporter() }
+        custom.defaultBatchSize = 100
+        custom.defaultFlushIntervalMs = 1000
+        register(custom)
+
+        var axiom = Registration(id: "axiom", configurationKeys: AxiomSettings.configurationKeys) { AxiomExporter() }
+        axiom.defaultBatchSize = 100
+        axiom.defaultFlushIntervalMs = 5000
+        register(axiom)
+
+        // `batchConfig`'s members are declared as "batchConfig.<key>" so that unknown ones are reported too.
+        let otelKeys = OTLPSettings.configurationKeys + OTLPSettings.batchConfigKeys.map { "batchConfig.\($0)" }
+        var otel = Registration(id: "otel", configurationKeys: otelKeys) { OTLPExporter() }
+        otel.defaultBatchSize = 512
+        otel.defaultFlushIntervalMs = 5000
+        register(otel)
     }
 }

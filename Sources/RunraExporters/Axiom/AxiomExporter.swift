@@ -1,6 +1,6 @@
 internal import Foundation
 internal import RunraEvents
-public import RunraReplay
+internal import RunraReplay
 
 /// `axiom`: NDJSON of the events' raw lines to Axiom's ingest API (PROTOCOLS §1).
 ///

@@ -1,5 +1,5 @@
 internal import RunraEvents
-public import RunraReplay
+internal import RunraReplay
 
 /// `custom`: sends `{"events":[…]}` with the events' lines embedded verbatim to any HTTP endpoint.
 ///

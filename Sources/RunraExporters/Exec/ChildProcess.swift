@@ -115,8 +115,12 @@ final class ChildProcess {
         let wasPending = sigismember(&pending, SIGPIPE) == 1
         let result = writeAll(bytes)
         if result == EPIPE && !wasPending {
-            var now = timespec(tv_sec: 0, tv_nsec: 0)
-            _ = sigtimedwait(&sigpipe, nil, &now)
+            // A zero timeout: take the pending SIGPIPE without waiting. (Built in raw memory: with Foundation
+            // in the module, `timespec`'s initializers resolve to CoreFoundation's copy of the type.)
+            _ = withUnsafeTemporaryAllocation(of: timespec.self, capacity: 1) { zero in
+                UnsafeMutableRawBufferPointer(zero).initializeMemory(as: UInt8.self, repeating: 0)
+                return sigtimedwait(&sigpipe, nil, zero.baseAddress!)
+            }
         }
         return result
         #endif

@@ -188,7 +188,9 @@ public struct ReplayConfiguration: Sendable {
     /// registration's defaults.
     public static func engineSettings(_ configuration: ExporterConfiguration, registration: ExporterRegistry.Registration?) throws -> (batchSize: Int, flushIntervalMs: Int) {
         let batchConfig = try configuration.object("batchConfig")
-        let batchSize = try configuration.integer("batchSize") ?? batchConfig?.integer("maxExportBatchSize")
+        // otel's `spanProcessor: simple` sends each event at once.
+        let simple = try configuration.string("spanProcessor") == "simple"
+        let batchSize = try configuration.integer("batchSize") ?? (simple ? 1 : nil) ?? batchConfig?.integer("maxExportBatchSize")
             ?? registration?.defaultBatchSize ?? 500
         let interval = try configuration.integer("flushIntervalMs") ?? batchConfig?.integer("scheduleDelayMs")
             ?? registration?.defaultFlushIntervalMs ?? 1000
