@@ -7,6 +7,8 @@
 #
 # TARGET is one of: json expression timestamp gzip config (default: all). Seeds are read from Fixtures/fuzz/<target>/;
 # new inputs go to .build-fuzz/corpus/<target>/, crashes to .build-fuzz/crashes/, logs to .build-fuzz/logs/.
+# FUZZ_CPU_SECONDS=N repeats rounds of FUZZ_SECONDS until the target has used N CPU-seconds (each round resumes
+# from the saved corpus; executions add up, the last round's cov/ft is the total).
 # Reproduce a crash: .build-fuzz/release/<Binary> .build-fuzz/crashes/<file>. Exit status 1 when a target crashed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,19 +53,34 @@ run() {
     mkdir -p "$SCRATCH/crashes" "$SCRATCH/logs"
     local failed=()
     for target in "$@"; do
-        local bin seeds corpus log dict=()
+        local bin seeds corpus log dict=() cpu=0 executions=0 round=0 status times user system
         bin="$SCRATCH/release/$(binary "$target")"
         seeds="Fixtures/fuzz/$target"
         corpus="$SCRATCH/corpus/$target"
         log="$SCRATCH/logs/$target.log"
         mkdir -p "$corpus"
+        : >"$log"
         [[ -f "Fixtures/fuzz/$target.dict" ]] && dict=(-dict="Fixtures/fuzz/$target.dict")
-        echo "fuzzing $target for ${FUZZ_SECONDS}s (log: $log)"
-        # New inputs go to the first directory; the committed seeds stay untouched.
-        if "$bin" "$corpus" "$seeds" "${dict[@]}" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$target")" \
-            -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$SCRATCH/crashes/$target-" \
-            >"$log" 2>&1; then
-            grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 | sed "s/^/  $target: /"
+        echo "fuzzing $target: rounds of ${FUZZ_SECONDS}s${FUZZ_CPU_SECONDS:+ until ${FUZZ_CPU_SECONDS} CPU-seconds} (log: $log)"
+        while true; do
+            round=$((round + 1))
+            echo "=== round $round" >>"$log"
+            status=0
+            # New inputs go to the first directory; the committed seeds stay untouched. `time` measures CPU,
+            # since on a busy machine a fuzzer gets less than its wall time.
+            TIMEFORMAT='%3U %3S'
+            { time "$bin" "$corpus" "$seeds" "${dict[@]}" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$target")" \
+                -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$SCRATCH/crashes/$target-" \
+                >>"$log" 2>&1; } 2>"$SCRATCH/logs/$target.time" || status=$?
+            read -r user system <"$SCRATCH/logs/$target.time"
+            cpu=$(awk -v a="$cpu" -v b="$user" -v c="$system" 'BEGIN { printf "%.0f", a + b + c }')
+            executions=$((executions + $(grep -oE 'number_of_executed_units: *[0-9]+' "$log" | tail -1 | grep -oE '[0-9]+$' || echo 0)))
+            ((status == 0)) || break
+            [[ -n ${FUZZ_CPU_SECONDS:-} ]] && ((cpu < FUZZ_CPU_SECONDS)) || break
+        done
+        if ((status == 0)); then
+            echo "  $target: $executions executions in $round round(s), ${cpu} CPU-seconds;" \
+                "last: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
         else
             failed+=("$target")
             echo "  $target: CRASH (see $log and $SCRATCH/crashes/)"
