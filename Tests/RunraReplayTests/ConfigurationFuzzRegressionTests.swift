@@ -1,0 +1,50 @@
+import RunraEvents
+import RunraReplay
+import Testing
+
+/// YAML that FuzzConfiguration (Fuzz/, docs/fuzzing.md) showed could crash or hang the loader.
+@Suite struct ConfigurationFuzzRegressionTests {
+    private func loadError(_ yaml: String) -> RunraError? {
+        do {
+            _ = try ConfigurationDocument.parse(Array(yaml.utf8), format: .yaml, name: "c.yaml")
+            return nil
+        } catch {
+            return error as? RunraError
+        }
+    }
+
+    // 4000 nested flow sequences overflowed the stack inside Yams' recursive composer.
+    @Test func deeplyNestedFlowCollectionsAreAnError() {
+        let error = loadError("a: " + String(repeating: "[", count: 4000) + String(repeating: "]", count: 4000))
+        #expect(error?.code == .configuration)
+        #expect(error?.message.contains("nesting too deep") == true)
+    }
+
+    @Test func deeplyNestedBlockSequencesAreAnError() {
+        let yaml = (0..<1000).map { String(repeating: "  ", count: $0) + "-" }.joined(separator: "\n")
+        #expect(loadError(yaml)?.message.contains("nesting too deep") == true)
+    }
+
+    @Test func aliasesThatExpandExponentiallyAreAnError() {
+        var yaml = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let uses = Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ")
+            yaml += "l\(level): &l\(level) [\(uses)]\n"
+        }
+        #expect(loadError(yaml)?.message.contains("too many values") == true)
+    }
+
+    @Test func aliasesThatNestDeeperThanTheTextAreAnError() {
+        var yaml = "a0: &a0 [x]\n"
+        for level in 1...100 { yaml += "a\(level): &a\(level) [*a\(level - 1)]\n" }
+        #expect(loadError(yaml)?.message.contains("nesting too deep") == true)
+    }
+
+    @Test func ordinaryNestingStillLoads() throws {
+        let value = try ConfigurationDocument.parse(
+            Array("observability:\n  exporters:\n    - provider: console\n      config: {headers: {a: [1, [2]]}}\n".utf8),
+            format: .yaml, name: "c.yaml"
+        )
+        #expect(value.value(at: try JSONPath(parsing: "observability.exporters[0].config.headers.a[1][0]")) == .number(2))
+    }
+}
