@@ -49,7 +49,8 @@ check: test asan tsan ## `make test`, then the unit tests under AddressSanitizer
 
 asan: deps ## The unit tests under AddressSanitizer (builds into .build-asan).
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZED_SUITES)'
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZED_SUITES)'
 
 tsan: deps ## The unit tests under ThreadSanitizer (builds into .build-tsan).
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
