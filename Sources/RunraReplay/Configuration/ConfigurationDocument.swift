@@ -52,9 +52,13 @@ public enum ConfigurationDocument {
         }
     }
 
-    /// YAML 1.2's core schema: only true/false are Booleans (not yes/no/on/off).
+    /// YAML 1.2's core schema: only true/false are Booleans (not yes/no/on/off), and integers are decimal, `0o`
+    /// octal or `0x` hex — not YAML 1.1's base 60 (`1:30`), whose conversion in Yams traps on overflow (found by
+    /// FuzzConfiguration).
     private static var resolver: Resolver {
-        let core = (try? Resolver.default.replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$")) ?? .default
+        var core = Resolver.default
+        if let replaced = try? core.replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$") { core = replaced }
+        if let replaced = try? core.replacing(.int, with: "^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$") { core = replaced }
         return core.removing(.timestamp).removing(.merge)
     }
 
