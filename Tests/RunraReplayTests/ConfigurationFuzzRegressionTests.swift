@@ -20,6 +20,20 @@ import Testing
         #expect(error?.message.contains("nesting too deep") == true)
     }
 
+    // Found by the fuzzer after the depth check: invalid UTF-8 near the end made libyaml (which the check uses) stop
+    // before the deep part, while Yams, given the repaired text, still recursed 3000 levels.
+    @Test func deepNestingIsFoundDespiteInvalidUTF8() {
+        let open = UInt8(ascii: "[")
+        let tail = Array("    {\n ".utf8) + [0xA8] + Array("      \"provider\": \"axio*\"] }\n      },\n     \"co".utf8)
+        let bytes = Array(repeating: open, count: 3138) + [0xA7] + Array(repeating: open, count: 15) + [0xBB] + tail
+        do {
+            _ = try ConfigurationDocument.parse(bytes, format: .yaml, name: "c.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect((error as? RunraError)?.message.contains("nesting too deep") == true)
+        }
+    }
+
     @Test func deeplyNestedBlockSequencesAreAnError() {
         let yaml = (0..<1000).map { String(repeating: "  ", count: $0) + "-" }.joined(separator: "\n")
         #expect(loadError(yaml)?.message.contains("nesting too deep") == true)

@@ -36,10 +36,11 @@ public enum ConfigurationDocument {
                 throw RunraError(.configuration, "\(name): \(error.message)")
             }
         case .yaml:
-            if YAMLNesting.exceeds(maximumDepth, in: bytes) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            // Measure what Yams will read: invalid UTF-8 is repaired first (libyaml would stop at it early).
+            if YAMLNesting.exceeds(maximumDepth, in: Array(text.utf8)) {
                 throw RunraError(.configuration, "\(name): nesting too deep (over \(maximumDepth) levels)")
             }
-            let text = String(decoding: bytes, as: UTF8.self)
             let node: Node?
             do {
                 node = try Yams.compose(yaml: text, resolver)
