@@ -52,6 +52,25 @@ test: deps test-deps ## Run every test (unit, CLI end-to-end, integration, bench
 	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; $(SWIFT) test --skip-build
 	$(MAKE) bench-smoke
 
+FUZZ_SECONDS ?= 60
+SANITIZED_SUITES := RunraEventsTests|RunraReplayTests
+
+fuzz: deps ## Run each libFuzzer target for FUZZ_SECONDS (default 60); crashes go to .build-fuzz/crashes/.
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh run
+
+check: test asan tsan ## `make test`, then the unit tests under AddressSanitizer and ThreadSanitizer.
+
+asan: deps ## The unit tests under AddressSanitizer (builds into .build-asan).
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-suppressions.txt \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --filter '$(SANITIZED_SUITES)'
+
+tsan: deps ## The unit tests under ThreadSanitizer (builds into .build-tsan).
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZED_SUITES)'
+
+.PHONY: fuzz check asan tsan
+
 pg-up: ## Start a throwaway PostgreSQL on 127.0.0.1 for the integration tests; prints RUNRA_TEST_PG_URL.
 	@bash scripts/pg-test-cluster.sh start
 

@@ -106,3 +106,28 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: Fuzz targets
+// libFuzzer harnesses under Fuzz/, added only when RUNRA_FUZZ=1 so that normal builds never see them.
+// Build and run them with `make fuzz` (scripts/fuzz.sh; docs/fuzzing.md).
+if Context.environment["RUNRA_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzJSONScanner", ["RunraEvents"]),
+        ("FuzzExpression", ["RunraEvents"]),
+        ("FuzzTimestamp", ["RunraEvents"]),
+        ("FuzzGzipReader", ["RunraEvents"]),
+        ("FuzzConfiguration", ["RunraEvents", "RunraReplay", "RunraExporters"]),
+    ]
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name,
+                dependencies: target.dependencies + ["CLibFuzzer"],
+                path: "Fuzz/\(target.name)",
+                swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+            )
+        )
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

@@ -9,6 +9,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Parses RFC 3339 / ISO 8601 text: `2026-06-15T10:30:00Z`, `…00.123456789+02:00`, any fraction digits.
+    ///
+    /// `nil` when the text is not RFC 3339, or names an instant outside what ``nanosecondsSinceEpoch`` can hold
+    /// (years 1677 to 2262).
     public init?(rfc3339 text: String) {
         var text = text
         guard let parsed = text.withUTF8({ Timestamp.parse($0) }) else { return nil }
@@ -98,7 +101,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         guard index == count else { return nil }
         let days = Timestamp.days(fromCivil: year, month, day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Timestamp(nanosecondsSinceEpoch: seconds * 1_000_000_000 + nanos)
+        // Only 1677-09-21T00:12:43.145224192Z ... 2262-04-11T23:47:16.854775807Z fit; anything else is not a
+        // timestamp we can hold (it used to trap). Negative seconds borrow one second so the minimum fits too.
+        let borrow: Int64 = seconds < 0 ? 1 : 0
+        let (scaled, overflowed) = (seconds + borrow).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, overflowedAgain) = scaled.addingReportingOverflow(nanos - borrow * 1_000_000_000)
+        guard !overflowed && !overflowedAgain else { return nil }
+        return Timestamp(nanosecondsSinceEpoch: total)
     }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {

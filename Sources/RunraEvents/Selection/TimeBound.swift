@@ -6,7 +6,9 @@ public enum TimeBound {
         if let timestamp = Timestamp(rfc3339: text) { return timestamp }
         if text.utf8.count == 10, let midnight = Timestamp(rfc3339: text + "T00:00:00Z") { return midnight }
         if let nanoseconds = parseDuration(text) {
-            return Timestamp(nanosecondsSinceEpoch: now.nanosecondsSinceEpoch - nanoseconds)
+            // A duration reaching before the earliest representable instant means "since the beginning".
+            let (start, overflowed) = now.nanosecondsSinceEpoch.subtractingReportingOverflow(nanoseconds)
+            return Timestamp(nanosecondsSinceEpoch: overflowed ? .min : start)
         }
         throw RunraError(
             .usage,
@@ -15,7 +17,8 @@ public enum TimeBound {
         )
     }
 
-    /// A duration such as `90s`, `15m`, `2h`, `7d`, `1w`, `500ms`, in nanoseconds.
+    /// A duration such as `90s`, `15m`, `2h`, `7d`, `1w`, `500ms`, in nanoseconds; longer than `Int64.max`
+    /// nanoseconds (about 292 years) is `Int64.max`.
     public static func parseDuration(_ text: String) -> Int64? {
         let units: [(String, Int64)] = [
             ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
@@ -24,8 +27,15 @@ public enum TimeBound {
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             let number = text.dropLast(suffix.count)
             if number.isEmpty { return nil }
-            if let whole = Int64(number), whole >= 0 { return whole * scale }
-            if let value = Double(number), value >= 0, value.isFinite { return Int64(value * Double(scale)) }
+            if let whole = Int64(number), whole >= 0 {
+                let (product, overflowed) = whole.multipliedReportingOverflow(by: scale)
+                return overflowed ? .max : product
+            }
+            if let value = Double(number), value >= 0, value.isFinite {
+                let nanoseconds = value * Double(scale)
+                // Double(Int64.max) rounds up to 2^63, which does not convert back: compare with that.
+                return nanoseconds >= 0x1p63 ? .max : Int64(nanoseconds)
+            }
         }
         return nil
     }

@@ -37,6 +37,10 @@ public enum ConfigurationDocument {
             }
         case .yaml:
             let text = String(decoding: bytes, as: UTF8.self)
+            // Measure what Yams will read: invalid UTF-8 is repaired first (libyaml would stop at it early).
+            if YAMLNesting.exceeds(maximumDepth, in: Array(text.utf8)) {
+                throw RunraError(.configuration, "\(name): nesting too deep (over \(maximumDepth) levels)")
+            }
             let node: Node?
             do {
                 node = try Yams.compose(yaml: text, resolver)
@@ -44,17 +48,37 @@ public enum ConfigurationDocument {
                 throw RunraError(.configuration, "\(name): invalid YAML: \(error)")
             }
             guard let node else { return .object([:]) }
-            return try convert(node, path: name)
+            var budget = maximumValues
+            return try convert(node, path: name, depth: 1, budget: &budget)
         }
     }
 
-    /// YAML 1.2's core schema: only true/false are Booleans (not yes/no/on/off).
+    /// YAML 1.2's core schema: only true/false are Booleans (not yes/no/on/off), and integers are decimal, `0o`
+    /// octal or `0x` hex — not YAML 1.1's base 60 (`1:30`), whose conversion in Yams traps on overflow (found by
+    /// FuzzConfiguration).
     private static var resolver: Resolver {
-        let core = (try? Resolver.default.replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$")) ?? .default
+        var core = Resolver.default
+        if let replaced = try? core.replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$") { core = replaced }
+        if let replaced = try? core.replacing(.int, with: "^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$") { core = replaced }
         return core.removing(.timestamp).removing(.merge)
     }
 
-    private static func convert(_ node: Node, path: String) throws -> JSONValue {
+    /// Deeper YAML is refused (a real configuration nests five or six levels).
+    static let maximumDepth = 64
+
+    /// More values than this, counting each use of an alias anew, are refused: `&a [*b, *b, …]` chains
+    /// ("billion laughs") would otherwise expand exponentially.
+    static let maximumValues = 100_000
+
+    private static func convert(_ node: Node, path: String, depth: Int, budget: inout Int) throws -> JSONValue {
+        // Aliases can nest deeper than the text does, and repeat a subtree many times.
+        guard depth <= maximumDepth else {
+            throw RunraError(.configuration, "\(path): nesting too deep (over \(maximumDepth) levels, aliases expanded)")
+        }
+        budget -= 1
+        guard budget >= 0 else {
+            throw RunraError(.configuration, "\(path): too many values (over \(maximumValues), aliases expanded)")
+        }
         switch node {
         case .scalar(let scalar):
             if scalar.style == .singleQuoted || scalar.style == .doubleQuoted || scalar.style == .literal || scalar.style == .folded {
@@ -68,14 +92,18 @@ public enum ConfigurationDocument {
             default: return .string(scalar.string)
             }
         case .sequence(let sequence):
-            return .array(try sequence.enumerated().map { try convert($0.element, path: "\(path)[\($0.offset)]") })
+            var elements: [JSONValue] = []
+            for (offset, element) in sequence.enumerated() {
+                elements.append(try convert(element, path: "\(path)[\(offset)]", depth: depth + 1, budget: &budget))
+            }
+            return .array(elements)
         case .mapping(let mapping):
             var members: [String: JSONValue] = [:]
             for (key, value) in mapping {
                 guard let name = key.string else {
                     throw RunraError(.configuration, "\(path): a key is not a string")
                 }
-                members[name] = try convert(value, path: "\(path).\(name)")
+                members[name] = try convert(value, path: "\(path).\(name)", depth: depth + 1, budget: &budget)
             }
             return .object(members)
         }
