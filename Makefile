@@ -49,7 +49,7 @@ test: APT_PACKAGES += postgresql
 test: deps test-deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
 	$(SWIFT) build --build-tests
 	@line=$$(bash scripts/pg-test-cluster.sh start) || exit 1; echo "$$line"; \
-	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; $(SWIFT) test --skip-build
+	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; timeout --signal=KILL 1800 $(SWIFT) test --skip-build
 	$(MAKE) bench-smoke
 
 FUZZ_SECONDS ?= 60

@@ -49,7 +49,14 @@ final class IngestServer: @unchecked Sendable {
     func stop() async {
         await control.shutdown()
         try? input.fileHandleForWriting.close()  // the server exits when its stdin closes
-        process.waitUntilExit()
+        // Never block a cooperative thread in `Process.waitUntilExit()`: it can hang on Linux, and with two
+        // cores two such waits stall every other test. Poll without blocking, then kill if it lingers.
+        for attempt in 0..<200 {
+            if !process.isRunning { return }
+            if attempt == 100 { process.terminate() }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        kill(process.processIdentifier, SIGKILL)
     }
 
     /// Queues scripted responses.
