@@ -43,7 +43,7 @@ let package = Package(
 
         .target(
             name: "RunraPostgres",
-            dependencies: ["CLibPQ"],
+            dependencies: ["CLibPQ", "RunraEvents"],
             swiftSettings: swiftSettings
         ),
 

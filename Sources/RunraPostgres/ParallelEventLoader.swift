@@ -1,3 +1,4 @@
+internal import RunraEvents
 #if canImport(Glibc)
     internal import Glibc
 #elseif canImport(Musl)
@@ -90,7 +91,7 @@ public final class ParallelEventLoader {
 
     /// State shared with the loader threads, under ``monitor``.
     private final class Shared: @unchecked Sendable {
-        let monitor = LoaderMonitor()
+        let monitor = Monitor()
         /// Per loader: batches waiting for it.
         var queued: [[[PGEventRow]]]
         /// Per loader: outcomes of finished batches, in order.
@@ -126,37 +127,6 @@ private struct UncheckedLoader: @unchecked Sendable {
     let loader: EventLoader
 }
 
-/// A mutex with one condition variable.
-private final class LoaderMonitor: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
-    }
-
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return try body()
-    }
-
-    /// Waits (holding the lock) until `ready()`. Call only inside ``withLock(_:)``.
-    func wait(until ready: () -> Bool) {
-        while !ready() { pthread_cond_wait(condition, mutex) }
-    }
-
-    /// Wakes every waiter. Call inside ``withLock(_:)``.
-    func broadcast() { pthread_cond_broadcast(condition) }
-}
 
 /// A thread running `body`; ``join()`` waits for it (once).
 private final class LoaderThread: @unchecked Sendable {

@@ -4,12 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// A mutex with one condition variable, for the reader's few worker threads.
-final class Monitor: @unchecked Sendable {
+/// A mutex with one condition variable, for the few worker threads of the reader and the parallel loader.
+package final class Monitor: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    package init() {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(condition, nil)
     }
@@ -22,19 +22,19 @@ final class Monitor: @unchecked Sendable {
     }
 
     /// Runs `body` holding the lock.
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+    package func withLock<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
     /// Waits (holding the lock) until `ready()` is true. Call only inside ``withLock(_:)``.
-    func wait(until ready: () -> Bool) {
+    package func wait(until ready: () -> Bool) {
         while !ready() { pthread_cond_wait(condition, mutex) }
     }
 
     /// Wakes every waiter. Call inside ``withLock(_:)``.
-    func broadcast() {
+    package func broadcast() {
         pthread_cond_broadcast(condition)
     }
 }
