@@ -42,10 +42,10 @@ demo: release ## Build, then filter, summarize and gate on the bundled sample lo
 	@$(BIN_RELEASE) tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz
 
 test-deps: ## Install the Python packages the exporter tests' loopback servers need (pip, when missing).
-	@python3 -c 'import google.protobuf, opentelemetry.proto' 2>/dev/null || \
-	  python3 -m pip install -q opentelemetry-proto protobuf
+	@python3 -c 'import google.protobuf, opentelemetry.proto, grpc, google.rpc.error_details_pb2' 2>/dev/null || \
+	  python3 -m pip install -q opentelemetry-proto protobuf grpcio grpcio-status
 
-test: APT_PACKAGES += postgresql
+test: APT_PACKAGES += postgresql openssl
 test: deps test-deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
 	$(SWIFT) build --build-tests
 	@line=$$(bash scripts/pg-test-cluster.sh start) || exit 1; echo "$$line"; \

@@ -146,6 +146,28 @@ import Testing
         #expect(configured.source.resource.count == 2)
     }
 
+    /// gRPC takes the server from the endpoint and names the method in the path.
+    @Test func grpcEndpoints() throws {
+        let defaults = try OTLPSettings(configuration(["protocol": "grpc"]))
+        #expect(defaults.format == .grpc)
+        #expect(defaults.tracesURL == "http://localhost:4317/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        #expect(defaults.logsURL == "http://localhost:4317/opentelemetry.proto.collector.logs.v1.LogsService/Export")
+        let configured = try OTLPSettings(configuration(["protocol": "grpc", "endpoint": "https://otel.example:443/ignored"]))
+        #expect(configured.tracesURL == "https://otel.example:443" + GRPCCall.tracesPath)
+        let environment = try OTLPSettings(
+            configuration(
+                [:],
+                environment: [
+                    "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://b:4317",
+                    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "http://l:9/x", "OTEL_EXPORTER_OTLP_CERTIFICATE": "/etc/ca.pem",
+                ]
+            )
+        )
+        #expect(environment.tracesURL == "http://b:4317" + GRPCCall.tracesPath)
+        #expect(environment.logsURL == "http://l:9" + GRPCCall.logsPath)
+        #expect(environment.trustRootsFile == "/etc/ca.pem")
+    }
+
     @Test func processorsAndErrors() throws {
         #expect(try OTLPSettings(configuration(["spanProcessor": "simple"])).batchSize == 1)
         let batch = try OTLPSettings(
@@ -153,9 +175,9 @@ import Testing
         )
         #expect(batch.batchSize == 2000)
         #expect(batch.scheduleDelayMs == 100)
-        let grpc = #expect(throws: RunraError.self) { try OTLPSettings(configuration(["protocol": "grpc"])) }
-        #expect(grpc?.message.contains("config.protocol") == true)
-        #expect(grpc?.message.contains("http/protobuf") == true)
+        let wrong = #expect(throws: RunraError.self) { try OTLPSettings(configuration(["protocol": "http/2"])) }
+        #expect(wrong?.message.contains("config.protocol") == true)
+        #expect(wrong?.message.contains("grpc") == true)
         let unknown = #expect(throws: RunraError.self) {
             try OTLPSettings(configuration(["batchConfig": ["maxBatch": 1]]))
         }

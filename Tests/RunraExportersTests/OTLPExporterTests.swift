@@ -13,8 +13,10 @@ import Testing
         _ extra: [String: JSONValue] = [:]
     ) async throws -> OTLPExporter {
         let exporter = OTLPExporter(policy: sleeps.policy())
+        let grpc = extra["protocol"] == "grpc"
         var values: [String: JSONValue] = [
-            "endpoint": .string(server.base), "serviceName": "replay-test", "serviceVersion": "9.9",
+            "endpoint": .string(grpc ? server.grpcBase : server.base), "serviceName": "replay-test",
+            "serviceVersion": "9.9",
         ]
         values.merge(extra) { $1 }
         try await exporter.initialize(configuration: configuration(values))
@@ -23,7 +25,7 @@ import Testing
 
     func spans(_ requests: [[String: Any]]) -> [String: [String: Any]] {
         var result: [String: [String: Any]] = [:]
-        for request in requests where request["path"] as? String == "/v1/traces" {
+        for request in requests where [GRPCCall.tracesPath, "/v1/traces"].contains(request["path"] as? String) {
             for span in ((request["otlp"] as? [String: Any])?["spans"] as? [[String: Any]]) ?? [] {
                 let attributes = span["attributes"] as! [String: Any]
                 result[
@@ -36,14 +38,14 @@ import Testing
     }
 
     func logs(_ requests: [[String: Any]]) -> [[String: Any]] {
-        requests.filter { $0["path"] as? String == "/v1/logs" }.flatMap {
+        requests.filter { [GRPCCall.logsPath, "/v1/logs"].contains($0["path"] as? String) }.flatMap {
             ((($0["otlp"] as? [String: Any])?["logs"] as? [[String: Any]]) ?? [])
         }
     }
 
-    @Test(arguments: ["http/protobuf", "http/json"])
+    @Test(arguments: ["http/protobuf", "http/json", "grpc"])
     func mapsEventsToSpansAndLogs(wireProtocol: String) async throws {
-        try await withIngestServer { server in
+        try await withIngestServer(arguments: ["--grpc"]) { server in
             let exporter = try await exporter(server, SleepRecorder(), ["protocol": .string(wireProtocol)])
             let outcome = try await exporter.export(SampleEvents.events)
             try await exporter.flush()
@@ -52,9 +54,16 @@ import Testing
 
             let requests = try await server.requests()
             #expect(requests.allSatisfy { $0["status"] as? Int == 200 })
-            let contentType = wireProtocol == "http/json" ? "application/json" : "application/x-protobuf"
-            #expect(requests.allSatisfy { ($0["headers"] as! [String: String])["content-type"] == contentType })
-            #expect(requests.allSatisfy { ($0["headers"] as! [String: String])["content-encoding"] == "gzip" })
+            #expect(requests.count == 3)
+            if wireProtocol == "grpc" {
+                // grpcio decoded the HTTP/2 stream, the gzipped gRPC message and the protobuf itself.
+                #expect(requests.allSatisfy { $0["grpc"] as? Bool == true })
+                #expect(Set(requests.map { $0["path"] as? String }) == [GRPCCall.tracesPath, GRPCCall.logsPath])
+            } else {
+                let contentType = wireProtocol == "http/json" ? "application/json" : "application/x-protobuf"
+                #expect(requests.allSatisfy { ($0["headers"] as! [String: String])["content-type"] == contentType })
+                #expect(requests.allSatisfy { ($0["headers"] as! [String: String])["content-encoding"] == "gzip" })
+            }
             if wireProtocol == "http/json" { #expect(requests.allSatisfy { $0["int64AsStrings"] as? Bool == true }) }
 
             let spans = spans(requests)
@@ -169,13 +178,14 @@ import Testing
         }
     }
 
-    @Test(arguments: ["http/protobuf", "http/json"])
+    @Test(arguments: ["http/protobuf", "http/json", "grpc"])
     func partialSuccessIsCountedNotRetried(wireProtocol: String) async throws {
-        try await withIngestServer { server in
+        try await withIngestServer(arguments: ["--grpc"]) { server in
             let exporter = try await exporter(server, SleepRecorder(), ["protocol": .string(wireProtocol)])
+            let grpc = wireProtocol == "grpc"
             try await server.script([
-                ["path": "/v1/traces", "partial": ["rejected": 2, "message": "2 spans too old"]],
-                ["path": "/v1/logs", "partial": ["rejected": 0, "message": "just a warning"]],
+                ["path": grpc ? GRPCCall.tracesPath : "/v1/traces", "partial": ["rejected": 2, "message": "2 spans too old"]],
+                ["path": grpc ? GRPCCall.logsPath : "/v1/logs", "partial": ["rejected": 0, "message": "just a warning"]],
             ])
             let outcome = try await exporter.export(SampleEvents.events)
             await exporter.dispose()
@@ -195,12 +205,114 @@ import Testing
         }
     }
 
-    @Test func grpcIsAClearConfigurationError() async throws {
-        let exporter = OTLPExporter()
-        let error = await #expect(throws: RunraError.self) {
-            try await exporter.initialize(configuration: configuration(["protocol": "grpc"]))
+    // MARK: OTLP/gRPC failures
+
+    @Test func grpcRetriesTheRetryableCodes() async throws {
+        try await withIngestServer(arguments: ["--grpc"]) { server in
+            let sleeps = SleepRecorder()
+            let policy = sleeps.policy()
+            let exporter = try await exporter(server, sleeps, ["protocol": "grpc"])
+            let spansOnly = Array(SampleEvents.events.filter { OTLPMapping.spanNames[$0.type] != nil })
+            try await server.script([
+                ["path": GRPCCall.tracesPath, "grpcStatus": 14, "message": "unavailable"],
+                ["path": GRPCCall.tracesPath, "grpcStatus": 8, "message": "slow down", "retryDelayMs": 1500],
+                ["path": GRPCCall.tracesPath, "grpcStatus": 10, "message": "aborted"],
+                ["path": GRPCCall.tracesPath, "grpcStatus": 4, "message": "deadline"],
+            ])
+            let outcome = try await exporter.export(spansOnly)
+            await exporter.dispose()
+            #expect(outcome.rejected.isEmpty)
+            #expect(outcome.retries == 4)
+            #expect(
+                sleeps.waits == [
+                    policy.backoff(retry: 1).seconds, policy.serverWait(seconds: 1.5).seconds,
+                    policy.backoff(retry: 3).seconds, policy.backoff(retry: 4).seconds,
+                ]
+            )
+            #expect(try await server.stats()["spans"] == spansOnly.count)
         }
-        #expect(error?.code == .configuration)
+    }
+
+    /// INVALID_ARGUMENT, PERMISSION_DENIED, RESOURCE_EXHAUSTED without RetryInfo, UNIMPLEMENTED,
+    /// INTERNAL, UNAUTHENTICATED.
+    @Test(arguments: [3, 7, 8, 12, 13, 16])
+    func grpcOtherCodesAreNeverRetried(code: Int) async throws {
+        try await withIngestServer(arguments: ["--grpc"]) { server in
+            let exporter = try await exporter(server, SleepRecorder(), ["protocol": "grpc"])
+            try await server.script([["path": GRPCCall.logsPath, "grpcStatus": code, "message": "bad logs ✗"]])
+            let outcome = try await exporter.export(SampleEvents.events)
+            await exporter.dispose()
+            #expect(outcome.rejected.map { $0.event.id } == ["evt_3", "evt_4", "evt_6"])
+            #expect(outcome.rejected.allSatisfy { $0.status == "grpc \(code)" && $0.reason.contains("bad logs ✗") })
+            #expect(outcome.retries == 0)
+            let requests = try await server.requests()
+            #expect(requests.filter { $0["path"] as? String == GRPCCall.logsPath }.count == 1)
+            #expect(try await server.stats()["spans"] == 4)
+        }
+    }
+
+    @Test func grpcCallThatOutlivesItsTimeoutIsCancelledAndRetried() async throws {
+        try await withIngestServer(arguments: ["--grpc"]) { server in
+            let exporter = try await exporter(server, SleepRecorder(), ["protocol": "grpc", "timeoutMs": 400])
+            let spansOnly = Array(SampleEvents.events.filter { OTLPMapping.spanNames[$0.type] != nil })
+            try await server.script([["path": GRPCCall.tracesPath, "delayMs": 1500]])
+            let outcome = try await exporter.export(spansOnly)
+            await exporter.dispose()
+            #expect(outcome.rejected.isEmpty)
+            #expect(outcome.retries == 1)
+            // The stalled call was cancelled by the client (the server saw it go inactive when it woke), so
+            // only the retry counts. The server records the stalled call when it wakes: wait for that.
+            var requests = try await server.requests()
+            for _ in 0..<100 where requests.count < 2 {
+                try await Task.sleep(for: .milliseconds(100))
+                requests = try await server.requests()
+            }
+            let statuses = requests.map { $0["status"] as? String ?? String(describing: $0["status"]!) }
+            #expect(statuses.sorted() == ["200", "cancelled"])
+            #expect(try await server.stats()["spans"] == spansOnly.count)
+        }
+    }
+
+    /// `https://` speaks TLS with ALPN h2; the server's certificate must be trusted
+    /// (`OTEL_EXPORTER_OTLP_CERTIFICATE`), and is refused when it is not.
+    @Test func grpcOverTLS() async throws {
+        try await withIngestServer(arguments: ["--grpc-tls"]) { server in
+            let certificate = try #require(server.grpcCertificate)
+            let endpoint = "https://localhost:\(try #require(server.grpcPort))"
+            let spansOnly = Array(SampleEvents.events.filter { OTLPMapping.spanNames[$0.type] != nil })
+
+            let trusting = OTLPExporter(policy: SleepRecorder().policy())
+            try await trusting.initialize(
+                configuration: configuration(
+                    ["protocol": "grpc", "endpoint": .string(endpoint)],
+                    environment: ["OTEL_EXPORTER_OTLP_CERTIFICATE": certificate]
+                )
+            )
+            let outcome = try await trusting.export(spansOnly)
+            await trusting.dispose()
+            #expect(outcome.rejected.isEmpty && outcome.retries == 0)
+            #expect(try await server.stats()["spans"] == spansOnly.count)
+
+            let untrusting = OTLPExporter(policy: SleepRecorder().policy(maximumAttempts: 2))
+            try await untrusting.initialize(configuration: configuration(["protocol": "grpc", "endpoint": .string(endpoint)]))
+            let error = await #expect(throws: RunraError.self) { _ = try await untrusting.export(spansOnly) }
+            await untrusting.dispose()
+            #expect(error?.message.contains("gave up after 2 attempts") == true)
+            #expect(try await server.stats()["spans"] == spansOnly.count)
+        }
+    }
+
+    @Test func grpcToAServerThatIsNotThereGivesUp() async throws {
+        let sleeps = SleepRecorder()
+        let exporter = OTLPExporter(policy: sleeps.policy(maximumAttempts: 3))
+        try await exporter.initialize(
+            configuration: configuration(["protocol": "grpc", "endpoint": "http://127.0.0.1:1", "timeoutMs": 2000])
+        )
+        let error = await #expect(throws: RunraError.self) {
+            _ = try await exporter.export(Array(SampleEvents.events.prefix(1)))
+        }
         await exporter.dispose()
+        #expect(error?.message.contains("gave up after 3 attempts") == true)
+        #expect(sleeps.waits.count == 2)
     }
 }

@@ -8,11 +8,16 @@ import Testing
 /// A running `Tests/Servers/ingest_server.py` on 127.0.0.1, stopped by ``stop()``.
 final class IngestServer: @unchecked Sendable {
     let port: Int
+    /// The OTLP/gRPC port, when started with `--grpc`.
+    let grpcPort: Int?
+    /// The self-signed certificate of the gRPC port, when started with `--grpc-tls`.
+    let grpcCertificate: String?
     private let process: Process
     private let input = Pipe()
     private let control = AsyncHTTPTransport(connectionsPerHost: 1)
 
     var base: String { "http://127.0.0.1:\(port)" }
+    var grpcBase: String { "http://127.0.0.1:\(grpcPort ?? 0)" }
 
     static var scriptPath: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -40,10 +45,13 @@ final class IngestServer: @unchecked Sendable {
             line.append(first)
         }
         let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+        let words = text.split(separator: " ")
+        guard words.count >= 2, words[0] == "PORT", let port = Int(words[1]) else {
             throw RunraError(.io, "ingest_server.py printed \(text)")
         }
         self.port = port
+        grpcPort = words.count >= 4 && words[2] == "GRPC" ? Int(words[3]) : nil
+        grpcCertificate = words.count == 6 && words[4] == "TLS" ? String(words[5]) : nil
     }
 
     func stop() async {
@@ -92,8 +100,8 @@ final class IngestServer: @unchecked Sendable {
 }
 
 /// Runs `body` with a fresh server, stopping it afterwards.
-func withIngestServer(_ body: (IngestServer) async throws -> Void) async throws {
-    let server = try IngestServer()
+func withIngestServer(arguments: [String] = [], _ body: (IngestServer) async throws -> Void) async throws {
+    let server = try IngestServer(arguments: arguments)
     do {
         try await body(server)
     } catch {

@@ -5,16 +5,25 @@ It speaks just enough Axiom (NDJSON ingest), OTLP/HTTP (protobuf and JSON, decod
 official `opentelemetry-proto` classes) and plain JSON POST (the `custom` exporter) to check what
 runra-events sends, and can be scripted to fail.
 
-    python3 ingest_server.py [--quiet] [--no-stdin-watch]
+    python3 ingest_server.py [--quiet] [--no-stdin-watch] [--grpc]
         prints "PORT <n>" once listening on 127.0.0.1; exits when its standard input closes
         (so a test that dies takes its server along) unless --no-stdin-watch
+        --grpc also serves OTLP/gRPC (grpcio, the official TraceService/LogsService stubs) on a
+        second port and prints "PORT <n> GRPC <m>"; its calls are recorded like HTTP requests,
+        with the gRPC method as "path" and the metadata as "headers"; with --grpc-tls that port
+        speaks TLS with a fresh self-signed certificate for localhost/127.0.0.1 (made with the
+        openssl command), and the line ends with "TLS <certificate.pem>"
 
 Control endpoints (JSON):
     POST /_control/script   {"responses": [{"status": 503, "headers": {...}, "body": "...",
                               "close": false, "partial": {"rejected": 2, "message": "..."},
                               "path": "/v1/traces"}]}
                             queued responses; each is used once by the next request whose path
-                            starts with its "path" (any path when absent)
+                            starts with its "path" (any path when absent). For gRPC calls:
+                            {"grpcStatus": 14, "message": "...", "retryDelayMs": 1500, "partial": ...,
+                            "delayMs": 3000} (delayMs: answer that late; a call the client cancelled
+                            meanwhile is recorded with status "cancelled" and not counted)
+                            (retryDelayMs adds a google.rpc.RetryInfo to grpc-status-details-bin)
     GET  /_control/requests every request seen: method, path, query, headers, status replied,
                             and the decoded body (NDJSON lines, JSON, or an OTLP summary)
     GET  /_control/stats    counts of requests and of accepted lines / events / spans / logs
@@ -30,6 +39,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -225,13 +235,7 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, payload, content_type, headers)
 
     def store(self, record, status):
-        with LOCK:
-            accepted = status is not None and 200 <= status < 300
-            for key, value in record.pop("counts", {}).items():
-                if accepted:
-                    bump(key, value)
-            if not QUIET:
-                STATE["requests"].append(record)
+        store(record, status)
 
     def handle_body(self, path, body, record, scripted):
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
@@ -305,6 +309,120 @@ class Handler(BaseHTTPRequestHandler):
                 entry.get("contentType", "application/json"), entry.get("headers", {}))
 
 
+def store(record, status):
+    """Keeps a request's record and, when it was accepted, adds its counts."""
+    with LOCK:
+        accepted = status is not None and 200 <= status < 300
+        for key, value in record.pop("counts", {}).items():
+            if accepted:
+                bump(key, value)
+        if not QUIET:
+            STATE["requests"].append(record)
+
+
+TRACES_METHOD = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+LOGS_METHOD = "/opentelemetry.proto.collector.logs.v1.LogsService/Export"
+
+
+def grpc_export(request, context, traces):
+    """One OTLP/gRPC Export call: recorded and counted like an HTTP request, answered by the script."""
+    import grpc
+    path = TRACES_METHOD if traces else LOGS_METHOD
+    record = {"method": "POST", "path": path, "query": "", "grpc": True, "bodyBytes": request.ByteSize(),
+              "headers": {k: v for k, v in context.invocation_metadata() if not k.endswith("-bin")}}
+    with LOCK:
+        bump("requests")
+        scripted = None
+        for index, entry in enumerate(STATE["script"]):
+            if path.startswith(entry.get("path", "")):
+                scripted = STATE["script"].pop(index)
+                break
+    if (scripted or {}).get("delayMs"):  # a stalled server: answer late, or notice the client gave up
+        time.sleep(scripted["delayMs"] / 1000)
+        if not context.is_active():
+            record["status"] = "cancelled"
+            store(record, None)
+            return None
+    if traces:
+        count = sum(len(ss.spans) for rs in request.resource_spans for ss in rs.scope_spans)
+    else:
+        count = sum(len(sl.log_records) for rl in request.resource_logs for sl in rl.scope_logs)
+    record["counts"] = {"spans" if traces else "logs": count}
+    if not QUIET:
+        record["otlp"] = summarize_traces(request) if traces else summarize_logs(request)
+    code = (scripted or {}).get("grpcStatus", 0)
+    if code:
+        record["status"] = "grpc %d" % code
+        store(record, None)
+        if "retryDelayMs" in scripted:
+            from google.protobuf import any_pb2, duration_pb2
+            from google.rpc import error_details_pb2, status_pb2
+            delay = scripted["retryDelayMs"]
+            info = error_details_pb2.RetryInfo(
+                retry_delay=duration_pb2.Duration(seconds=delay // 1000, nanos=(delay % 1000) * 1000000))
+            detail = any_pb2.Any()
+            detail.Pack(info)
+            status = status_pb2.Status(code=code, message=scripted.get("message", ""), details=[detail])
+            context.set_trailing_metadata((("grpc-status-details-bin", status.SerializeToString()),))
+        names = {c.value[0]: c for c in grpc.StatusCode}
+        context.abort(names[code], scripted.get("message", ""))
+    record["status"] = 200
+    store(record, 200)
+    response = (trace_service_pb2.ExportTraceServiceResponse() if traces
+                else logs_service_pb2.ExportLogsServiceResponse())
+    partial = (scripted or {}).get("partial")
+    if partial:
+        if traces:
+            response.partial_success.rejected_spans = partial.get("rejected", 0)
+        else:
+            response.partial_success.rejected_log_records = partial.get("rejected", 0)
+        response.partial_success.error_message = partial.get("message", "")
+    return response
+
+
+def self_signed_certificate():
+    """A throwaway key and certificate for localhost and 127.0.0.1: (key PEM, certificate PEM, certificate path)."""
+    import subprocess
+    import tempfile
+    directory = tempfile.mkdtemp(prefix="ingest-tls-")
+    key, certificate = os.path.join(directory, "key.pem"), os.path.join(directory, "certificate.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key, "-out", certificate], check=True, capture_output=True)
+    with open(key, "rb") as k, open(certificate, "rb") as c:
+        return k.read(), c.read(), certificate
+
+
+def start_grpc(tls=False):
+    """Serves OTLP/gRPC on a free 127.0.0.1 port; returns (server, port, certificate path or None)."""
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")  # refused handshakes are part of the tests, not news
+    from concurrent import futures
+
+    import grpc
+    from opentelemetry.proto.collector.logs.v1 import logs_service_pb2_grpc
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
+
+    class Traces(trace_service_pb2_grpc.TraceServiceServicer):
+        def Export(self, request, context):
+            return grpc_export(request, context, True)
+
+    class Logs(logs_service_pb2_grpc.LogsServiceServicer):
+        def Export(self, request, context):
+            return grpc_export(request, context, False)
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(Traces(), server)
+    logs_service_pb2_grpc.add_LogsServiceServicer_to_server(Logs(), server)
+    certificate_path = None
+    if tls:
+        key, certificate, certificate_path = self_signed_certificate()
+        port = server.add_secure_port("127.0.0.1:0", grpc.ssl_server_credentials([(key, certificate)]))
+    else:
+        port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, port, certificate_path
+
+
 def exit_when_stdin_closes():
     """The test that started this server closes our stdin when done (or when it dies)."""
     sys.stdin.buffer.read()
@@ -318,7 +436,12 @@ def main():
         threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    print("PORT %d" % server.server_address[1], flush=True)
+    if "--grpc" in sys.argv or "--grpc-tls" in sys.argv:
+        grpc_server, grpc_port, certificate = start_grpc(tls="--grpc-tls" in sys.argv)
+        print("PORT %d GRPC %d%s" % (server.server_address[1], grpc_port, " TLS " + certificate if certificate else ""),
+              flush=True)
+    else:
+        print("PORT %d" % server.server_address[1], flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,6 +1,7 @@
 internal import AsyncHTTPClient
 internal import NIOCore
 internal import NIOHTTP1
+internal import NIOSSL
 
 /// ``HTTPTransport`` on AsyncHTTPClient: one client (one keep-alive connection pool) per exporter.
 final class AsyncHTTPTransport: HTTPTransport {
@@ -9,8 +10,9 @@ final class AsyncHTTPTransport: HTTPTransport {
 
     private let client: HTTPClient
 
-    /// A client that keeps up to `connectionsPerHost` connections alive per host.
-    init(connectionsPerHost: Int = 8) {
+    /// A client that keeps up to `connectionsPerHost` connections alive per host, and trusts the CA
+    /// certificates in the PEM file `trustRootsFile` for `https://` instead of the system's when given.
+    init(connectionsPerHost: Int = 8, trustRootsFile: String? = nil) {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             decompression: .disabled
@@ -20,6 +22,11 @@ final class AsyncHTTPTransport: HTTPTransport {
             concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost
         )
         configuration.timeout.connect = .seconds(10)
+        if let trustRootsFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(trustRootsFile)
+            configuration.tlsConfiguration = tls
+        }
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -5,8 +5,9 @@ internal import RunraEvents
 enum ResponseVerdict: Sendable, Equatable {
     /// Delivered (the body may still report per-event failures).
     case success
-    /// Try again, after the server's hint when it gave one (in seconds), otherwise after backoff.
-    case retry(serverHintSeconds: Double?)
+    /// Try again, after the server's hint when it gave one (in seconds), otherwise after backoff;
+    /// `problem` describes the failure for messages (the HTTP status and body when absent).
+    case retry(serverHintSeconds: Double?, problem: String? = nil)
     /// Refused for good: never sent again.
     case permanent
 }
@@ -50,8 +51,8 @@ func deliver(
                 return Delivery(response: response, refused: false, retries: attempts - 1)
             case .permanent:
                 return Delivery(response: response, refused: true, retries: attempts - 1)
-            case .retry(let serverHint):
-                problem = "HTTP \(response.status) \(response.bodySummary)"
+            case .retry(let serverHint, let described):
+                problem = described ?? "HTTP \(response.status) \(response.bodySummary)"
                 hint = serverHint
             }
         } catch is CancellationError {

@@ -2,17 +2,18 @@ internal import Foundation
 internal import RunraEvents
 public import RunraReplay
 
-/// `otel`: OTLP/HTTP (`http/protobuf` or `http/json`) traces and logs by SPEC §7's mapping.
+/// `otel`: OTLP traces and logs by SPEC §7's mapping, over HTTP (`http/protobuf`, `http/json`) or gRPC.
 ///
 /// The seven span types become spans under their run's `runra.run` root span; every other event
 /// becomes a log record in the run's trace. The root spans go out from ``flush()`` (the engine's
-/// end-of-replay call). Retries exactly 429/502/503/504 (honouring `Retry-After`) and connection
-/// errors; other statuses refuse the request for good; a 200 with `partial_success` is not
-/// retried and its count is reported as rejected without detail.
+/// end-of-replay call). Retries exactly 429/502/503/504 (honouring `Retry-After`), or with gRPC the
+/// retryable codes of the OTLP specification (honouring `RetryInfo`), and connection errors; other
+/// statuses refuse the request for good; a success with `partial_success` is not retried and its
+/// count is reported as rejected without detail.
 actor OTLPExporter: EventExporter {
     nonisolated let id = "otel"
 
-    private let makeTransport: @Sendable () -> any HTTPTransport
+    private let makeTransport: (@Sendable () -> any HTTPTransport)?
     private let policy: RetryPolicy
     private var settings: OTLPSettings?
     private var transport: (any HTTPTransport)?
@@ -20,15 +21,20 @@ actor OTLPExporter: EventExporter {
 
     init(
         policy: RetryPolicy = .standard,
-        transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }
+        transport: (@Sendable () -> any HTTPTransport)? = nil
     ) {
         self.policy = policy
         self.makeTransport = transport
     }
 
     func initialize(configuration: ExporterConfiguration) async throws {
-        settings = try OTLPSettings(configuration)
-        transport = makeTransport()
+        let settings = try OTLPSettings(configuration)
+        self.settings = settings
+        transport =
+            makeTransport?()
+            ?? (settings.format == .grpc
+                ? HTTP2Transport(trustRootsFile: settings.trustRootsFile)
+                : AsyncHTTPTransport(trustRootsFile: settings.trustRootsFile))
     }
 
     func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
@@ -128,15 +134,15 @@ actor OTLPExporter: EventExporter {
     }
 
     static func encode(spans: [OTLPSpan], _ settings: OTLPSettings) -> [UInt8] {
-        settings.format == .protobuf
-            ? OTLPProtobufEncoding.traces(spans, source: settings.source)
-            : OTLPJSONEncoding.traces(spans, source: settings.source)
+        settings.format == .json
+            ? OTLPJSONEncoding.traces(spans, source: settings.source)
+            : OTLPProtobufEncoding.traces(spans, source: settings.source)
     }
 
     static func encode(records: [OTLPLogRecord], _ settings: OTLPSettings) -> [UInt8] {
-        settings.format == .protobuf
-            ? OTLPProtobufEncoding.logs(records, source: settings.source)
-            : OTLPJSONEncoding.logs(records, source: settings.source)
+        settings.format == .json
+            ? OTLPJSONEncoding.logs(records, source: settings.source)
+            : OTLPProtobufEncoding.logs(records, source: settings.source)
     }
 
     struct SignalOutcome: Sendable {
@@ -155,6 +161,12 @@ actor OTLPExporter: EventExporter {
         }
     }
 
+    static func classifyGRPC(_ response: HTTPResponse) -> ResponseVerdict {
+        let status = GRPCCall.status(of: response)
+        if status.code == 0 { return .success }
+        return status.isRetryable ? .retry(serverHintSeconds: status.retryDelay, problem: status.description) : .permanent
+    }
+
     /// Sends one encoded request; a `.failure` when delivery gave up.
     static func sendSignal(
         _ payload: [UInt8]?,
@@ -167,11 +179,18 @@ actor OTLPExporter: EventExporter {
     ) async -> Result<SignalOutcome, any Error> {
         guard let payload else { return .success(SignalOutcome()) }
         do {
-            let (body, encoding) = try settings.compression.encode(payload)
-            var allHeaders: [(name: String, value: String)] = [
-                ("Content-Type", settings.format.contentType), ("User-Agent", networkUserAgent),
-            ]
-            if let encoding { allHeaders.append(encoding) }
+            let grpc = settings.format == .grpc
+            let body: [UInt8]
+            var allHeaders: [(name: String, value: String)]
+            if grpc {
+                body = try GRPCCall.frame(payload, compression: settings.compression)
+                allHeaders = GRPCCall.headers(compression: settings.compression, timeout: settings.timeout)
+            } else {
+                let (compressed, encoding) = try settings.compression.encode(payload)
+                body = compressed
+                allHeaders = [("Content-Type", settings.format.contentType), ("User-Agent", networkUserAgent)]
+                if let encoding { allHeaders.append(encoding) }
+            }
             allHeaders = mergeHeaders(allHeaders, headers)
             let request = HTTPRequest(
                 method: "POST",
@@ -181,11 +200,14 @@ actor OTLPExporter: EventExporter {
                 timeout: settings.timeout
             )
             let delivery = try await deliver(request, exporter: "otel", transport: transport, policy: policy) {
-                classify($0, now: policy.now())
+                grpc ? classifyGRPC($0) : classify($0, now: policy.now())
             }
             var outcome = SignalOutcome(retries: delivery.retries, bytesSent: body.count * (delivery.retries + 1))
             let response = delivery.response
-            if delivery.refused {
+            if delivery.refused, grpc {
+                let status = GRPCCall.status(of: response)
+                outcome.refusal = ("OTLP receiver refused the call: \(status.description)", "grpc \(status.code)")
+            } else if delivery.refused {
                 outcome.refusal = (
                     "OTLP receiver refused the request: HTTP \(response.status) \(message(response))",
                     String(response.status)
@@ -203,6 +225,7 @@ actor OTLPExporter: EventExporter {
         _ response: HTTPResponse,
         format: OTLPSettings.WireFormat
     ) -> (rejected: Int, message: String)? {
+        if format == .grpc { return GRPCCall.message(response.body).flatMap(OTLPProtobufEncoding.partialSuccess) }
         let isJSON = response.header("Content-Type")?.lowercased().hasPrefix("application/json") ?? (format == .json)
         return isJSON
             ? OTLPJSONEncoding.partialSuccess(response.body) : OTLPProtobufEncoding.partialSuccess(response.body)

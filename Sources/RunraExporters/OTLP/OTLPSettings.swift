@@ -7,8 +7,16 @@ struct OTLPSettings: Sendable {
     enum WireFormat: String, Sendable {
         case protobuf = "http/protobuf"
         case json = "http/json"
+        /// OTLP/gRPC: protobuf messages in unary gRPC calls over HTTP/2.
+        case grpc
 
-        var contentType: String { self == .protobuf ? "application/x-protobuf" : "application/json" }
+        var contentType: String {
+            switch self {
+            case .protobuf: "application/x-protobuf"
+            case .json: "application/json"
+            case .grpc: "application/grpc"
+            }
+        }
     }
 
     static let configurationKeys = [
@@ -18,6 +26,7 @@ struct OTLPSettings: Sendable {
     ]
     static let batchConfigKeys = ["maxQueueSize", "maxExportBatchSize", "scheduleDelayMs"]
     static let defaultEndpoint = "http://localhost:4318"
+    static let defaultGRPCEndpoint = "http://localhost:4317"
 
     var format: WireFormat
     var tracesURL: String
@@ -32,6 +41,8 @@ struct OTLPSettings: Sendable {
     /// `batchConfig.scheduleDelayMs`: how long the engine may hold a partial batch.
     var scheduleDelayMs: Int
     var maxQueueSize: Int
+    /// A PEM file of CA certificates to trust for `https://` (`OTEL_EXPORTER_OTLP_CERTIFICATE`).
+    var trustRootsFile: String?
 
     init(_ configuration: ExporterConfiguration) throws {
         let environment = configuration.environment
@@ -43,12 +54,7 @@ struct OTLPSettings: Sendable {
         switch protocolName.lowercased() {
         case "http/protobuf": format = .protobuf
         case "http/json": format = .json
-        case "grpc":
-            throw configuration.error(
-                "protocol",
-                "\"grpc\" is not supported by this build of runra-events (OTLP/gRPC needs HTTP/2 without TLS, which its HTTP "
-                    + "client cannot do): use \"http/protobuf\" (the default, port 4318), which every OTLP receiver accepts"
-            )
+        case "grpc": format = .grpc
         default:
             throw configuration.error(
                 "protocol",
@@ -56,7 +62,15 @@ struct OTLPSettings: Sendable {
             )
         }
 
-        if let endpoint = try configuration.httpURL("endpoint", try configuration.string("endpoint")) {
+        if format == .grpc {
+            // gRPC names the method in the path: an endpoint gives only the server (its path is not used).
+            let configured = try configuration.httpURL("endpoint", try configuration.string("endpoint"))
+            let base = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT"))
+            let traces = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+            let logs = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"))
+            tracesURL = URLParts(traces ?? base ?? Self.defaultGRPCEndpoint).origin + GRPCCall.tracesPath
+            logsURL = URLParts(logs ?? base ?? Self.defaultGRPCEndpoint).origin + GRPCCall.logsPath
+        } else if let endpoint = try configuration.httpURL("endpoint", try configuration.string("endpoint")) {
             (tracesURL, logsURL) = Self.signalURLs(configured: endpoint)
         } else {
             let base = try configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT")) ?? Self.defaultEndpoint
@@ -68,6 +82,7 @@ struct OTLPSettings: Sendable {
                 ?? Self.append("v1/logs", to: base)
         }
 
+        trustRootsFile = env("OTEL_EXPORTER_OTLP_CERTIFICATE")
         let configured = try configuration.headers()
         let common = Self.parseHeaders(env("OTEL_EXPORTER_OTLP_HEADERS"))
         tracesHeaders = mergeHeaders(
