@@ -17,6 +17,7 @@ extension RunraEventsCommand {
                   runra-events replay --config observability.yaml --checkpoint replay.ckpt --dead-letter rejected.jsonl logs/runra-events.jsonl
                   runra-events replay --to jsonl --set filePath=copy.jsonl --set rotateSizeBytes=100MB events.jsonl.gz
                   runra-events replay --to console --set format=pretty --speed 10 -t 'exec.*' events.jsonl
+                  runra-events replay --to otel --set protocol=grpc --set endpoint=http://collector:4317 events.jsonl.gz
                   runra-events replay --config observability.json --dry-run events.jsonl
                   runra-events replay --config observability.json --from-dead-letter rejected.jsonl --dead-letter still-rejected.jsonl
                 """
