@@ -31,7 +31,7 @@ enum CLI {
         process.executableURL = URL(fileURLWithPath: "/bin/gzip")
         process.arguments = ["-n", "-f", path]
         try process.run()
-        process.waitUntilExit()
+        try process.waitForExit()
         #expect(process.terminationStatus == 0)
         return path + ".gz"
     }
@@ -52,15 +52,18 @@ enum CLI {
         process.standardError = errPipe
         process.standardInput = inPipe
         try process.run()
-        // Read both pipes while the process runs, so a large output cannot block it.
+        // Read both pipes on threads while the process runs, so a large output cannot block it and a process that
+        // hangs is killed by `waitForExit` (which ends the reads) instead of hanging the test.
+        nonisolated(unsafe) var outData = Data()
         nonisolated(unsafe) var errData = Data()
+        let outThread = Thread { outData = outPipe.fileHandleForReading.readDataToEndOfFile() }
         let errThread = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
+        outThread.start()
         errThread.start()
         if let stdin { inPipe.fileHandleForWriting.write(stdin) }
         try inPipe.fileHandleForWriting.close()
-        let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !errThread.isFinished { usleep(1000) }
+        try process.waitForExit()
+        while !outThread.isFinished || !errThread.isFinished { usleep(1000) }
         return CLIResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
     }
 }
@@ -78,5 +81,63 @@ final class TemporaryDirectory {
         let p = path(name)
         try Data(contents.utf8).write(to: URL(fileURLWithPath: p))
         return p
+    }
+}
+
+/// Thrown when a child process is still running even after `waitForExit(timeout:)` killed it, so its
+/// `terminationStatus` cannot be read.
+struct ProcessDidNotExit: Error, CustomStringConvertible {
+    var process: String
+    var description: String { "\(process) is still running after SIGKILL" }
+}
+
+extension Process {
+    /// Waits until the process has ended, polling `isRunning` with short sleeps. Never `waitUntilExit()`: on Linux it
+    /// can miss the exit and hang. After `timeout` it records an issue and kills the process with SIGKILL; it throws
+    /// ``ProcessDidNotExit`` only when even that does not end it, so `terminationStatus` and `terminationReason` are
+    /// safe to read once it returns.
+    func waitForExit(timeout: Duration = .seconds(120), sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        guard isRunning else { return }
+        killAfterWaiting(timeout, sourceLocation)
+        let killDeadline = ContinuousClock.now + .seconds(10)
+        while isRunning && ContinuousClock.now < killDeadline { usleep(10_000) }
+        try checkExitedAfterKill()
+    }
+
+    /// ``waitForExit(timeout:sourceLocation:)`` for async code: sleeps with `Task.sleep`, so it never blocks a
+    /// cooperative thread. A cancelled wait kills the process at once.
+    func waitForExit(
+        timeout: Duration = .seconds(120),
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning && ContinuousClock.now < deadline && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        guard isRunning else { return }
+        killAfterWaiting(Task.isCancelled ? nil : timeout, sourceLocation)
+        let killDeadline = ContinuousClock.now + .seconds(10)
+        while isRunning && ContinuousClock.now < killDeadline {
+            do { try await Task.sleep(for: .milliseconds(10)) } catch { usleep(10_000) }  // cancelled: still bounded
+        }
+        try checkExitedAfterKill()
+    }
+
+    /// The program and its first argument ("env gzip", "runra-events filter"), for messages.
+    private var shortName: String {
+        ([executableURL?.lastPathComponent ?? "child process"] + (arguments ?? []).prefix(1)).joined(separator: " ")
+    }
+
+    private func killAfterWaiting(_ timeout: Duration?, _ sourceLocation: SourceLocation) {
+        let waited = timeout.map { "did not exit within \($0)" } ?? "was running when the wait was cancelled"
+        Issue.record("\(shortName) (pid \(processIdentifier)) \(waited); killed", sourceLocation: sourceLocation)
+        kill(processIdentifier, SIGKILL)
+    }
+
+    private func checkExitedAfterKill() throws {
+        guard isRunning else { return }
+        throw ProcessDidNotExit(process: shortName)
     }
 }

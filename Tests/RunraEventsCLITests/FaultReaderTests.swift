@@ -29,7 +29,7 @@ import Glibc
         var output = pipe.fileHandleForReading.readData(ofLength: 4096)  // it has started and is reading
         try change()
         output += pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try process.waitForExit()
         #expect(process.terminationReason == .exit)
         return Run(
             status: process.terminationStatus,

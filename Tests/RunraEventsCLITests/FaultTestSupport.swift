@@ -27,7 +27,7 @@ enum FaultShell {
         process.standardError = errors
         try process.run()
         let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try process.waitForExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 

@@ -168,7 +168,7 @@ import Testing
         let errors = Pipe()
         process.standardError = errors
         try process.run()
-        process.waitUntilExit()
+        try process.waitForExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let status = try String(contentsOfFile: folder.path("status"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(status == "0")

@@ -26,7 +26,7 @@ struct LoadPGCLITests {
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try process.waitForExit()
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -85,7 +85,7 @@ struct LoadPGCLITests {
             usleep(5_000)
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try process.waitForExit()
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(loadedAtKill > 0 && loadedAtKill < total)
 

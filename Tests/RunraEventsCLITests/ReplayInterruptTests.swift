@@ -49,7 +49,7 @@ import Glibc
         _ = try waitForCheckpoint(checkpoint)
         usleep(300_000)
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        try first.waitForExit()
         #expect(first.terminationReason == .uncaughtSignal)
         let committed = try checkpointLine(checkpoint)
         let written = ReplaySample.read(out).count
@@ -77,7 +77,7 @@ import Glibc
         let process = try start(["replay", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "batchSize=50", "--checkpoint", checkpoint, "--speed", "1", input])
         _ = try waitForCheckpoint(checkpoint)
         process.interrupt()
-        process.waitUntilExit()
+        try process.waitForExit()
         #expect(process.terminationStatus == 130)
         let output = ReplaySample.read(out)
         #expect(!output.isEmpty && output.count < lines.count)

@@ -11,7 +11,7 @@ import Testing
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try process.waitForExit()
         #expect(process.terminationStatus == 0, "gzip -dc \(path)")
         return String(decoding: data, as: UTF8.self)
     }
@@ -21,7 +21,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gzip", "-t", path]
         try process.run()
-        process.waitUntilExit()
+        try process.waitForExit()
         return process.terminationStatus
     }
 

@@ -58,7 +58,7 @@ import Testing
                 process.standardOutput = pipe
                 try process.run()
                 text += String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                try process.waitForExit()
                 #expect(process.terminationStatus == 0)
             } else {
                 text += try String(contentsOfFile: member, encoding: .utf8)

@@ -47,12 +47,9 @@ final class RunningCLI: @unchecked Sendable {
 
     func waitForLines(_ count: Int) -> Bool { wait { lines.count >= count } }
 
-    /// Waits for the process to end (kills it after 30 s) and for its output to be read.
-    func finish() -> Int32 {
-        let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    /// Waits for the process to end (kills it after 30 s, a recorded issue) and for its output to be read.
+    func finish(sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32 {
+        try process.waitForExit(timeout: .seconds(30), sourceLocation: sourceLocation)
         usleep(100_000)  // let the readability handlers take the last bytes
         return process.terminationStatus
     }
@@ -117,7 +114,7 @@ final class RunningCLI: @unchecked Sendable {
         #expect(tail.waitForLines(12))
 
         tail.process.interrupt()
-        let status = tail.finish()
+        let status = try tail.finish()
         #expect(status == 130)
         #expect(tail.lines == (2...13).map { Self.event($0) })
         #expect(tail.stderr.contains("truncated"))
@@ -135,7 +132,7 @@ final class RunningCLI: @unchecked Sendable {
         try Self.append(path, Self.lines(4...5) + "not json\n")
         #expect(json.wait { json.lines.count >= 3 && json.stderr.contains("bad line near byte") })
         json.process.terminate()
-        #expect(json.finish() == 0)
+        #expect(try json.finish() == 0)
         #expect(json.lines == ["[", "{\"id\":\"e3\"},", "{\"id\":\"e4\"},", "{\"id\":\"e5\"}", "]"])
     }
 
@@ -148,7 +145,7 @@ final class RunningCLI: @unchecked Sendable {
         #expect(tail.waitForLines(3))
         tail.input.fileHandleForWriting.write(Data(Self.event(7).utf8))  // no newline: counts at the end
         try tail.input.fileHandleForWriting.close()
-        #expect(tail.finish() == 0)
+        #expect(try tail.finish() == 0)
         #expect(tail.lines == (4...7).map { Self.event($0) })
     }
 }

@@ -45,7 +45,7 @@ import Testing
             rotated = (try? RotatedSet(basePath: log).members().count) ?? 0
         }
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        try child.waitForExit()
         #expect(child.terminationReason == .uncaughtSignal)
         #expect(rotated >= 6)
 

@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import Testing
 
 /// File helpers for the rotation tests: temporary folders, gunzip through /usr/bin/gzip, and
 /// reading a rotated set back in order.
@@ -34,7 +35,7 @@ enum RotationTestIO {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try process.waitForExit()
         return (process.terminationStatus, output)
     }
 
