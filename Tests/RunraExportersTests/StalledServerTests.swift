@@ -113,8 +113,10 @@ struct StalledServerTests {
         try await withIngestServer { server in
             try await server.script([Self.stall, Self.stallUnread])
             let (status, stderr, ids) = try await Self.replay(
-                ["--to", "custom", "--set", "endpoint=\(server.base)/hook", "--set", "timeoutMs=300",
-                 "--set", "batchSize=10", "--set", "compression=gzip"],
+                [
+                    "--to", "custom", "--set", "endpoint=\(server.base)/hook", "--set", "timeoutMs=300",
+                    "--set", "batchSize=10", "--set", "compression=gzip",
+                ],
                 events: 60
             )
             #expect(status == 0, "stderr: \(stderr)")
@@ -135,8 +137,10 @@ struct StalledServerTests {
             logs["path"] = "/v1/logs"
             try await server.script([traces, logs])
             let (status, stderr, ids) = try await Self.replay(
-                ["--to", "otel", "--set", "endpoint=\(server.base)", "--set", "timeoutMs=300",
-                 "--set", "batchConfig.maxExportBatchSize=10"],
+                [
+                    "--to", "otel", "--set", "endpoint=\(server.base)", "--set", "timeoutMs=300",
+                    "--set", "batchConfig.maxExportBatchSize=10",
+                ],
                 events: 60
             )
             #expect(status == 0, "stderr: \(stderr)")

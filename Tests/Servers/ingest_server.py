@@ -171,6 +171,7 @@ def int64_as_strings(node):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one segment per answer: no 40 ms delayed-ACK stall per keep-alive request
 
     def log_message(self, *args):
         pass
