@@ -15,7 +15,11 @@
 #   BENCH_PG_EVENTS  events loaded into PostgreSQL by the load-pg row (default 1000000; 5000 in a smoke
 #                    run: BENCH_SMOKE set or BENCH_SIZE_MB < 64)
 #   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
-#                    filter_count filter_gzip memory stats loadpg); `BENCH_ONLY=loadpg` skips the 1 GB log
+#                    filter_count filter_gzip memory stats tail replay_jsonl startup loadpg replay_custom
+#                    replay_axiom replay_otel); when only loadpg and replay_* rows run, the 1 GB log is
+#                    not needed (`BENCH_ONLY="replay_custom replay_axiom replay_otel"`)
+#   BENCH_NET_EVENTS events replayed by each network row (replay_custom, replay_axiom, replay_otel) into
+#                    scripts/bench-sink.c (default 1000000; 5000 in a smoke run)
 #   BENCH_PG_SERVER_OPTIONS  server settings of the load-pg row's cluster (default "": PostgreSQL's durable
 #                    defaults, fsync and synchronous_commit on, as a real server; the test cluster's
 #                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" is quicker and quieter)
@@ -36,10 +40,13 @@ if ((SLOW_RUNS > RUNS)); then SLOW_RUNS=$RUNS; fi
 OUT=${BENCH_OUT:-docs/benchmarks.md}
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
-BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats tail replay_jsonl startup loadpg)
+BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats tail replay_jsonl startup loadpg
+    replay_custom replay_axiom replay_otel)
+LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel "  # the benches that do not read the 1 GB log
 if [[ -n ${BENCH_ONLY:-} ]]; then read -r -a BENCHES <<<"$BENCH_ONLY"; fi
 
 if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then PG_EVENTS=${BENCH_PG_EVENTS:-5000}; else PG_EVENTS=${BENCH_PG_EVENTS:-1000000}; fi
+if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then NET_EVENTS=${BENCH_NET_EVENTS:-5000}; else NET_EVENTS=${BENCH_NET_EVENTS:-1000000}; fi
 PG_RUNS=${BENCH_PG_RUNS:-3}
 if ((PG_RUNS > RUNS)); then PG_RUNS=$RUNS; fi
 
@@ -48,6 +55,8 @@ PG_STARTED=""
 cleanup() {
     # The load-pg row's throwaway cluster keeps its state under $TMP: stop it first.
     [[ -z $PG_STARTED ]] || RUNRA_PG_STATE="$TMP/pg-cluster.env" bash scripts/pg-test-cluster.sh stop >/dev/null 2>&1
+    # The network rows' sink (it also exits by itself once this script is gone).
+    [[ -z ${SINK_PID:-} ]] || kill "$SINK_PID" 2>/dev/null
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -476,6 +485,178 @@ bench_startup() {
     target "runra-events --version: under 20 ms" "$ms" "<" 20 " ms"
 }
 
+# MARK: Network replay
+
+# The network exporters replay NET_EVENTS generated events into scripts/bench-sink.c, a counting HTTP
+# sink on 127.0.0.1 (a free port), built here with cc. It answers each request as soon as it has read
+# it and counts afterwards, so it adds ~50 µs per request to a replay that sends one request at a time,
+# and it counts what it got: a row whose sink did not receive exactly NET_EVENTS events per run fails.
+# A fresh sink per row; the check run and the timed runs of the row all add to its counts.
+NET_IDS=()     # ids of the network rows (reported in their own section)
+NET_ROWS=()    # "command|median s|events/s|requests per run|MB sent per run|sink s per run|received" lines
+NET_NOTE=""    # the data the rows ran on, or why they were skipped
+NET_SKIPPED="" NET_FILE="" NET_ROOTS="" NET_LOAD_AT_START="" SINK_BIN="" SINK_PID="" SINK_PORT=""
+
+# Builds the sink and generates the data (once); returns 1 when the rows cannot run (the reason in NET_NOTE).
+net_setup() {
+    [[ -z $NET_SKIPPED ]] || return 1
+    [[ -z $NET_FILE ]] || return 0
+    NET_SKIPPED=1
+    if ! have cc; then
+        NET_NOTE="skipped: no C compiler (cc) to build scripts/bench-sink.c"
+        log "$NET_NOTE"
+        return 1
+    fi
+    SINK_BIN="$TMP/bench-sink"
+    if ! cc -O2 -o "$SINK_BIN" scripts/bench-sink.c -lz -lpthread 2>"$TMP/sink-build.log"; then
+        NET_NOTE="skipped: scripts/bench-sink.c did not build ($(head -c 300 "$TMP/sink-build.log"))"
+        log "$NET_NOTE"
+        return 1
+    fi
+    mkdir -p "$DATA"
+    local file="$DATA/events-$NET_EVENTS-seed1.jsonl" lines markers run_ids
+    if [[ ! -s $file || $RUNRA -nt $file ]]; then
+        log "generating $file"
+        "$R" generate --events "$NET_EVENTS" --seed 1 --out "$file.tmp" || fail_hard "runra-events generate failed"
+        mv "$file.tmp" "$file"
+    fi
+    # The sink counts custom events by their {"id":" marker: there must be exactly one per line.
+    lines=$(grep -c '' "$file")
+    markers=$(grep -oF '{"id":"' "$file" | wc -l)
+    ((lines == NET_EVENTS && markers == NET_EVENTS)) ||
+        fail_hard "$file has $lines lines and $markers {\"id\":\" markers, expected $NET_EVENTS of each"
+    # otel also sends one root span per run: as many as distinct runIds, when every event names one.
+    run_ids=$(grep -oE '"runId":"[^"]*"' "$file" | wc -l)
+    ((run_ids == NET_EVENTS)) && NET_ROOTS=$(grep -oE '"runId":"[^"]*"' "$file" | sort -u | wc -l)
+    cat "$file" >/dev/null
+    NET_FILE=$file NET_SKIPPED=""
+    NET_NOTE="$NET_EVENTS events ($(stat -c %s "$file") bytes) from \`runra-events generate --events $NET_EVENTS --seed 1\`"
+    NET_LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+}
+
+start_sink() {
+    rm -f "$TMP/sink.out"  # not the previous row's port
+    "$SINK_BIN" --parent $$ >"$TMP/sink.out" 2>"$TMP/sink.err" &
+    SINK_PID=$!
+    local i
+    for ((i = 0; i < 100; i++)); do
+        SINK_PORT=$(sed -n 's/^PORT //p' "$TMP/sink.out" 2>/dev/null)
+        [[ -n $SINK_PORT ]] && return 0
+        sleep 0.05
+    done
+    fail_hard "scripts/bench-sink.c did not start: $(head -c 300 "$TMP/sink.err")"
+}
+
+stop_sink() {
+    [[ -n $SINK_PID ]] || return 0
+    kill "$SINK_PID" 2>/dev/null
+    wait "$SINK_PID" 2>/dev/null
+    SINK_PID=""
+}
+
+# The sink's counts as JSON, over bash's /dev/tcp (no curl needed).
+sink_counts() {
+    local reply
+    exec 3<>"/dev/tcp/127.0.0.1/$SINK_PORT" || return 1
+    printf 'GET /_counts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3
+    reply=$(cat <&3)
+    exec 3<&-
+    echo "${reply##*$'\r\n\r\n'}"
+}
+
+# count_of KEY JSON: one number of the sink's counts.
+count_of() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2"; }
+
+# net_row ID NAME ARGS: times `runra-events replay -q ARGS FILE` into a fresh sink ({SINK} in ARGS
+# becomes its base URL), then checks that the sink received every event exactly once per run.
+net_row() {
+    local id=$1 name=$2 args=$3
+    NET_IDS+=("$id")
+    net_setup || return 0
+    start_sink
+    log "$name: sink on 127.0.0.1:$SINK_PORT"
+    measure "$id" "$RUNS" "$id" "$name" "$R replay -q ${args//\{SINK\}/http://127.0.0.1:$SINK_PORT} $NET_FILE"
+    local counts median=${MEDIAN[$id]:-}
+    counts=$(sink_counts) || counts=""
+    stop_sink
+    if [[ -z $median ]]; then
+        NET_ROWS+=("\`$name\`|${STATUS[$id]:-not measured}|||||")
+        return 0
+    fi
+    # The check run, then the timed runs; each must have exited 0.
+    local runs=$((RUNS + 1)) expected problem="" requests bytes seconds bad events roots="" received
+    expected=$((runs * NET_EVENTS))
+    [[ $(medians "$TMP/$id.json" 2>/dev/null) == *" ok" ]] || problem="a timed run exited non-zero"
+    requests=$(count_of requests "$counts")
+    bytes=$(count_of bodyBytes "$counts")
+    seconds=$(count_of serverSeconds "$counts")
+    bad=$(count_of badBodies "$counts")
+    case $id in
+    *otel*)
+        roots=$(count_of roots "$counts")
+        events=$(($(count_of spans "$counts") - roots + $(count_of logs "$counts")))
+        ;;
+    *axiom*) events=$(count_of lines "$counts") ;;
+    *) events=$(count_of events "$counts") ;;
+    esac
+    if [[ -z $requests ]]; then
+        problem="no counts from the sink"
+        received="—"
+    else
+        received="$events of $runs × $NET_EVENTS events"
+        if ((events != expected)); then
+            problem="the sink received $events events, not $runs × $NET_EVENTS"
+        elif ((bad != 0)); then
+            problem="the sink could not read $bad request bodies"
+        elif [[ -n $roots && -n $NET_ROOTS ]] && ((roots != runs * NET_ROOTS)); then
+            problem="the sink received $roots root spans, not $runs × $NET_ROOTS (one per runId)"
+        fi
+        [[ -n $roots ]] && received+=" (+ $roots root spans)"
+    fi
+    if [[ -n $problem ]]; then
+        log "error: $name: $problem (sink: $counts)"
+        STATUS[$id]=$problem
+        FAILURES+=("$name ($problem)")
+        received+=" — FAILED: $problem"
+    else
+        received+=" ✓"
+    fi
+    NET_ROWS+=("\`$name\`|$(calc "$median" 3)|$(calc "$NET_EVENTS / $median" 0)|$(calc "${requests:-0} / $runs" 0)|$(calc "${bytes:-0} / $runs / 1e6" 1)|$(calc "${seconds:-0} / $runs" 2)|$received")
+}
+
+# net_target ID DESCRIPTION THRESHOLD: events/s of a network row against its target.
+net_target() {
+    local rate=""
+    valid "$1" && rate=$(calc "$NET_EVENTS / ${MEDIAN[$1]}" 0)
+    target "$2" "$rate" ">=" "$3" " events/s"
+}
+
+# SPEC §7 batch sizes: custom and axiom 100 events per request, otel 512. A bulk replay of an archive
+# would raise batchSize; the second custom and axiom rows show batchSize=1000.
+bench_replay_custom() {
+    net_row runra_custom "runra-events replay --to custom (gzip; batchSize 100, the default)" \
+        "--to custom --set endpoint={SINK}/events --set compression=gzip"
+    net_target runra_custom "replay --to custom with gzip (default batchSize 100): at least 150,000 events/s" 150000
+    net_row runra_custom_1000 "runra-events replay --to custom (gzip; batchSize 1000)" \
+        "--to custom --set endpoint={SINK}/events --set compression=gzip --set batchSize=1000"
+    net_target runra_custom_1000 "replay --to custom with gzip (batchSize 1000): at least 150,000 events/s" 150000
+}
+
+bench_replay_axiom() {
+    net_row runra_axiom "runra-events replay --to axiom (gzip; batchSize 100, the default)" \
+        "--to axiom --set url={SINK} --set token=xaat-bench"
+    net_target runra_axiom "replay --to axiom (default batchSize 100): at least 150,000 events/s" 150000
+    net_row runra_axiom_1000 "runra-events replay --to axiom (gzip; batchSize 1000)" \
+        "--to axiom --set url={SINK} --set token=xaat-bench --set batchSize=1000"
+    net_target runra_axiom_1000 "replay --to axiom (batchSize 1000): at least 150,000 events/s" 150000
+}
+
+bench_replay_otel() {
+    net_row runra_otel "runra-events replay --to otel (http/protobuf, gzip; 512 per request, the default)" \
+        "--to otel --set endpoint={SINK}"
+    net_target runra_otel "replay --to otel, OTLP/HTTP protobuf (defaults): at least 100,000 events/s" 100000
+}
+
 # MARK: Report
 
 # The speed-up over jq and the time relative to the fast anchor for each row.
@@ -530,6 +711,7 @@ report() {
     echo "| command | median (s) | MB/s | speed-up vs jq | time vs grep -cF / pigz -dc |"
     echo "|---|---:|---:|---:|---:|"
     for id in "${ORDER[@]}"; do
+        [[ " ${NET_IDS[*]} " == *" $id "* ]] && continue  # in the network replay section
         median=${MEDIAN[$id]:-}
         if [[ -z $median ]]; then
             echo "| \`${NAME[$id]}\` | ${STATUS[$id]:-not measured} | | | |"
@@ -569,6 +751,30 @@ report() {
         local pg_row
         for pg_row in "${PG_ROWS[@]}"; do echo "| ${pg_row//|/ | } |"; done
     fi
+    if [[ -n $NET_NOTE ]]; then
+        echo
+        echo "## Network replay"
+        echo
+    fi
+    if [[ -n $NET_NOTE && -z $NET_FILE ]]; then
+        echo "$NET_NOTE"
+    elif [[ -n $NET_NOTE ]]; then
+        echo "$NET_NOTE,"
+        echo "replayed by \`runra-events replay -q --to PROVIDER …\` into scripts/bench-sink.c, a counting HTTP sink"
+        echo "on 127.0.0.1 (a fresh one on a free port per row, built with \`cc -O2\`). The sink answers each"
+        echo "request as soon as it has read it, then inflates and counts it: custom events by their \`{\"id\":\"\` marker"
+        echo "(one per line in this file), Axiom NDJSON lines, OTLP spans and log records by walking the protobuf. A"
+        echo "row fails unless the sink received exactly $NET_EVENTS events in each of its $((RUNS + 1)) runs (a check run, then the"
+        echo "timed ones). \"sink time\": from reading a request to having answered it, summed over a run's requests."
+        echo "Medians of $RUNS runs. Load average before the rows: ${NET_LOAD_AT_START:-unknown}."
+        if ((${#NET_ROWS[@]})); then
+            echo
+            echo "| command | median (s) | events/s | requests per run | MB sent per run (gzip) | sink time per run (s) | sink received |"
+            echo "|---|---:|---:|---:|---:|---:|---|"
+            local net_entry
+            for net_entry in "${NET_ROWS[@]}"; do echo "| ${net_entry//|/ | } |"; done
+        fi
+    fi
     echo
     echo "## Targets (SPEC §8)"
     echo
@@ -588,7 +794,12 @@ report() {
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 install_anchors
 PLAIN="" GZ="" PLAIN_BYTES=0 GZ_BYTES=0 EVENTS=0
-if [[ " ${BENCHES[*]} " != " loadpg " ]]; then make_data; fi
+for bench in "${BENCHES[@]}"; do
+    if [[ $LOGLESS_BENCHES != *" $bench "* ]]; then
+        make_data
+        break
+    fi
+done
 for bench in "${BENCHES[@]}"; do "bench_$bench"; done
 mkdir -p "$(dirname "$OUT")"
 report >"$TMP/report.md"

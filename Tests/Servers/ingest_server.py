@@ -24,6 +24,11 @@ Control endpoints (JSON):
                             "delayMs": 3000} (delayMs: answer that late; a call the client cancelled
                             meanwhile is recorded with status "cancelled" and not counted)
                             (retryDelayMs adds a google.rpc.RetryInfo to grpc-status-details-bin)
+                            For HTTP, {"delayMs": N} stalls too: the request is read, then not answered
+                            for N ms; a client that closes the connection meanwhile (its timeout
+                            fired) is recorded with status "cancelled", not counted; one that waits
+                            gets the scripted (or normal) answer. With "unread": true the body is
+                            left unread while stalling (the server read only the request head)
     GET  /_control/requests every request seen: method, path, query, headers, status replied,
                             and the decoded body (NDJSON lines, JSON, or an OTLP summary)
     GET  /_control/stats    counts of requests and of accepted lines / events / spans / logs
@@ -35,6 +40,7 @@ import gzip
 import hashlib
 import json
 import os
+import select
 import signal
 import socket
 import sys
@@ -165,6 +171,7 @@ def int64_as_strings(node):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one segment per answer: no 40 ms delayed-ACK stall per keep-alive request
 
     def log_message(self, *args):
         pass
@@ -198,6 +205,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
+        if not url.path.startswith("/_control/") and self.stall_unread(url):
+            return
         raw = self.rfile.read(length) if length else b""
         if url.path == "/_control/script":
             with LOCK:
@@ -223,6 +232,11 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as error:  # a body we cannot decode is the client's bug: 400, recorded
             record["error"] = "%s: %s" % (type(error).__name__, error)
             response = (400, json.dumps({"message": record["error"]}).encode(), "application/json", {})
+        if scripted and scripted.get("delayMs") and self.client_gave_up(scripted["delayMs"]):
+            record["status"] = "cancelled"
+            self.store(record, None)
+            self.close_connection = True
+            return
         if scripted and scripted.get("close"):
             record["status"] = "closed"
             self.store(record, None)
@@ -236,6 +250,41 @@ class Handler(BaseHTTPRequestHandler):
 
     def store(self, record, status):
         store(record, status)
+
+    def client_gave_up(self, delay_ms):
+        """Waits up to `delay_ms` without answering; True when the client closed the connection meanwhile."""
+        deadline = time.monotonic() + delay_ms / 1000
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            readable, _, _ = select.select([self.connection], [], [], remaining)
+            if readable:
+                try:
+                    if not self.connection.recv(65536):  # unread body bytes are dropped; EOF: gone
+                        return True
+                except OSError:  # reset by the client
+                    return True
+
+    def stall_unread(self, url):
+        """A scripted {"delayMs", "unread": true} for this path: stalls with the body unread. True when
+        the request is dealt with (the client gave up); otherwise the entry stays queued."""
+        with LOCK:
+            entry = next((e for e in STATE["script"] if url.path.startswith(e.get("path", ""))), None)
+            if not (entry and entry.get("unread") and entry.get("delayMs")):
+                return False
+            STATE["script"].remove(entry)
+            bump("requests")
+        record = {"method": self.command, "path": url.path, "query": url.query, "unread": True,
+                  "headers": {k.lower(): v for k, v in self.headers.items()}, "bodyBytes": None}
+        if self.client_gave_up(entry["delayMs"]):
+            record["status"] = "cancelled"
+        else:  # the client waited: the body is lost with the connection, so refuse it (retryable)
+            record["status"] = 503
+            self.reply(503, b'{"message":"stalled"}')
+        self.store(record, None)
+        self.close_connection = True
+        return True
 
     def handle_body(self, path, body, record, scripted):
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip()
