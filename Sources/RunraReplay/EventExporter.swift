@@ -23,6 +23,18 @@ public protocol EventExporter: AnyObject, Sendable {
 
     /// Releases resources. Called exactly once, also after a failure.
     func dispose() async
+
+    /// How many ``export(_:)`` calls the engine may run at once (1 unless an exporter says more).
+    ///
+    /// Above 1, batches can reach the destination out of order and `export` must be safe to call
+    /// concurrently; the engine still takes the results (dead letters, checkpoint) in batch order.
+    /// Network exporters use 4, to keep requests in flight while others are being built.
+    var maximumConcurrentExports: Int { get }
+}
+
+extension EventExporter {
+    /// One export at a time, in order.
+    public var maximumConcurrentExports: Int { 1 }
 }
 
 /// What one ``EventExporter/export(_:)`` call achieved.

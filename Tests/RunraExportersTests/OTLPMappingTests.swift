@@ -22,6 +22,24 @@ import Testing
         #expect(attributes["runra.run.id"] == .string("run_a"))
     }
 
+    /// Attribute keys stay unique: a named attribute wins over a `data` key of the same name, and of two
+    /// `data` keys that flatten alike (`"a.b"` and `a` → `b`) the first in key order wins.
+    @Test func attributeKeysAreUnique() throws {
+        let data: JSONValue = [
+            "a.b": 1, "a": ["b": 2, "c": ["d": true]], "runra.event.type": "spoofed", "z": .null, "list": [1, .number(2.5)],
+        ]
+        let attributes = OTLPMapping.attributes(SampleEvents.events[2], data: data)
+        let keys = attributes.map(\.key)
+        #expect(keys == ["a.b", "a.c.d", "list", "runra.event.id", "runra.event.type", "runra.sandbox.id", "runra.run.id"])
+        let values = Dictionary(uniqueKeysWithValues: attributes.map { ($0.key, $0.value) })
+        #expect(values["a.b"] == .int(2))
+        #expect(values["a.c.d"] == .bool(true))
+        #expect(values["list"] == .array([.int(1), .double(2.5)]))
+        #expect(values["runra.event.type"] == .string("agent.thinking"))
+        let plain = OTLPMapping.attributes(SampleEvents.events[2], data: ["x": ["y": 1], "w": "v"])
+        #expect(plain.map(\.key).prefix(2) == ["w", "x.y"])
+    }
+
     @Test func logsAreNotSpansAndCarrySeverity() throws {
         var runs = RunIdentifiers()
         let thinking = SampleEvents.events[2]

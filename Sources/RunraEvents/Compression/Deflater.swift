@@ -10,12 +10,14 @@ public final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private let output: UnsafeMutableRawBufferPointer
     private var finished = false
+    private let configuredLevel: Int32
 
     /// A compressor at zlib `level` (1 fastest … 9 smallest; 6 is gzip's default).
     public init(level: Int = 6, outputChunkSize: Int = 256 * 1024) throws {
         guard (1...9).contains(level) else {
             throw RunraError(.usage, "gzip level \(level) is out of range: use 1 (fastest) to 9 (smallest)")
         }
+        configuredLevel = Int32(level)
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = .allocate(byteCount: max(outputChunkSize, 1024), alignment: 16)
@@ -63,14 +65,32 @@ public final class Deflater {
     }
 
     /// Compresses all of `bytes` into one complete gzip member.
+    ///
+    /// Compressors are reused across calls (zlib's state is about 300 KB, whose allocation and
+    /// page faults would otherwise cost more than compressing a small request body).
     public static func gzip(_ bytes: some Collection<UInt8>, level: Int = 6) throws -> [UInt8] {
-        let deflater = try Deflater(level: level)
+        let deflater = try DeflaterPool.shared.take(level: level)
+        defer { DeflaterPool.shared.give(deflater) }
         var result: [UInt8] = []
+        result.reserveCapacity(bytes.count / 4 + 64)
         let append: (UnsafeRawBufferPointer) -> Void = { result.append(contentsOf: $0) }
-        let contiguous = Array(bytes)
-        try contiguous.withUnsafeBytes { try deflater.compress($0, emit: append) }
+        let compressed = try bytes.withContiguousStorageIfAvailable { buffer in
+            try deflater.compress(UnsafeRawBufferPointer(buffer), emit: append)
+        }
+        if compressed == nil {
+            try Array(bytes).withUnsafeBytes { try deflater.compress($0, emit: append) }
+        }
         try deflater.finish(emit: append)
         return result
+    }
+
+    /// The level this compressor was made with.
+    var level: Int { Int(configuredLevel) }
+
+    /// Makes a finished (or fresh) compressor ready for a new gzip member.
+    func reset() throws {
+        guard deflateReset(stream) == Z_OK else { throw RunraError(.io, "cannot restart gzip compression") }
+        finished = false
     }
 
     private func run(flush: Int32, emit: (UnsafeRawBufferPointer) throws -> Void) throws {

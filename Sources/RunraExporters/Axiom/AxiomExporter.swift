@@ -9,6 +9,8 @@ internal import RunraReplay
 /// rejects the events whose timestamps match the `failures` entries (SPEC §9).
 actor AxiomExporter: EventExporter {
     nonisolated let id = "axiom"
+    /// Requests may be in flight for several batches at once (the engine keeps their results in order).
+    nonisolated var maximumConcurrentExports: Int { networkExportsInFlight }
 
     private let makeTransport: @Sendable () -> any HTTPTransport
     private let policy: RetryPolicy

@@ -7,6 +7,8 @@ internal import RunraReplay
 /// refuses the batch for good and its events are returned as rejected with the server's message.
 actor CustomExporter: EventExporter {
     nonisolated let id = "custom"
+    /// Requests may be in flight for several batches at once (the engine keeps their results in order).
+    nonisolated var maximumConcurrentExports: Int { networkExportsInFlight }
 
     /// The `config` keys.
     static let configurationKeys = [

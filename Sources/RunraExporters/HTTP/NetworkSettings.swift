@@ -96,5 +96,8 @@ struct URLParts: Sendable {
     var text: String { origin + path + (query.map { "?" + $0 } ?? "") }
 }
 
+/// Batches a network exporter may have in flight at once (``EventExporter/maximumConcurrentExports``).
+let networkExportsInFlight = 4
+
 /// `User-Agent` of the network exporters.
 let networkUserAgent = "runra-events"

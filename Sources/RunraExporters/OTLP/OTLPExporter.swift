@@ -12,12 +12,15 @@ public import RunraReplay
 /// count is reported as rejected without detail.
 actor OTLPExporter: EventExporter {
     nonisolated let id = "otel"
+    /// Requests may be in flight for several batches at once (the engine keeps their results in order).
+    nonisolated var maximumConcurrentExports: Int { networkExportsInFlight }
 
     private let makeTransport: (@Sendable () -> any HTTPTransport)?
     private let policy: RetryPolicy
     private var settings: OTLPSettings?
     private var transport: (any HTTPTransport)?
-    private var runs = RunTracker()
+    /// Shared with the concurrent sends, which record the runs of their events.
+    private let runs = SharedRunTracker()
 
     init(
         policy: RetryPolicy = .standard,
@@ -41,22 +44,11 @@ actor OTLPExporter: EventExporter {
         guard let settings, let transport else { throw RunraError(.exporter, "otel: export before initialize") }
         let policy = self.policy
         let observed = UInt64(Date().timeIntervalSince1970 * 1e9)
-        recordRuns(events)
+        let runs = self.runs
         return try await sendInChunks(events, chunkSize: settings.batchSize, concurrency: 4) { chunk in
-            try await Self.send(chunk, observed: observed, settings: settings, transport: transport, policy: policy)
-        }
-    }
-
-    /// Widens each event's run to cover the event (from a span's start to its timestamp).
-    private func recordRuns(_ events: [RuntimeEvent]) {
-        let durationPath = JSONPath(keys: "data", "durationMs")
-        for event in events {
-            guard let time = event.timestamp?.nanosecondsSinceEpoch else { continue }
-            var start = time
-            if OTLPMapping.spanNames[event.type] != nil, let duration = event.value(at: durationPath) {
-                start -= OTLPMapping.durationNanoseconds(.object(["durationMs": duration]))
-            }
-            runs.record(runID: OTLPMapping.runID(of: event), start: start, end: time, sandboxID: event.sandboxId)
+            try await Self.send(
+                chunk, observed: observed, settings: settings, transport: transport, policy: policy, runs: runs
+            )
         }
     }
 
@@ -66,9 +58,11 @@ actor OTLPExporter: EventExporter {
         observed: UInt64,
         settings: OTLPSettings,
         transport: any HTTPTransport,
-        policy: RetryPolicy
+        policy: RetryPolicy,
+        runs tracker: SharedRunTracker
     ) async throws -> ExportOutcome {
         var spans: [OTLPSpan] = []
+        var bounds: [SharedRunTracker.Bound] = []
         var spanEvents: [RuntimeEvent] = []
         var records: [OTLPLogRecord] = []
         var recordEvents: [RuntimeEvent] = []
@@ -76,7 +70,13 @@ actor OTLPExporter: EventExporter {
         var runs = RunIdentifiers()
         for event in events {
             let data = event.value(at: JSONPath(keys: "data")) ?? .object([:])
-            if OTLPMapping.spanNames[event.type] != nil {
+            let isSpan = OTLPMapping.spanNames[event.type] != nil
+            // Each event widens its run (from a span's start to its timestamp), for the root spans.
+            if let time = event.timestamp?.nanosecondsSinceEpoch {
+                let start = isSpan ? time - OTLPMapping.durationNanoseconds(data) : time
+                bounds.append(.init(runID: OTLPMapping.runID(of: event), start: start, end: time, sandboxID: event.sandboxId))
+            }
+            if isSpan {
                 if let span = OTLPMapping.span(event, data: data, runs: &runs) {
                     spans.append(span)
                     spanEvents.append(event)
@@ -93,6 +93,7 @@ actor OTLPExporter: EventExporter {
                 recordEvents.append(event)
             }
         }
+        tracker.record(bounds)
         async let tracesResult = sendSignal(
             spans.isEmpty ? nil : encode(spans: spans, settings),
             count: spans.count,

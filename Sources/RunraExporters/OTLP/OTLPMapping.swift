@@ -1,3 +1,4 @@
+internal import Foundation
 internal import RunraEvents
 
 /// The event → OTLP mapping of SPEC §7.
@@ -115,27 +116,30 @@ enum OTLPMapping {
         if let sandbox = event.sandboxId { own.append(Attribute(key: "runra.sandbox.id", value: .string(sandbox))) }
         if let run = event.runId { own.append(Attribute(key: "runra.run.id", value: .string(run))) }
 
-        var seen = Set(own.map(\.key))
         var flattened: [Attribute] = []
-        flatten(data, prefix: "", into: &flattened, seen: &seen)
+        var keyWithDot = false
+        flatten(data, prefix: "", into: &flattened, keyWithDot: &keyWithDot)
+        // Keys must be unique: the named attributes win, and of equal flattened keys ({"a.b": 1, "a": {"b": 2}})
+        // the first. Most events have neither, so the set is only built when a key could repeat.
+        let ownKeys = own.map(\.key)
+        if keyWithDot || flattened.contains(where: { ownKeys.contains($0.key) }) {
+            var seen = Set(ownKeys)
+            flattened = flattened.filter { seen.insert($0.key).inserted }
+        }
         return flattened + own
     }
 
-    /// Objects become dotted keys (`args.path`); arrays stay arrays; nulls are left out.
-    static func flatten(_ value: JSONValue, prefix: String, into attributes: inout [Attribute], seen: inout Set<String>)
-    {
+    /// Objects become dotted keys (`args.path`), in key order; arrays stay arrays; nulls are left out.
+    /// `keyWithDot` is set when a key itself contains a dot (so two flattened keys may be equal).
+    static func flatten(_ value: JSONValue, prefix: String, into attributes: inout [Attribute], keyWithDot: inout Bool) {
         if case .object(let members) = value {
-            for key in members.keys.sorted() {
-                flatten(
-                    members[key]!,
-                    prefix: prefix.isEmpty ? key : prefix + "." + key,
-                    into: &attributes,
-                    seen: &seen
-                )
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if !keyWithDot && key.utf8.contains(UInt8(ascii: ".")) { keyWithDot = true }
+                flatten(member, prefix: prefix.isEmpty ? key : prefix + "." + key, into: &attributes, keyWithDot: &keyWithDot)
             }
             return
         }
-        guard !prefix.isEmpty, let converted = anyValue(value), seen.insert(prefix).inserted else { return }
+        guard !prefix.isEmpty, let converted = anyValue(value) else { return }
         attributes.append(Attribute(key: prefix, value: converted))
     }
 
@@ -152,7 +156,8 @@ enum OTLPMapping {
         case .array(let elements): return .array(elements.compactMap(anyValue))
         case .object(let members):
             return .keyValues(
-                members.keys.sorted().compactMap { key in anyValue(members[key]!).map { Attribute(key: key, value: $0) }
+                members.sorted(by: { $0.key < $1.key }).compactMap { key, member in
+                    anyValue(member).map { Attribute(key: key, value: $0) }
                 }
             )
         }
@@ -221,4 +226,30 @@ struct RunTracker: Sendable {
     mutating func markExported(_ runIDs: [String]) {
         for runID in runIDs { runs[runID]?.exported = true }
     }
+}
+
+/// A ``RunTracker`` that concurrent sends record into.
+final class SharedRunTracker: @unchecked Sendable {
+    struct Bound: Sendable {
+        var runID: String
+        var start: Int64
+        var end: Int64
+        var sandboxID: String?
+    }
+
+    private let lock = NSLock()
+    private var tracker = RunTracker()
+
+    /// Widens each bound's run (one lock for a whole chunk).
+    func record(_ bounds: [Bound]) {
+        lock.withLock {
+            for bound in bounds {
+                tracker.record(runID: bound.runID, start: bound.start, end: bound.end, sandboxID: bound.sandboxID)
+            }
+        }
+    }
+
+    func pendingRootSpans() -> [(runID: String, span: OTLPSpan)] { lock.withLock { tracker.pendingRootSpans() } }
+
+    func markExported(_ runIDs: [String]) { lock.withLock { tracker.markExported(runIDs) } }
 }

@@ -1,5 +1,6 @@
-/// An OTLP `AnyValue`.
-indirect enum AttributeValue: Sendable, Equatable {
+/// An OTLP `AnyValue`. Not `indirect`: the recursion goes through arrays already, and a box per
+/// value would cost an allocation per attribute.
+enum AttributeValue: Sendable, Equatable {
     case string(String)
     case bool(Bool)
     case int(Int64)

@@ -72,14 +72,16 @@ struct ProtobufWriter {
             bytes[lengthAt] = UInt8(length)
             return
         }
-        var prefix: [UInt8] = []
-        var value = UInt64(length)
-        while value >= 0x80 {
-            prefix.append(UInt8(truncatingIfNeeded: value) | 0x80)
+        // Make room for the longer length in place (no temporary array), then write it.
+        var size = 1
+        while length >> (7 * size) != 0 { size += 1 }
+        bytes.insert(contentsOf: repeatElement(0, count: size - 1), at: lengthAt + 1)
+        var value = length
+        for index in lengthAt..<(lengthAt + size - 1) {
+            bytes[index] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
         }
-        prefix.append(UInt8(value))
-        bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: prefix)
+        bytes[lengthAt + size - 1] = UInt8(value)
     }
 
     private mutating func appendLittleEndian(_ value: UInt64) {

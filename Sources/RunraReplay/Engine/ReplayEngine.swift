@@ -197,58 +197,43 @@ public final class ReplayEngine: @unchecked Sendable {
         initializationError: String?, started: Duration
     ) async {
         let target = targets[index]
-        let label = target.label
-        while let batch = await queue.receive() {
-            var outcome: ExportOutcome?
-            var failure = initializationError.map { "the exporter failed to initialize: \($0)" }
-            if failure == nil {
-                do {
-                    outcome = try await target.exporter.export(batch)
-                } catch {
-                    failure = "\(error)"
+        let exporter = target.exporter
+        let concurrency = initializationError == nil ? max(1, exporter.maximumConcurrentExports) : 1
+        // Up to `concurrency` exports run at once; their results are taken in batch order, so dead letters,
+        // acknowledgements (the checkpoint) and the summary see the batches in the order they were cut.
+        await withTaskGroup(of: (Int, ExportOutcome?, String?).self) { running in
+            var launched = 0
+            var batches: [Int: [RuntimeEvent]] = [:]
+            var finished: [Int: (ExportOutcome?, String?)] = [:]
+            var nextToComplete = 0
+            func completeReady() {
+                while let (outcome, failure) = finished.removeValue(forKey: nextToComplete) {
+                    complete(index, batch: batches.removeValue(forKey: nextToComplete)!, outcome: outcome, failure: failure,
+                             tracker: tracker, deadLetters: deadLetters, initializationError: initializationError,
+                             started: started)
+                    nextToComplete += 1
                 }
             }
-            var records: [UInt8] = []
-            var deadLettered = 0
-            if let outcome {
-                if deadLetters != nil {
-                    for rejected in outcome.rejected {
-                        records += DeadLetterWriter.record(exporter: label, reason: rejected.reason, status: rejected.status, line: rejected.event.line)
-                        deadLettered += 1
+            while let batch = await queue.receive() {
+                while batches.count >= concurrency, let (number, outcome, failure) = await running.next() {
+                    finished[number] = (outcome, failure)
+                    completeReady()
+                }
+                let number = launched
+                launched += 1
+                batches[number] = batch
+                running.addTask {
+                    if let initializationError { return (number, nil, "the exporter failed to initialize: \(initializationError)") }
+                    do {
+                        return (number, try await exporter.export(batch), nil)
+                    } catch {
+                        return (number, nil, "\(error)")
                     }
                 }
-            } else if deadLetters != nil, let failure {
-                for event in batch {
-                    records += DeadLetterWriter.record(exporter: label, reason: "gave up: \(failure)", status: nil, line: event.line)
-                    deadLettered += 1
-                }
             }
-            // Given-up events that no dead-letter file keeps were neither delivered nor kept: the checkpoint stays
-            // before them, so running the command again sends them (a full disk, a restarted database).
-            var stall = outcome == nil && deadLetters == nil
-            var writeFailure: String?
-            if let deadLetters, !records.isEmpty {
-                do { try deadLetters.write(records) } catch {
-                    stall = true
-                    writeFailure = "\(error)"
-                }
-            }
-            tracker.acknowledge(index, stall: stall)
-            let now = options.clock.now()
-            update(index) { summary in
-                if let outcome {
-                    let refused = outcome.rejected.count + outcome.rejectedWithoutDetail
-                    summary.sent += max(0, batch.count - refused)
-                    summary.rejected += refused
-                    summary.retried += outcome.retries
-                    summary.bytes += outcome.bytesSent
-                } else {
-                    summary.givenUp += batch.count
-                    if let failure, summary.failures.count < 3, initializationError == nil { summary.failures.append("export: \(failure)") }
-                }
-                summary.deadLettered += stall ? 0 : deadLettered
-                if let writeFailure, summary.failures.count < 5 { summary.failures.append(writeFailure) }
-                summary.seconds = (now - started).seconds
+            while let (number, outcome, failure) = await running.next() {
+                finished[number] = (outcome, failure)
+                completeReady()
             }
         }
         if initializationError == nil {
@@ -261,6 +246,56 @@ public final class ReplayEngine: @unchecked Sendable {
         await target.exporter.dispose()
         let now = options.clock.now()
         update(index) { $0.seconds = max($0.seconds, (now - started).seconds) }
+    }
+
+    /// Takes the result of exporting one batch: dead letters, the acknowledgement, the summary.
+    private func complete(
+        _ index: Int, batch: [RuntimeEvent], outcome: ExportOutcome?, failure: String?, tracker: CommitTracker,
+        deadLetters: DeadLetterWriter?, initializationError: String?, started: Duration
+    ) {
+        let label = targets[index].label
+        var records: [UInt8] = []
+        var deadLettered = 0
+        if let outcome {
+            if deadLetters != nil {
+                for rejected in outcome.rejected {
+                    records += DeadLetterWriter.record(exporter: label, reason: rejected.reason, status: rejected.status, line: rejected.event.line)
+                    deadLettered += 1
+                }
+            }
+        } else if deadLetters != nil, let failure {
+            for event in batch {
+                records += DeadLetterWriter.record(exporter: label, reason: "gave up: \(failure)", status: nil, line: event.line)
+                deadLettered += 1
+            }
+        }
+        // Given-up events that no dead-letter file keeps were neither delivered nor kept: the checkpoint stays
+        // before them, so running the command again sends them (a full disk, a restarted database).
+        var stall = outcome == nil && deadLetters == nil
+        var writeFailure: String?
+        if let deadLetters, !records.isEmpty {
+            do { try deadLetters.write(records) } catch {
+                stall = true
+                writeFailure = "\(error)"
+            }
+        }
+        tracker.acknowledge(index, stall: stall)
+        let now = options.clock.now()
+        update(index) { summary in
+            if let outcome {
+                let refused = outcome.rejected.count + outcome.rejectedWithoutDetail
+                summary.sent += max(0, batch.count - refused)
+                summary.rejected += refused
+                summary.retried += outcome.retries
+                summary.bytes += outcome.bytesSent
+            } else {
+                summary.givenUp += batch.count
+                if let failure, summary.failures.count < 3, initializationError == nil { summary.failures.append("export: \(failure)") }
+            }
+            summary.deadLettered += stall ? 0 : deadLettered
+            if let writeFailure, summary.failures.count < 5 { summary.failures.append(writeFailure) }
+            summary.seconds = (now - started).seconds
+        }
     }
 
     // MARK: - Dispatching
