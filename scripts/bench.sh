@@ -9,7 +9,8 @@
 #   BENCH_SIZE_MB    size of the generated log in MiB (default 1024)
 #   BENCH_RUNS       hyperfine runs of the fast commands (default 5)
 #   BENCH_SLOW_RUNS  runs of jq and gojq, which take ~20 s per GB (default 2, at most BENCH_RUNS)
-#   BENCH_OUT        the report (default docs/benchmarks.md)
+#   BENCH_OUT        the report (default docs/benchmarks.md; with BENCH_ONLY, bench-data/benchmarks-partial.md,
+#                    so a partial run never replaces the full report: merge its rows by hand)
 #   BENCH_DATA       folder of the generated logs (default bench-data, gitignored)
 #   RUNRA            the binary under test (default .build/release/runra-events)
 #   BENCH_PG_EVENTS  events loaded into PostgreSQL by the load-pg row (default 1000000; 5000 in a smoke
@@ -38,6 +39,7 @@ RUNS=${BENCH_RUNS:-5}
 SLOW_RUNS=${BENCH_SLOW_RUNS:-2}
 if ((SLOW_RUNS > RUNS)); then SLOW_RUNS=$RUNS; fi
 OUT=${BENCH_OUT:-docs/benchmarks.md}
+[[ -n ${BENCH_ONLY:-} && -z ${BENCH_OUT:-} ]] && OUT=${BENCH_DATA:-bench-data}/benchmarks-partial.md
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
 BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats tail replay_jsonl startup loadpg
