@@ -201,40 +201,40 @@ public final class ReplayEngine: @unchecked Sendable {
         let concurrency = initializationError == nil ? max(1, exporter.maximumConcurrentExports) : 1
         // Up to `concurrency` exports run at once; their results are taken in batch order, so dead letters,
         // acknowledgements (the checkpoint) and the summary see the batches in the order they were cut.
-        await withTaskGroup(of: (Int, ExportOutcome?, String?).self) { running in
+        await withTaskGroup(of: BatchResult.self) { running in
             var launched = 0
             var batches: [Int: [RuntimeEvent]] = [:]
-            var finished: [Int: (ExportOutcome?, String?)] = [:]
+            var finished: [Int: BatchResult] = [:]
             var nextToComplete = 0
-            func completeReady() {
-                while let (outcome, failure) = finished.removeValue(forKey: nextToComplete) {
-                    complete(index, batch: batches.removeValue(forKey: nextToComplete)!, outcome: outcome, failure: failure,
-                             tracker: tracker, deadLetters: deadLetters, initializationError: initializationError,
-                             started: started)
+            func take(_ result: BatchResult) {
+                finished[result.number] = result
+                while let ready = finished.removeValue(forKey: nextToComplete) {
+                    let batch = batches.removeValue(forKey: nextToComplete) ?? []
+                    complete(index, batch: batch, outcome: ready.outcome, failure: ready.failure, tracker: tracker,
+                             deadLetters: deadLetters, initializationError: initializationError, started: started)
                     nextToComplete += 1
                 }
             }
             while let batch = await queue.receive() {
-                while batches.count >= concurrency, let (number, outcome, failure) = await running.next() {
-                    finished[number] = (outcome, failure)
-                    completeReady()
+                while batches.count >= concurrency {
+                    guard let result = await running.next() else { break }
+                    take(result)
                 }
                 let number = launched
                 launched += 1
                 batches[number] = batch
                 running.addTask {
-                    if let initializationError { return (number, nil, "the exporter failed to initialize: \(initializationError)") }
+                    if let initializationError {
+                        return BatchResult(number: number, outcome: nil, failure: "the exporter failed to initialize: \(initializationError)")
+                    }
                     do {
-                        return (number, try await exporter.export(batch), nil)
+                        return BatchResult(number: number, outcome: try await exporter.export(batch), failure: nil)
                     } catch {
-                        return (number, nil, "\(error)")
+                        return BatchResult(number: number, outcome: nil, failure: "\(error)")
                     }
                 }
             }
-            while let (number, outcome, failure) = await running.next() {
-                finished[number] = (outcome, failure)
-                completeReady()
-            }
+            while let result = await running.next() { take(result) }
         }
         if initializationError == nil {
             do {
@@ -246,6 +246,13 @@ public final class ReplayEngine: @unchecked Sendable {
         await target.exporter.dispose()
         let now = options.clock.now()
         update(index) { $0.seconds = max($0.seconds, (now - started).seconds) }
+    }
+
+    /// What exporting the batch numbered `number` gave: an outcome, or why it failed.
+    private struct BatchResult: Sendable {
+        var number: Int
+        var outcome: ExportOutcome?
+        var failure: String?
     }
 
     /// Takes the result of exporting one batch: dead letters, the acknowledgement, the summary.
