@@ -68,16 +68,18 @@ actor OTLPExporter: EventExporter {
         var recordEvents: [RuntimeEvent] = []
         var outcome = ExportOutcome()
         var runs = RunIdentifiers()
+        let dataPath = JSONPath(keys: "data")
         for event in events {
-            let data = event.value(at: JSONPath(keys: "data")) ?? .object([:])
-            let isSpan = OTLPMapping.spanNames[event.type] != nil
+            let data = event.value(at: dataPath) ?? .object([:])
+            let fields = OTLPMapping.EventFields(event)
+            let isSpan = OTLPMapping.spanNames[fields.type] != nil
             // Each event widens its run (from a span's start to its timestamp), for the root spans.
-            if let time = event.timestamp?.nanosecondsSinceEpoch {
+            if let time = fields.time {
                 let start = isSpan ? time - OTLPMapping.durationNanoseconds(data) : time
-                bounds.append(.init(runID: OTLPMapping.runID(of: event), start: start, end: time, sandboxID: event.sandboxId))
+                bounds.append(.init(runID: fields.runID, start: start, end: time, sandboxID: fields.sandboxID))
             }
             if isSpan {
-                if let span = OTLPMapping.span(event, data: data, runs: &runs) {
+                if let span = OTLPMapping.span(fields, data: data, runs: &runs) {
                     spans.append(span)
                     spanEvents.append(event)
                 } else {
@@ -89,7 +91,7 @@ actor OTLPExporter: EventExporter {
                     )
                 }
             } else {
-                records.append(OTLPMapping.logRecord(event, data: data, observedNanoseconds: observed, runs: &runs))
+                records.append(OTLPMapping.logRecord(fields, data: data, observedNanoseconds: observed, runs: &runs))
                 recordEvents.append(event)
             }
         }

@@ -14,6 +14,30 @@ enum OTLPMapping {
         "sandbox.terminated": "sandbox.terminate",
     ]
 
+    /// The fields of an event the mapping reads, decoded from the line once.
+    struct EventFields: Sendable {
+        var type: String
+        var id: String?
+        /// The `runId` field as it is (`nil` when absent).
+        var runIDField: String?
+        var sandboxID: String?
+        /// The timestamp in nanoseconds, `nil` without a valid one.
+        var time: Int64?
+        var level: EventLevel
+
+        init(_ event: RuntimeEvent) {
+            type = event.type
+            id = event.id
+            runIDField = event.runId
+            sandboxID = event.sandboxId
+            time = event.timestamp?.nanosecondsSinceEpoch
+            level = event.level
+        }
+
+        /// The run the event belongs to (`""` without `runId`).
+        var runID: String { runIDField ?? "" }
+    }
+
     /// The root span's name.
     static let rootSpanName = "runra.run"
 
@@ -22,15 +46,17 @@ enum OTLPMapping {
 
     /// The span of a span-type event; `nil` for other types and for an event without a timestamp.
     static func span(_ event: RuntimeEvent, data: JSONValue, runs: inout RunIdentifiers) -> OTLPSpan? {
+        span(EventFields(event), data: data, runs: &runs)
+    }
+
+    static func span(_ event: EventFields, data: JSONValue, runs: inout RunIdentifiers) -> OTLPSpan? {
         guard let name = spanNames[event.type] else { return nil }
-        guard let timestamp = event.timestamp else { return nil }
-        let runID = runID(of: event)
-        let ids = runs.ids(runID)
-        let end = timestamp.nanosecondsSinceEpoch
+        guard let end = event.time else { return nil }
+        let ids = runs.ids(event.runID)
         let start = end - durationNanoseconds(data)
         var span = OTLPSpan(
             traceID: ids.trace,
-            spanID: OTLPIdentifiers.spanID(runID: runID, eventID: event.id ?? ""),
+            spanID: OTLPIdentifiers.spanID(runID: event.runID, eventID: event.id ?? ""),
             parentSpanID: ids.root,
             name: name,
             startNanoseconds: UInt64(clamping: start),
@@ -59,10 +85,19 @@ enum OTLPMapping {
         observedNanoseconds: UInt64,
         runs: inout RunIdentifiers
     ) -> OTLPLogRecord {
-        let ids = runs.ids(runID(of: event))
+        logRecord(EventFields(event), data: data, observedNanoseconds: observedNanoseconds, runs: &runs)
+    }
+
+    static func logRecord(
+        _ event: EventFields,
+        data: JSONValue,
+        observedNanoseconds: UInt64,
+        runs: inout RunIdentifiers
+    ) -> OTLPLogRecord {
+        let ids = runs.ids(event.runID)
         let (number, text) = severity(event.level)
         return OTLPLogRecord(
-            timeNanoseconds: event.timestamp.map { UInt64(clamping: $0.nanosecondsSinceEpoch) } ?? 0,
+            timeNanoseconds: event.time.map { UInt64(clamping: $0) } ?? 0,
             observedNanoseconds: observedNanoseconds,
             severityNumber: number,
             severityText: text,
@@ -87,6 +122,10 @@ enum OTLPMapping {
     /// `data` flattened, then the semantic-convention and `runra.*` attributes (which win over a
     /// `data` key of the same name, so keys stay unique).
     static func attributes(_ event: RuntimeEvent, data: JSONValue) -> [Attribute] {
+        attributes(EventFields(event), data: data)
+    }
+
+    static func attributes(_ event: EventFields, data: JSONValue) -> [Attribute] {
         var own: [Attribute] = []
         let type = event.type
         if type.hasPrefix("exec.") {
@@ -113,8 +152,8 @@ enum OTLPMapping {
         }
         if let id = event.id { own.append(Attribute(key: "runra.event.id", value: .string(id))) }
         own.append(Attribute(key: "runra.event.type", value: .string(type)))
-        if let sandbox = event.sandboxId { own.append(Attribute(key: "runra.sandbox.id", value: .string(sandbox))) }
-        if let run = event.runId { own.append(Attribute(key: "runra.run.id", value: .string(run))) }
+        if let sandbox = event.sandboxID { own.append(Attribute(key: "runra.sandbox.id", value: .string(sandbox))) }
+        if let run = event.runIDField { own.append(Attribute(key: "runra.run.id", value: .string(run))) }
 
         var flattened: [Attribute] = []
         var keyWithDot = false
