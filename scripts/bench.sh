@@ -781,7 +781,8 @@ report() {
         echo "request as soon as it has read it, then inflates and counts it: custom events by their \`{\"id\":\"\` marker"
         echo "(one per line in this file), Axiom NDJSON lines, OTLP spans and log records by walking the protobuf. A"
         echo "row fails unless the sink received exactly $NET_EVENTS events in each of its $((RUNS + 1)) runs (a check run, then the"
-        echo "timed ones). \"sink time\": from reading a request to having answered it, summed over a run's requests."
+        echo "timed ones), and unless the summary of one more run, into a sink of its own, says every event was sent."
+        echo "\"sink time\": from reading a request to having answered it, summed over a run's requests."
         echo "Medians of $RUNS runs. Load average before the rows: ${NET_LOAD_AT_START:-unknown}."
         if ((${#NET_ROWS[@]})); then
             echo
