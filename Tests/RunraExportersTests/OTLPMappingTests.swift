@@ -7,7 +7,7 @@ import Testing
     @Test func spanOfAFailedCommand() throws {
         var runs = RunIdentifiers()
         let event = SampleEvents.events[1]
-        let span = try #require(OTLPMapping.span(event, data: event.data, runs: &runs))
+        let span = try #require(OTLPMapping.span(.init(event), data: event.data, runs: &runs))
         #expect(span.name == "sandbox.execute")
         #expect(span.endNanoseconds == UInt64(SampleEvents.baseNanoseconds + 1_500_000_000))
         #expect(span.startNanoseconds == UInt64(SampleEvents.baseNanoseconds + 300_000_000))
@@ -28,7 +28,7 @@ import Testing
         let data: JSONValue = [
             "a.b": 1, "a": ["b": 2, "c": ["d": true]], "runra.event.type": "spoofed", "z": .null, "list": [1, .number(2.5)],
         ]
-        let attributes = OTLPMapping.attributes(SampleEvents.events[2], data: data)
+        let attributes = OTLPMapping.attributes(.init(SampleEvents.events[2]), data: data)
         let keys = attributes.map(\.key)
         #expect(keys == ["a.b", "a.c.d", "list", "runra.event.id", "runra.event.type", "runra.sandbox.id", "runra.run.id"])
         let values = Dictionary(uniqueKeysWithValues: attributes.map { ($0.key, $0.value) })
@@ -36,23 +36,23 @@ import Testing
         #expect(values["a.c.d"] == .bool(true))
         #expect(values["list"] == .array([.int(1), .double(2.5)]))
         #expect(values["runra.event.type"] == .string("agent.thinking"))
-        let plain = OTLPMapping.attributes(SampleEvents.events[2], data: ["x": ["y": 1], "w": "v"])
+        let plain = OTLPMapping.attributes(.init(SampleEvents.events[2]), data: ["x": ["y": 1], "w": "v"])
         #expect(plain.map(\.key).prefix(2) == ["w", "x.y"])
     }
 
     @Test func logsAreNotSpansAndCarrySeverity() throws {
         var runs = RunIdentifiers()
         let thinking = SampleEvents.events[2]
-        #expect(OTLPMapping.span(thinking, data: thinking.data, runs: &runs) == nil)
-        let record = OTLPMapping.logRecord(thinking, data: thinking.data, observedNanoseconds: 5, runs: &runs)
+        #expect(OTLPMapping.span(.init(thinking), data: thinking.data, runs: &runs) == nil)
+        let record = OTLPMapping.logRecord(.init(thinking), data: thinking.data, observedNanoseconds: 5, runs: &runs)
         #expect(record.severityNumber == 5)
         #expect(record.eventName == "agent.thinking")
         let error = SampleEvents.events[5]
         #expect(
-            OTLPMapping.logRecord(error, data: error.data, observedNanoseconds: 5, runs: &runs).severityText == "ERROR"
+            OTLPMapping.logRecord(.init(error), data: error.data, observedNanoseconds: 5, runs: &runs).severityText == "ERROR"
         )
         let cost = SampleEvents.events[3]
-        let keys = OTLPMapping.logRecord(cost, data: cost.data, observedNanoseconds: 5, runs: &runs).attributes.map(
+        let keys = OTLPMapping.logRecord(.init(cost), data: cost.data, observedNanoseconds: 5, runs: &runs).attributes.map(
             \.key
         )
         #expect(keys.contains("gen_ai.usage.input_tokens") && keys.contains("gen_ai.usage.output_tokens"))
@@ -62,7 +62,7 @@ import Testing
         let event = try RuntimeEvent(
             #"{"id":"e","timestamp":"2026-06-15T10:30:00Z","type":"x","data":{"a":{"b":{"c":1}},"a.b.c":2,"n":null,"runra.event.id":"spoof","list":[{"k":true},1.5]}}"#
         )
-        let attributes = OTLPMapping.attributes(event, data: event.data)
+        let attributes = OTLPMapping.attributes(.init(event), data: event.data)
         #expect(Set(attributes.map(\.key)).count == attributes.count)
         let byKey = Dictionary(attributes.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         #expect(byKey["a.b.c"] != nil)

@@ -234,22 +234,19 @@ class Handler(BaseHTTPRequestHandler):
             response = (400, json.dumps({"message": record["error"]}).encode(), "application/json", {})
         if scripted and scripted.get("delayMs") and self.client_gave_up(scripted["delayMs"]):
             record["status"] = "cancelled"
-            self.store(record, None)
+            store(record, None)
             self.close_connection = True
             return
         if scripted and scripted.get("close"):
             record["status"] = "closed"
-            self.store(record, None)
+            store(record, None)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         status, payload, content_type, headers = response
         record["status"] = status
-        self.store(record, status)
-        self.reply(status, payload, content_type, headers)
-
-    def store(self, record, status):
         store(record, status)
+        self.reply(status, payload, content_type, headers)
 
     def client_gave_up(self, delay_ms):
         """Waits up to `delay_ms` without answering; True when the client closed the connection meanwhile."""
@@ -282,7 +279,7 @@ class Handler(BaseHTTPRequestHandler):
         else:  # the client waited: the body is lost with the connection, so refuse it (retryable)
             record["status"] = 503
             self.reply(503, b'{"message":"stalled"}')
-        self.store(record, None)
+        store(record, None)
         self.close_connection = True
         return True
 

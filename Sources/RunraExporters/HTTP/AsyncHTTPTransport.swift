@@ -22,11 +22,7 @@ final class AsyncHTTPTransport: HTTPTransport {
             concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost
         )
         configuration.timeout.connect = .seconds(10)
-        if let trustRootsFile {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.trustRoots = .file(trustRootsFile)
-            configuration.tlsConfiguration = tls
-        }
+        if let trustRootsFile { configuration.tlsConfiguration = .client(trustingRootsIn: trustRootsFile) }
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -35,9 +31,7 @@ final class AsyncHTTPTransport: HTTPTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
-        let milliseconds =
-            request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds / 1_000_000_000_000_000
-        let response = try await client.execute(outgoing, timeout: .milliseconds(max(1, milliseconds)))
+        let response = try await client.execute(outgoing, timeout: .milliseconds(max(1, request.timeout.wholeMilliseconds)))
         var body = try await response.body.collect(upTo: Self.maximumResponseBytes)
         let bytes = body.readBytes(length: body.readableBytes) ?? []
         return HTTPResponse(

@@ -27,9 +27,8 @@ actor HTTP2Transport: HTTPTransport {
 
     /// - Parameter trustRootsFile: a PEM file of CA certificates to trust for `https://` instead of the system's.
     init(trustRootsFile: String? = nil) {
-        var tls = TLSConfiguration.makeClientConfiguration()
+        var tls = TLSConfiguration.client(trustingRootsIn: trustRootsFile)
         tls.applicationProtocols = ["h2"]
-        if let trustRootsFile { tls.trustRoots = .file(trustRootsFile) }
         self.tls = tls
     }
 
@@ -183,7 +182,7 @@ actor HTTP2Transport: HTTPTransport {
             }
             defer { group.cancelAll() }
             guard let first = try await group.next(), let result = first else {
-                throw RunraError(.exporter, "no response from \(redacted(url)) within \(timeout.formattedMilliseconds)")
+                throw RunraError(.exporter, "no response from \(redacted(url)) within \(timeout.wholeMilliseconds) ms")
             }
             return result
         }
@@ -236,12 +235,5 @@ actor HTTP2Transport: HTTPTransport {
             guard !host.isEmpty else { throw RunraError(.usage, "\(redacted(url)) names no host") }
             path = (parts.path.isEmpty ? "/" : parts.path) + (parts.query.map { "?" + $0 } ?? "")
         }
-    }
-}
-
-extension Duration {
-    /// `"1500 ms"`, for messages.
-    fileprivate var formattedMilliseconds: String {
-        "\(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000) ms"
     }
 }

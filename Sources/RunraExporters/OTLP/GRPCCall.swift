@@ -11,7 +11,7 @@ enum GRPCCall {
 
     /// The message with gRPC's 5-byte prefix (compressed flag, big-endian length), gzipped when asked.
     static func frame(_ message: [UInt8], compression: BodyCompression) throws -> [UInt8] {
-        let payload = compression == .gzip ? try Deflater.gzip(message, level: BodyCompression.gzipLevel) : message
+        let payload = try compression.encode(message).body
         let length = UInt32(payload.count)
         var framed: [UInt8] = [compression == .gzip ? 1 : 0]
         framed.reserveCapacity(5 + payload.count)
@@ -22,7 +22,7 @@ enum GRPCCall {
 
     /// The request headers of a unary call with a deadline of `timeout`.
     static func headers(compression: BodyCompression, timeout: Duration) -> [(name: String, value: String)] {
-        let milliseconds = max(1, timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = max(1, timeout.wholeMilliseconds)
         var headers: [(name: String, value: String)] = [
             ("content-type", "application/grpc"), ("te", "trailers"), ("user-agent", "grpc-swift-\(networkUserAgent)"),
             ("grpc-timeout", "\(min(milliseconds, 99_999_999))m"),

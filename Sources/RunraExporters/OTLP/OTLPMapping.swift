@@ -34,21 +34,14 @@ enum OTLPMapping {
             level = event.level
         }
 
-        /// The run the event belongs to (`""` without `runId`).
+        /// The run the event belongs to: its `runId`, or `""` for events without one (one shared trace).
         var runID: String { runIDField ?? "" }
     }
 
     /// The root span's name.
     static let rootSpanName = "runra.run"
 
-    /// The run an event belongs to: its `runId`, or `""` for events without one (one shared trace).
-    static func runID(of event: RuntimeEvent) -> String { event.runId ?? "" }
-
     /// The span of a span-type event; `nil` for other types and for an event without a timestamp.
-    static func span(_ event: RuntimeEvent, data: JSONValue, runs: inout RunIdentifiers) -> OTLPSpan? {
-        span(EventFields(event), data: data, runs: &runs)
-    }
-
     static func span(_ event: EventFields, data: JSONValue, runs: inout RunIdentifiers) -> OTLPSpan? {
         guard let name = spanNames[event.type] else { return nil }
         guard let end = event.time else { return nil }
@@ -79,15 +72,6 @@ enum OTLPMapping {
     }
 
     /// The log record of a non-span event.
-    static func logRecord(
-        _ event: RuntimeEvent,
-        data: JSONValue,
-        observedNanoseconds: UInt64,
-        runs: inout RunIdentifiers
-    ) -> OTLPLogRecord {
-        logRecord(EventFields(event), data: data, observedNanoseconds: observedNanoseconds, runs: &runs)
-    }
-
     static func logRecord(
         _ event: EventFields,
         data: JSONValue,
@@ -121,10 +105,6 @@ enum OTLPMapping {
 
     /// `data` flattened, then the semantic-convention and `runra.*` attributes (which win over a
     /// `data` key of the same name, so keys stay unique).
-    static func attributes(_ event: RuntimeEvent, data: JSONValue) -> [Attribute] {
-        attributes(EventFields(event), data: data)
-    }
-
     static func attributes(_ event: EventFields, data: JSONValue) -> [Attribute] {
         var own: [Attribute] = []
         let type = event.type
