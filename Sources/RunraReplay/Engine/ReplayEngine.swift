@@ -223,14 +223,12 @@ public final class ReplayEngine: @unchecked Sendable {
                 let number = launched
                 launched += 1
                 batches[number] = batch
-                running.addTask {
-                    if let initializationError {
-                        return BatchResult(number: number, outcome: nil, failure: "the exporter failed to initialize: \(initializationError)")
-                    }
-                    do {
-                        return BatchResult(number: number, outcome: try await exporter.export(batch), failure: nil)
-                    } catch {
-                        return BatchResult(number: number, outcome: nil, failure: "\(error)")
+                if concurrency == 1 {
+                    // One at a time: no child task (and no hand-off between threads) per batch.
+                    take(await Self.export(batch, number: number, to: exporter, initializationError: initializationError))
+                } else {
+                    running.addTask {
+                        await Self.export(batch, number: number, to: exporter, initializationError: initializationError)
                     }
                 }
             }
@@ -253,6 +251,20 @@ public final class ReplayEngine: @unchecked Sendable {
         var number: Int
         var outcome: ExportOutcome?
         var failure: String?
+    }
+
+    /// Exports one batch; a failure to initialize or a thrown error becomes the result's `failure`.
+    private static func export(
+        _ batch: [RuntimeEvent], number: Int, to exporter: any EventExporter, initializationError: String?
+    ) async -> BatchResult {
+        if let initializationError {
+            return BatchResult(number: number, outcome: nil, failure: "the exporter failed to initialize: \(initializationError)")
+        }
+        do {
+            return BatchResult(number: number, outcome: try await exporter.export(batch), failure: nil)
+        } catch {
+            return BatchResult(number: number, outcome: nil, failure: "\(error)")
+        }
     }
 
     /// Takes the result of exporting one batch: dead letters, the acknowledgement, the summary.
