@@ -1,64 +1,6 @@
 import Foundation
 import Testing
 
-/// A `runra-events` process whose output is read while it runs (for `tail -f`).
-final class RunningCLI: @unchecked Sendable {
-    let process = Process()
-    private let lock = NSLock()
-    private var output = Data()
-    private var errors = Data()
-    let input = Pipe()
-
-    init(_ arguments: [String]) throws {
-        process.executableURL = CLI.executable
-        process.arguments = arguments
-        let outPipe = Pipe()
-        let errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = input
-        outPipe.fileHandleForReading.readabilityHandler = { [lock] handle in
-            let data = handle.availableData
-            lock.withLock { self.output.append(data) }
-        }
-        errPipe.fileHandleForReading.readabilityHandler = { [lock] handle in
-            let data = handle.availableData
-            lock.withLock { self.errors.append(data) }
-        }
-        try process.run()
-    }
-
-    var lines: [String] {
-        lock.withLock { String(decoding: output, as: UTF8.self) }.split(separator: "\n").map(String.init)
-    }
-
-    var stderr: String { lock.withLock { String(decoding: errors, as: UTF8.self) } }
-
-    /// Waits until `condition` holds (or 30 s pass); returns whether it did.
-    @discardableResult
-    func wait(until condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
-    }
-
-    func waitForLines(_ count: Int) -> Bool { wait { lines.count >= count } }
-
-    /// Waits for the process to end (kills it after 30 s, a recorded issue) and for its output to be read.
-    func finish(sourceLocation: SourceLocation = #_sourceLocation) throws -> Int32 {
-        try process.waitForExit(timeout: .seconds(30), sourceLocation: sourceLocation)
-        usleep(100_000)  // let the readability handlers take the last bytes
-        return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-}
-
 /// `tail -f` while the file is appended to, renamed away, re-created, truncated and deleted.
 @Suite(.serialized) struct TailFollowTests {
     static func event(_ n: Int) -> String {

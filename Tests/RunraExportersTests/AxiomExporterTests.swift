@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    /// A batchSize above Axiom's limit of 10000 events per request is sent as requests of at most 10000.
+    @Test func batchSizeAboveTheLimitIsSentInRequestsOfTenThousand() async throws {
+        try await withIngestServer { server in
+            let exporter = try await exporter(server, SleepRecorder(), ["batchSize": 25000, "compression": "none"])
+            let outcome = try await exporter.export(SampleEvents.many(25000))
+            await exporter.dispose()
+            #expect(outcome.rejected.isEmpty)
+            let requests = try await server.requests()
+            let sizes = requests.map { ($0["lines"] as? [String])?.count ?? -1 }
+            #expect(sizes.sorted() == [5000, 10000, 10000])
+            #expect(try await server.stats()["lines"] == 25000)
+        }
+    }
+
     @Test func retriesRateLimitsServerErrorsAndClosedConnections() async throws {
         try await withIngestServer { server in
             let sleeps = SleepRecorder()

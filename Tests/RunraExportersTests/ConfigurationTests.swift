@@ -56,12 +56,20 @@ import Testing
         }
     }
 
-    @Test func errorsNameTheKeyAndNeverTheToken() throws {
-        let tooBig = #expect(throws: RunraError.self) {
-            try AxiomSettings(configuration(["token": "xaat-supersecret", "batchSize": 20000]))
+    /// SPEC §7: batchSize is at most 10000; a larger one is capped, not an error and not an oversized request.
+    @Test func batchSizeAboveTheLimitIsCapped() throws {
+        for (configured, expected) in [(20000, 10000), (10000, 10000), (10001, 10000), (250, 250)] {
+            let settings = try AxiomSettings(configuration(["token": "xaat-1", "batchSize": .number(Double(configured))]))
+            #expect(settings.batchSize == expected, "batchSize \(configured)")
         }
-        #expect(tooBig?.message.contains("config.batchSize") == true)
-        #expect(tooBig?.message.contains("10000") == true)
+    }
+
+    @Test func errorsNameTheKeyAndNeverTheToken() throws {
+        let notANumber = #expect(throws: RunraError.self) {
+            try AxiomSettings(configuration(["token": "xaat-supersecret", "batchSize": 0]))
+        }
+        #expect(notANumber?.message.contains("config.batchSize") == true)
+        #expect(notANumber?.message.contains("supersecret") == false)
         let missing = #expect(throws: RunraError.self) { try AxiomSettings(configuration([:])) }
         #expect(missing?.message.contains("AXIOM_TOKEN") == true)
         let badURL = #expect(throws: RunraError.self) {

@@ -48,11 +48,17 @@ public struct EventFilter: Sendable {
         let limit = self.limit
         let countsOnly = self.countsOnly
         let format = self.format
+        if limit == 0 {
+            // `-n 0`, as `grep -m 0`: nothing to read.
+            if countsOnly { try output.write("0\n") } else if format == .json { try output.write("]\n") }
+            return Summary(matched: 0, read: ReadSummary())
+        }
         let read = try pipeline.run(
             makeProcessor: {
                 FilterProcessor(selection: selection, renderer: renderer, countsOnly: countsOnly, recordsEnds: limit != nil)
             },
             onBadLine: onBadLine,
+            onInputIdle: { if !countsOnly { try output.flush() } },
             consume: { chunk in
                 var count = chunk.matches
                 var bytes = chunk.bytes[...]

@@ -17,6 +17,10 @@ final class ByteSource {
     private var compressedEnd = 0
     private var endOfInput = false
     private var isFirstRead = true
+    /// Whether the input is a pipe, socket or terminal (not a regular file): a read may wait for a writer.
+    let isStreaming: Bool
+    /// Asked while a read of a streaming input waits for data; `true` ends the wait as if the input had ended.
+    var isCancelled: (@Sendable () -> Bool)?
 
     /// Opens `path`, or standard input when `path` is `nil` or `-`.
     init(path: String?) throws {
@@ -34,10 +38,13 @@ final class ByteSource {
             fileDescriptor = fd
             ownsDescriptor = true
             name = path
+            isStreaming = (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFBLK
         } else {
             fileDescriptor = 0
             ownsDescriptor = false
             name = "(standard input)"
+            var info = stat()
+            isStreaming = fstat(0, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG
         }
         compressed = .allocate(byteCount: 256 * 1024, alignment: 16)
     }
@@ -56,7 +63,29 @@ final class ByteSource {
     /// Bytes read so far from the descriptor (compressed bytes for gzip).
     private var rawOffset: Int64 = 0
 
+    /// Whether a read now would return without waiting for a writer: always for regular files; for a
+    /// streaming input, when bytes are buffered here or the descriptor is readable (data or end of input).
+    var hasInputReady: Bool {
+        guard isStreaming else { return true }
+        if compressedStart < compressedEnd || endOfInput { return true }
+        return Self.isReadable(fileDescriptor, timeoutMilliseconds: 0)
+    }
+
+    private static func isReadable(_ descriptor: Int32, timeoutMilliseconds: Int32) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&entry, 1, timeoutMilliseconds)
+        return ready != 0  // an error (-1) is reported by the read that follows
+    }
+
     private func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if isStreaming, let isCancelled {
+            // Wait in short slices so that a reader that has what it needs (`filter -n`) can stop
+            // while the writer of a pipe stays open.
+            while !Self.isReadable(fileDescriptor, timeoutMilliseconds: 50) {
+                if isCancelled() { return 0 }
+            }
+            if isCancelled() { return 0 }
+        }
         while true {
             let count = Glibc.read(fileDescriptor, buffer.baseAddress, buffer.count)
             if count > 0 { rawOffset += Int64(count) }

@@ -22,14 +22,19 @@ struct EventPipeline<Processor: EventProcessor> {
     let options: ReadOptions
 
     /// Runs the pipeline. `consume` returns `false` to stop reading early (e.g. `--limit`).
-    /// `onBadLine` is called in input order and may throw to stop (`--strict`).
+    /// `onBadLine` is called in input order and may throw to stop (`--strict`). `onInputIdle` is called after
+    /// the last complete lines that a pipe or terminal had for now were consumed (flush output there, so that
+    /// `tail -f log | runra-events filter` shows events as they come).
     func run(
         makeProcessor: () -> Processor,
         onBadLine: (BadLine) throws -> Void,
+        onInputIdle: () throws -> Void = {},
         consume: (Processor.Output) throws -> Bool
     ) throws -> ReadSummary {
         try withoutActuallyEscaping(consume) { consume in
-            try runPositioned(makeProcessor: makeProcessor, onBadLine: onBadLine) { output, _, _ in try consume(output) }
+            try runPositioned(makeProcessor: makeProcessor, onBadLine: onBadLine, onInputIdle: onInputIdle) {
+                output, _, _ in try consume(output)
+            }
         }
     }
 
@@ -39,6 +44,7 @@ struct EventPipeline<Processor: EventProcessor> {
     func runPositioned(
         makeProcessor: () -> Processor,
         onBadLine: (BadLine) throws -> Void,
+        onInputIdle: () throws -> Void = {},
         skipThrough: EventPosition? = nil,
         consume: (Processor.Output, _ sourceIndex: Int, _ lineBase: Int) throws -> Bool
     ) throws -> ReadSummary {
@@ -78,6 +84,7 @@ struct EventPipeline<Processor: EventProcessor> {
                 if try !consume(output, chunk.sourceIndex, base) { break }
             }
             if let error = chunk.error { summary.inputErrors.append(error) }
+            if chunk.endsBurst { try onInputIdle() }
         }
         return summary
     }
@@ -101,6 +108,8 @@ struct EventPipeline<Processor: EventProcessor> {
         var lineCount = 0
         /// An error that ended this source after this chunk.
         var error: RunraError?
+        /// The chunk was cut early because a pipe or terminal had no more input for now.
+        var endsBurst = false
 
         init(sequence: Int, sourceIndex: Int, buffer: UnsafeMutableRawBufferPointer, count: Int) {
             self.sequence = sequence
@@ -210,6 +219,7 @@ struct EventPipeline<Processor: EventProcessor> {
             let source: ByteSource
             do {
                 source = try ByteSource(path: path)
+                source.isCancelled = { [self] in monitor.withLock { stopped } }
             } catch {
                 let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: allocate(1), count: 0)
                 chunk.error = error as? RunraError ?? RunraError(.io, "\(error)")
@@ -222,6 +232,7 @@ struct EventPipeline<Processor: EventProcessor> {
             var skippingOverlong = false
             var endError: RunraError?
             var atEnd = false
+            var endsBurst = false
             while !atEnd {
                 // Start a chunk with the incomplete line carried over from the last one.
                 // Room for the carried line and at least `chunkBytes` more, so reading always progresses.
@@ -229,7 +240,8 @@ struct EventPipeline<Processor: EventProcessor> {
                 if carryCount > 0 { buffer.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carryCount) }
                 var count = carryCount
                 carryCount = 0
-                // Fill it.
+                endsBurst = false
+                // Fill it; from a pipe, stop early when the complete lines read so far are all there is for now.
                 while count < buffer.count {
                     let read: Int
                     do {
@@ -253,6 +265,12 @@ struct EventPipeline<Processor: EventProcessor> {
                         }
                     }
                     count += read
+                    if source.isStreaming && memchr(buffer.baseAddress! + count - read, 0x0A, read) != nil
+                        && !source.hasInputReady
+                    {
+                        endsBurst = true
+                        break
+                    }
                 }
                 let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
                 if skippingOverlong {
@@ -312,6 +330,7 @@ struct EventPipeline<Processor: EventProcessor> {
                     carryCount = rest
                 }
                 let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: buffer, count: cut)
+                chunk.endsBurst = endsBurst
                 if atEnd {
                     if let endError {
                         var message = Self.prefixed(endError.message, with: source.name)

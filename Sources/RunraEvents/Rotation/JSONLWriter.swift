@@ -227,31 +227,48 @@ public final class JSONLWriter {
     }
 
     /// One batch under the append lock, then a size check and, when due, a rotation.
+    ///
+    /// With rotation on, a batch of whole lines is cut after the line that takes the file past `rotateSizeBytes`:
+    /// that part is written, the file rotated, and the rest goes on in the new file, so every rotated file ends
+    /// within one line of the limit however large the batches are.
     private func writeBatch(_ bytes: UnsafeRawBufferPointer, newline: Bool) throws {
+        var rest = bytes
+        while true {
+            let written = try writePart(of: rest, newline: newline)
+            if written >= rest.count { return }
+            rest = UnsafeRawBufferPointer(rebasing: rest[written...])
+        }
+    }
+
+    /// Writes the first part of `bytes` that fits the rotation limit (all of it without rotation); returns its size.
+    private func writePart(of bytes: UnsafeRawBufferPointer, newline: Bool) throws -> Int {
         // Back-pressure: a rotation is due again while our previous gzip still runs. Wait for it
         // here, before taking the append lock, so files stay near `rotateSizeBytes` (one gzip in flight).
         if gzipMayRun, let limit = options.rotateSizeBytes, lastSize > limit {
             gzipQueue.sync {}
             gzipMayRun = false
         }
-        var written = false
-        while !written {
-            written = try withAppendLock { info in
+        while true {
+            let written: Int? = try withAppendLock { info in
                 // Still over the limit from an earlier batch (a gzip was running then): rotate
                 // first, and write into the new file on the next pass.
                 if let rotator, let limit = options.rotateSizeBytes, Int64(info.st_size) > limit,
                     rotateLocked(rotator, info: info)
                 {
-                    return false
+                    return nil
+                }
+                var part = bytes
+                if !newline, rotator != nil, let limit = options.rotateSizeBytes {
+                    part = Self.lines(of: bytes, crossing: limit - Int64(info.st_size))
                 }
                 do {
                     if newline {
                         var terminator = UInt8(ascii: "\n")
                         try withUnsafeBytes(of: &terminator) { newlineBytes in
-                            try writeTwo(bytes, newlineBytes)
+                            try writeTwo(part, newlineBytes)
                         }
                     } else {
-                        try POSIX.writeAll(fd, bytes, path: path)
+                        try POSIX.writeAll(fd, part, path: path)
                     }
                 } catch {
                     rollBack(to: info.st_size)
@@ -263,9 +280,20 @@ public final class JSONLWriter {
                     lastSize = Int64(info.st_size)
                     if lastSize > limit { rotateLocked(rotator, info: info) }
                 }
-                return true
+                return part.count
             }
+            if let written { return written }
         }
+    }
+
+    /// The whole lines at the start of `bytes` up to and including the one that passes `room` bytes (all of
+    /// `bytes` when they stay within it, or when there is no room left: the file could not be rotated just now).
+    static func lines(of bytes: UnsafeRawBufferPointer, crossing room: Int64) -> UnsafeRawBufferPointer {
+        guard room > 0, room < Int64(bytes.count) else { return bytes }
+        let start = Int(room) - 1
+        guard let newline = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else { return bytes }
+        let end = bytes.baseAddress!.distance(to: UnsafeRawPointer(newline)) + 1
+        return UnsafeRawBufferPointer(rebasing: bytes[0..<end])
     }
 
     /// After a failed write (a full disk, `EFBIG` past `ulimit -f`): cuts the file back to its size before the batch,
@@ -309,8 +337,9 @@ public final class JSONLWriter {
             return false
         }
         let rotated: String
+        let interrupted: [String]
         do {
-            try rotator.shiftRotatedFiles()
+            interrupted = try rotator.shiftRotatedFiles()
             rotated = try rotator.moveLiveFileLocked(fd: fd, info: info)
         } catch {
             lock.release()
@@ -323,7 +352,7 @@ public final class JSONLWriter {
         gzipQueue.async {
             defer { lock.release() }
             do {
-                _ = try rotator.finishRotation(rotated)
+                _ = try rotator.finishRotation(rotated, alsoCompressing: interrupted)
             } catch {
                 if state.error == nil { state.error = error }
             }

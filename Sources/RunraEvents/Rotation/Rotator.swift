@@ -82,7 +82,7 @@ public struct Rotator: Sendable {
         }
         guard shouldRotate(size: Int64(info.st_size)) else { return .notNeeded(size: Int64(info.st_size)) }
 
-        try shiftRotatedFiles()
+        let interrupted = try shiftRotatedFiles()
         // Lock the live file; if it was replaced while we waited, lock the new one.
         var fd = try POSIX.open(path, options.copyTruncate ? O_RDWR : O_RDONLY)
         defer { close(fd) }
@@ -106,7 +106,7 @@ public struct Rotator: Sendable {
             throw error
         }
         _ = flock(fd, LOCK_UN)
-        return .rotated(size: size, rotatedPath: try finishRotation(rotated))
+        return .rotated(size: size, rotatedPath: try finishRotation(rotated, alsoCompressing: interrupted))
     }
 
     /// Whether a live file of `size` bytes is due.
@@ -118,22 +118,42 @@ public struct Rotator: Sendable {
 
     /// Step 1, under the rotation lock: clean stale temporaries, then `.k` → `.k+1` from the
     /// oldest down, removing those that would pass `keep`. Leaves `.1` free.
-    func shiftRotatedFiles() throws {
+    ///
+    /// Members keep their form: a plain `.k` (rotated with `--no-gzip`) stays plain as `.k+1`. Returns the new paths
+    /// of plain members whose gzip a crash interrupted (it left a temporary), for ``finishRotation(_:alsoCompressing:)``.
+    @discardableResult
+    func shiftRotatedFiles() throws -> [String] {
         let set = RotatedSet(basePath: path)
         let (directory, name) = POSIX.split(path)
         // Temporaries are only made under the rotation lock, which we hold: any left are stale.
+        var interruptedIndexes: Set<Int> = []
         for candidate in try POSIX.listDirectory(directory) where Self.isTemporary(candidate, of: name) {
+            if let index = Self.interruptedGzipIndex(candidate, of: name) { interruptedIndexes.insert(index) }
             try POSIX.unlink(POSIX.join(directory, candidate))
         }
         let (members, shadowed) = try set.scan()
         for copy in shadowed { try POSIX.unlink(copy) }
+        var interrupted: [String] = []
         for member in members.reversed() {
             if member.index >= options.keep {
                 try POSIX.unlink(member.path)
             } else {
-                try POSIX.rename(member.path, set.path(index: member.index + 1, compressed: member.isCompressed))
+                let destination = set.path(index: member.index + 1, compressed: member.isCompressed)
+                try POSIX.rename(member.path, destination)
+                if !member.isCompressed && interruptedIndexes.contains(member.index) { interrupted.append(destination) }
             }
         }
+        return interrupted
+    }
+
+    /// The index `k` of a gzip temporary `.NAME.k.gz.tmp-PID`, which a crash mid-gzip of `NAME.k` left.
+    static func interruptedGzipIndex(_ candidate: String, of name: String) -> Int? {
+        let prefix = "." + name + "."
+        guard candidate.hasPrefix(prefix) else { return nil }
+        let rest = candidate.dropFirst(prefix.count)
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, rest.dropFirst(digits.count).hasPrefix(GzipFileCompressor.temporaryMarker) else { return nil }
+        return Int(digits)
     }
 
     /// Step 2, holding both locks: the live file (open as `fd`, described by `info`) becomes `.1`
@@ -180,19 +200,16 @@ public struct Rotator: Sendable {
 
     /// Step 3, under the rotation lock only: apply `keep` 0 and gzip. Returns the final `.1` path.
     ///
-    /// Gzips every uncompressed rotated file, so one left behind by a crash is compressed too.
-    func finishRotation(_ rotated: String) throws -> String? {
+    /// Gzips the file just rotated, and `interrupted` (members whose gzip a crash cut short); other plain members
+    /// stay as they are, as logrotate leaves them.
+    func finishRotation(_ rotated: String, alsoCompressing interrupted: [String] = []) throws -> String? {
         if options.keep == 0 {
             try POSIX.unlink(rotated)
             return nil
         }
         guard options.gzip else { return rotated }
-        var result = rotated
-        for member in try RotatedSet(basePath: path).rotatedMembers() where !member.isCompressed {
-            let compressed = try GzipFileCompressor.compressInPlace(member.path, level: options.gzipLevel)
-            if member.index == 1 { result = compressed }
-        }
-        return result
+        for path in interrupted { _ = try GzipFileCompressor.compressInPlace(path, level: options.gzipLevel) }
+        return try GzipFileCompressor.compressInPlace(rotated, level: options.gzipLevel)
     }
 
     /// Whether `candidate` is one of the rotator's temporary files for the log named `name`.

@@ -21,7 +21,7 @@ actor AxiomExporter: EventExporter {
         policy: RetryPolicy = .standard,
         transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }
     ) {
-        self.policy = policy
+        self.policy = policy.withOwnBudget()
         self.makeTransport = transport
     }
 

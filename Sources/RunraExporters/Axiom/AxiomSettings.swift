@@ -83,12 +83,8 @@ struct AxiomSettings: Sendable {
         ]
         if personal, let orgID { headers.append(("X-Axiom-Org-Id", orgID)) }
         if compression == .gzip { headers.append(("Content-Encoding", "gzip")) }
-        batchSize = try configuration.positiveInteger(
-            "batchSize",
-            fallback: 100,
-            maximum: Self.maximumBatchSize,
-            why: " (Axiom accepts at most 10000 events per request)"
-        )
+        // Axiom takes at most 10000 events per request: a larger batchSize is sent as requests of 10000 (SPEC §7).
+        batchSize = min(try configuration.positiveInteger("batchSize", fallback: 100), Self.maximumBatchSize)
         flushIntervalMs = try configuration.positiveInteger("flushIntervalMs", fallback: 5000)
         timeout = .milliseconds(try configuration.positiveInteger("timeoutMs", fallback: 30_000))
     }

@@ -33,7 +33,7 @@ actor CustomExporter: EventExporter {
         policy: RetryPolicy = .standard,
         transport: @escaping @Sendable () -> any HTTPTransport = { AsyncHTTPTransport() }
     ) {
-        self.policy = policy
+        self.policy = policy.withOwnBudget()
         self.makeTransport = transport
     }
 

@@ -9,3 +9,11 @@ extension TLSConfiguration {
         return tls
     }
 }
+
+/// Why a connection failed for a reason that sending again cannot change: the TLS handshake failed (a server that
+/// does not speak TLS, a certificate that is not trusted). `nil` for anything else.
+func tlsHandshakeFailure(_ error: any Error) -> String? {
+    guard let failure = error as? NIOSSLError, case .handshakeFailed(let detail) = failure else { return nil }
+    return "the TLS handshake failed (\(detail)): check that the server speaks TLS (an http:// URL for a plain server) "
+        + "and that its certificate is trusted (OTEL_EXPORTER_OTLP_CERTIFICATE names a private CA)"
+}

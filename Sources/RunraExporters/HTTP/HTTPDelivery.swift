@@ -37,9 +37,14 @@ func deliver(
     var attempts = 0
     var waited = Duration.zero
     var requestTime = Duration.zero
+    var markAtFirstFailure: Int?
+    if let spent = policy.budget?.spent {
+        throw RunraError(.exporter, "\(exporter): not sent: \(redacted(request.url)) is taken to be down (\(spent))")
+    }
     while true {
         try Task.checkCancellation()
         attempts += 1
+        let mark = policy.budget?.mark
         let problem: String
         let hint: Double?
         let started = clock.now
@@ -48,8 +53,10 @@ func deliver(
             requestTime += clock.now - started
             switch classify(response) {
             case .success:
+                policy.budget?.recordAnswer()
                 return Delivery(response: response, refused: false, retries: attempts - 1)
             case .permanent:
+                policy.budget?.recordAnswer()
                 return Delivery(response: response, refused: true, retries: attempts - 1)
             case .retry(let serverHint, let described):
                 problem = described ?? "HTTP \(response.status) \(response.bodySummary)"
@@ -60,15 +67,21 @@ func deliver(
         } catch {
             requestTime += clock.now - started
             if Task.isCancelled { throw CancellationError() }
+            if let tls = tlsHandshakeFailure(error) {
+                // Sending again cannot change this: give up now, and on the exporter's other payloads too.
+                policy.budget?.giveUp(reason: tls, since: markAtFirstFailure ?? mark ?? 0)
+                throw RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(tls)")
+            }
             problem = "no response (\(String(describing: error)))"
             hint = nil
         }
+        if markAtFirstFailure == nil { markAtFirstFailure = mark }
         let wait = hint.map { policy.serverWait(seconds: $0) } ?? policy.backoff(retry: attempts)
         if attempts >= policy.maximumAttempts || waited + requestTime + wait > policy.maximumElapsed {
-            throw RunraError(
-                .exporter,
-                "\(exporter): gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") to \(redacted(request.url)): \(problem)"
-            )
+            let spent = waited + requestTime
+            let reason = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(spent.wholeMilliseconds / 1000) s: \(problem)"
+            if let markAtFirstFailure { policy.budget?.giveUp(reason: reason, since: markAtFirstFailure) }
+            throw RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)")
         }
         try await policy.sleep(wait)
         waited += wait

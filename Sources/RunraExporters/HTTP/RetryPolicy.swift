@@ -7,6 +7,11 @@ internal import Foundation
 /// (`Retry-After`, Axiom's `X-RateLimit-Reset`) replaces the computed delay but is capped at
 /// `maximumServerWait`, so a hostile or confused server cannot stall a replay. Delivery gives up
 /// after `maximumAttempts` requests or when the next wait would pass `maximumElapsed`.
+///
+/// Each exporter gives its copy a ``RetryBudget``: once a payload has used up its whole schedule with no
+/// success anywhere in the meantime, the sink is taken to be down and the exporter's later payloads give up at
+/// once. One exporter's time against a sink that never answers is so bounded by `maximumElapsed` plus one
+/// request timeout, however many batches are left (docs/exporters-network.md).
 struct RetryPolicy: Sendable {
     /// The first backoff delay.
     var initialDelay: Duration = .milliseconds(500)
@@ -18,8 +23,9 @@ struct RetryPolicy: Sendable {
     var jitter: Double = 0.5
     /// The most requests for one payload, the first included.
     var maximumAttempts: Int = 10
-    /// The longest time spent on one payload, waits included.
-    var maximumElapsed: Duration = .seconds(300)
+    /// The longest time spent on one payload, waits included (a request that is under way when it passes
+    /// still ends at its own timeout).
+    var maximumElapsed: Duration = .seconds(80)
     /// The longest wait a server's `Retry-After` or `X-RateLimit-Reset` can ask for.
     var maximumServerWait: Duration = .seconds(60)
     /// Sleeps; tests inject a recorder.
@@ -28,6 +34,15 @@ struct RetryPolicy: Sendable {
     var now: @Sendable () -> Double = { Date().timeIntervalSince1970 }
     /// A random number in 0..<1, for jitter.
     var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
+    /// The exporter-wide state that ends retries against a sink that is down (`nil`: each payload on its own).
+    var budget: RetryBudget?
+
+    /// This policy with a budget of its own, for one exporter.
+    func withOwnBudget() -> RetryPolicy {
+        var policy = self
+        policy.budget = RetryBudget()
+        return policy
+    }
 
     /// The default policy of the exporters.
     static let standard = RetryPolicy()

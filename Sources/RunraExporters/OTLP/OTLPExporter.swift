@@ -26,7 +26,7 @@ actor OTLPExporter: EventExporter {
         policy: RetryPolicy = .standard,
         transport: (@Sendable () -> any HTTPTransport)? = nil
     ) {
-        self.policy = policy
+        self.policy = policy.withOwnBudget()
         self.makeTransport = transport
     }
 

@@ -159,11 +159,13 @@ extension RunraEventsCommand {
                 + Double((clock.now - start).components.seconds)
             let loaded = total.inserted + total.duplicates
             let rate = seconds > 0 ? Int(Double(loaded) / seconds) : loaded
-            StandardOutput.shared.write(
-                "read \(read.events) events: \(total.inserted) inserted, \(total.duplicates) duplicates, "
-                    + "\(rejectedCount) rejected, \(read.badLines) bad lines "
-                    + "(\(String(format3(seconds))) s, \(rate) rows/s)\n")
-            StandardOutput.shared.flush()
+            if !global.quiet {
+                StandardOutput.shared.write(
+                    "read \(read.events) events: \(total.inserted) inserted, \(total.duplicates) duplicates, "
+                        + "\(rejectedCount) rejected, \(read.badLines) bad lines "
+                        + "(\(String(format3(seconds))) s, \(rate) rows/s)\n")
+                StandardOutput.shared.flush()
+            }
             for error in read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             if rejectedCount > 0 { throw ExitCode(ExitStatus.exporterFailed) }
             if !read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
