@@ -45,11 +45,18 @@ test-deps: ## Install the Python packages the exporter tests' loopback servers n
 	@python3 -c 'import google.protobuf, opentelemetry.proto, grpc, google.rpc.error_details_pb2' 2>/dev/null || \
 	  python3 -m pip install -q opentelemetry-proto protobuf grpcio grpcio-status
 
+# The end-to-end CLI suite runs twice: against the debug build beside the tests, then against the release
+# binary that ships (RUNRA_EVENTS_BINARY), since an optimizer-only miscompilation has slipped past debug before.
 test: APT_PACKAGES += postgresql openssl
-test: deps test-deps ## Run every test (unit, CLI end-to-end, integration, bench smoke).
+test: deps test-deps ## Run every test (unit, CLI end-to-end on debug and release builds, integration, bench smoke).
 	$(SWIFT) build --build-tests
+	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 	@line=$$(bash scripts/pg-test-cluster.sh start) || exit 1; echo "$$line"; \
-	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; timeout --signal=KILL 1800 $(SWIFT) test --skip-build
+	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; \
+	  timeout --signal=KILL 1800 $(SWIFT) test --skip-build && \
+	  echo "== the end-to-end CLI tests again, against the release build $(BIN_RELEASE)" && \
+	  RUNRA_EVENTS_BINARY=$(CURDIR)/$(BIN_RELEASE) timeout --signal=KILL 1200 \
+	    $(SWIFT) test --skip-build --filter RunraEventsCLITests
 	$(MAKE) bench-smoke
 
 FUZZ_SECONDS ?= 60

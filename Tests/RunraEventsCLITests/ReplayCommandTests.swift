@@ -110,6 +110,30 @@ enum ReplaySample {
         #expect(ReplaySample.read(out) == lines)
     }
 
+    /// The jsonl exporter's rotation: about 17 rotations with `rotateFiles: 10` leave exactly 10 rotated files, each
+    /// near `rotateSizeBytes`; the set holds the end of the input in order (all of it when nothing was dropped).
+    @Test(arguments: [false, true])
+    func jsonlExporterRotationKeepsRotateFiles(gzip: Bool) throws {
+        let directory = try TemporaryDirectory()
+        let (input, lines) = try ReplaySample.file(directory, 6000)
+        let total = lines.reduce(0) { $0 + $1.utf8.count + 1 }
+        for (keep, expectedFiles) in [(10, 10), (100, 0)] {
+            let out = directory.path("out-\(keep).jsonl")
+            let result = try CLI.run([
+                "replay", "-q", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "rotateSizeBytes=\(total / 17)",
+                "--set", "rotateFiles=\(keep)", "--set", "gzip=\(gzip)", input,
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
+                .filter { $0.hasPrefix("out-\(keep).jsonl.") }
+            #expect(names.allSatisfy { $0.hasSuffix(".gz") == gzip }, "\(names)")
+            if expectedFiles > 0 { #expect(names.count == expectedFiles, "\(names.sorted())") } else { #expect(names.count >= 16) }
+            let back = try CLI.run(["filter", "--rotated", out])
+            #expect(lines.joined(separator: "\n").hasSuffix(back.stdoutLines.joined(separator: "\n")))
+            if keep == 100 { #expect(back.stdoutLines == lines) }
+        }
+    }
+
     @Test func consoleWritesToStandardOutput() throws {
         let directory = try TemporaryDirectory()
         let (input, lines) = try ReplaySample.file(directory, 14)

@@ -61,6 +61,46 @@ import Testing
         #expect(try String(contentsOfFile: log + ".1", encoding: .utf8) == "x\n")
     }
 
+    /// On a mixed set (some members gzipped, some plain), each rotation gzips (or not) only the file it rotates:
+    /// every shifted member keeps its form and its exact bytes, whatever this run's --gzip/--no-gzip says.
+    @Test(arguments: [
+        [["--no-gzip"], [], ["--no-gzip"], [], [], ["--no-gzip"]],
+        [[], ["--no-gzip"], ["--no-gzip", "--copytruncate"], ["--copytruncate"], ["--no-gzip"]],
+    ])
+    func shiftedMembersKeepTheirFormAndBytes(_ runs: [[String]]) throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("x.jsonl")
+        var expected: [(compressed: Bool, bytes: Data)] = []  // .1 first
+        for (round, options) in runs.enumerated() {
+            let content = Data("{\"type\":\"t\",\"round\":\(round)}\n".utf8)
+            try content.write(to: URL(fileURLWithPath: log))
+            // What each member holds before the rotation (read raw: a shift must not re-encode it).
+            let before = try (1...expected.count + 1).compactMap { index -> Data? in
+                for name in ["x.jsonl.\(index)", "x.jsonl.\(index).gz"] where FileManager.default.fileExists(atPath: dir.path(name)) {
+                    return try Data(contentsOf: URL(fileURLWithPath: dir.path(name)))
+                }
+                return nil
+            }
+            let result = try CLI.run(["rotate", "-q", "--force"] + options + [log])
+            #expect(result.status == 0, "\(result.stderr)")
+            let gzip = !options.contains("--no-gzip")
+            expected.insert((gzip, content), at: 0)
+            #expect(try visibleNames(dir) == ["x.jsonl"] + expected.indices.map { "x.jsonl.\($0 + 1)\(expected[$0].compressed ? ".gz" : "")" }.sorted())
+            for (index, member) in expected.enumerated() {
+                let path = dir.path("x.jsonl.\(index + 1)\(member.compressed ? ".gz" : "")")
+                if index == 0 {
+                    let text = member.compressed ? try gunzip(path) : try String(contentsOfFile: path, encoding: .utf8)
+                    #expect(text == String(decoding: content, as: UTF8.self))
+                } else {
+                    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before[index - 1], "round \(round): \(path) changed on the way")
+                }
+            }
+        }
+        // The whole set still reads back oldest first.
+        let rounds = try CLI.run(["filter", "-c", "--rotated", log])
+        #expect(rounds.stdoutText == "\(runs.count)\n")
+    }
+
     @Test func copytruncateKeepsTheInodeAndModeIsKept() throws {
         let dir = try TemporaryDirectory()
         let log = try dir.write("a.jsonl", "x\ny\n")

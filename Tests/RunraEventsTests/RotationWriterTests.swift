@@ -106,6 +106,34 @@ import Testing
         #expect(try RotationTestIO.names(dir).allSatisfy { !$0.contains(".tmp-") && !$0.contains(".new-") })
     }
 
+    /// Batches much larger than `rotateSizeBytes` (the jsonl exporter flushes up to 256 KiB at once) are cut at the
+    /// line that passes the limit: every rotated file ends within one line of it, and `rotateFiles` are kept.
+    @Test(arguments: [false, true])
+    func largeBatchesAreCutAtTheLimit(gzip: Bool) throws {
+        let dir = try RotationTestIO.makeDirectory()
+        defer { RotationTestIO.cleanup(dir) }
+        let log = dir + "/a.jsonl"
+        let lines = (0..<6000).map { RotationTestIO.event($0) }
+        let total = lines.reduce(0) { $0 + $1.utf8.count + 1 }
+        let limit = total / 17  // about 17 rotations
+        let longest = lines.map { $0.utf8.count + 1 }.max()!
+        let writer = try JSONLWriter(
+            path: log, options: .init(rotateSizeBytes: Int64(limit), rotateFiles: 10, gzip: gzip, bufferSize: 256 * 1024))
+        for line in lines { try writer.append(line: line) }
+        try writer.close()
+        let members = try RotatedSet(basePath: log).members()
+        #expect(members.count == 11, "\(members)")  // .10 … .1 and the live file
+        for member in members.dropLast() {
+            #expect(member.hasSuffix(".gz") == gzip, "\(member)")
+            let size = try RotationTestIO.contents(member).utf8.count
+            #expect(size > limit && size <= limit + longest, "\(member): \(size) bytes, limit \(limit)")
+        }
+        // What is kept is the input's end, in order, nothing repeated.
+        let kept = try RotationTestIO.setContents(log)
+        #expect(lines.map { $0 + "\n" }.joined().hasSuffix(kept))
+        #expect(kept.utf8.count > 9 * limit)
+    }
+
     @Test func aSingleWriterKeepsRotatedFilesNearTheLimit() throws {
         let dir = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(dir) }

@@ -43,6 +43,45 @@ import Testing
         }
     }
 
+    /// The root span of each run covers exactly the events this replay gave the exporter (a selection, or what
+    /// is left after a checkpoint), earliest to latest timestamp, even when a span's duration reaches back further.
+    @Test func rootSpansSpanTheTimestampsOfTheEventsSeen() async throws {
+        let types = ["exec.completed", "agent.thinking", "sandbox.created", "cost.llm", "file.read", "exec.completed"]
+        var all: [RuntimeEvent] = []
+        for index in 0..<90 {
+            let run = "run_\(index % 4)"
+            let second = 10 + index
+            let data = #"{"command":"make","exitCode":0,"durationMs":\#((index % 7) * 20_000)}"#
+            all.append(
+                try RuntimeEvent(
+                    #"{"id":"r\#(index)","timestamp":"2026-06-15T10:\#(second / 60 + 10):\#(String(format: "%02d", second % 60)).250Z","type":"\#(types[index % types.count])","runId":"\#(run)","data":\#(data)}"#
+                )
+            )
+        }
+        // What a selection or a resumed replay hands over: a part of the log, not its start.
+        let seen = all.enumerated().filter { $0.offset % 3 != 0 && $0.offset > 20 }.map(\.element)
+        try await withIngestServer { server in
+            let exporter = try await exporter(server, SleepRecorder())
+            _ = try await exporter.export(seen)
+            try await exporter.flush()
+            await exporter.dispose()
+            let roots = spans(try await server.requests()).filter { $0.key.hasPrefix("root:") }
+            var expected: [String: (Int64, Int64)] = [:]
+            for event in seen {
+                let runID = event.runId ?? ""
+                let time = try #require(event.timestamp).nanosecondsSinceEpoch
+                let bounds = expected[runID] ?? (time, time)
+                expected[runID] = (min(bounds.0, time), max(bounds.1, time))
+            }
+            #expect(roots.count == expected.count)
+            for (runID, bounds) in expected {
+                let root = try #require(roots["root:str:\(runID)"])
+                #expect(root["start"] as? String == String(bounds.0), "\(runID)")
+                #expect(root["end"] as? String == String(bounds.1), "\(runID)")
+            }
+        }
+    }
+
     @Test(arguments: ["http/protobuf", "http/json", "grpc"])
     func mapsEventsToSpansAndLogs(wireProtocol: String) async throws {
         try await withIngestServer(arguments: ["--grpc"]) { server in

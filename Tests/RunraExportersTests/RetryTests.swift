@@ -113,6 +113,47 @@ import Testing
         #expect(error?.message.contains("secret") == false)
     }
 
+    /// A sink that fails a whole retry schedule is taken to be down: the exporter's later payloads give up at once,
+    /// so the time against a dead sink does not grow with the number of batches.
+    @Test func aSinkThatIsDownEndsTheExporterNotEachPayload() async throws {
+        let transport = FakeTransport(Array(repeating: .fail, count: 1000))
+        let sleeps = SleepRecorder()
+        let policy = sleeps.policy(maximumAttempts: 4).withOwnBudget()
+        var messages: [String] = []
+        for _ in 0..<25 {
+            let error = await #expect(throws: RunraError.self) {
+                _ = try await deliver(self.request(), exporter: "t", transport: transport, policy: policy, classify: classify)
+            }
+            messages.append(error?.message ?? "")
+        }
+        #expect(transport.requests.count == 4)
+        #expect(sleeps.waits.count == 3)
+        #expect(messages[0].contains("gave up after 4 attempts"))
+        #expect(messages.dropFirst().allSatisfy { $0.contains("taken to be down") && $0.contains("gave up after 4 attempts") })
+        #expect(messages.allSatisfy { !$0.contains("secret") })
+    }
+
+    /// A sink that answered while a payload was retrying is up: that payload's giving up does not end the others.
+    @Test func anAnswerMeanwhileKeepsTheSinkUp() {
+        let budget = RetryBudget()
+        let mark = budget.mark
+        budget.recordAnswer()
+        budget.giveUp(reason: "timeouts", since: mark)
+        #expect(budget.spent == nil)
+        budget.giveUp(reason: "timeouts", since: budget.mark)
+        #expect(budget.spent == "timeouts")
+    }
+
+    /// Each exporter has a budget of its own: one sink being down says nothing of another's.
+    @Test func exportersDoNotShareABudget() {
+        let first = RetryPolicy.standard.withOwnBudget()
+        let second = RetryPolicy.standard.withOwnBudget()
+        first.budget?.giveUp(reason: "down", since: 0)
+        #expect(first.budget?.spent == "down")
+        #expect(second.budget?.spent == nil)
+        #expect(RetryPolicy.standard.budget == nil)
+    }
+
     @Test func givesUpWhenTheElapsedBudgetIsSpent() async throws {
         let transport = FakeTransport(Array(repeating: .respond(503, headers: [("Retry-After", "50")]), count: 20))
         let sleeps = SleepRecorder()

@@ -118,9 +118,11 @@ final class SleepRecorder: @unchecked Sendable {
 
     var waits: [Double] { lock.synchronized { recorded.map(\.seconds) } }
 
-    /// A policy that records instead of sleeping, with a fixed clock and no jitter.
+    /// A policy that records instead of sleeping, with a fixed clock and no jitter. Its waits are not real, so its
+    /// elapsed bound is 300 s (the default 80 s would cut the long server-hinted schedules these tests script).
     func policy(now: Double = 1_800_000_000, maximumAttempts: Int = 10) -> RetryPolicy {
         var policy = RetryPolicy()
+        policy.maximumElapsed = .seconds(300)
         policy.sleep = { [self] duration in lock.synchronized { recorded.append(duration) } }
         policy.now = { now }
         policy.random = { 0.5 }

@@ -120,7 +120,8 @@ public struct Rotator: Sendable {
     /// oldest down, removing those that would pass `keep`. Leaves `.1` free.
     ///
     /// Members keep their form: a plain `.k` (rotated with `--no-gzip`) stays plain as `.k+1`. Returns the new paths
-    /// of plain members whose gzip a crash interrupted (it left a temporary), for ``finishRotation(_:alsoCompressing:)``.
+    /// of plain members whose gzip a crash interrupted (it left a temporary, or a `.k.gz` beside `.k`), for
+    /// ``finishRotation(_:alsoCompressing:)``.
     @discardableResult
     func shiftRotatedFiles() throws -> [String] {
         let set = RotatedSet(basePath: path)
@@ -133,6 +134,10 @@ public struct Rotator: Sendable {
         }
         let (members, shadowed) = try set.scan()
         for copy in shadowed { try POSIX.unlink(copy) }
+        // `.k` beside a complete `.k.gz`: a crash came between the gzip's rename and the removal of its source.
+        for member in members where !member.isCompressed && shadowed.contains(member.path + ".gz") {
+            interruptedIndexes.insert(member.index)
+        }
         var interrupted: [String] = []
         for member in members.reversed() {
             if member.index >= options.keep {

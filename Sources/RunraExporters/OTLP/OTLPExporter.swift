@@ -73,10 +73,10 @@ actor OTLPExporter: EventExporter {
             let data = event.value(at: dataPath) ?? .object([:])
             let fields = OTLPMapping.EventFields(event)
             let isSpan = OTLPMapping.spanNames[fields.type] != nil
-            // Each event widens its run (from a span's start to its timestamp), for the root spans.
+            // Each event widens its run to its timestamp: the root span runs from the earliest to the latest
+            // timestamp this replay saw (SPEC §7), not back to where a child span's duration starts.
             if let time = fields.time {
-                let start = isSpan ? time - OTLPMapping.durationNanoseconds(data) : time
-                bounds.append(.init(runID: fields.runID, start: start, end: time, sandboxID: fields.sandboxID))
+                bounds.append(.init(runID: fields.runID, start: time, end: time, sandboxID: fields.sandboxID))
             }
             if isSpan {
                 if let span = OTLPMapping.span(fields, data: data, runs: &runs) {
