@@ -77,6 +77,28 @@ import Glibc
         #expect(child.stdoutText == Self.match)
     }
 
+    /// `runra-events tail -f log | runra-events filter -n 1`: the filter stops at its match, and the follower sees
+    /// that its reader went away without having to write again (as GNU `tail -f` does), so the pipeline ends.
+    @Test func aFollowingTailEndsWithItsReader() throws {
+        let folder = try TemporaryDirectory()
+        let log = try folder.write("live.jsonl", Self.other)
+        let binary = CLI.executable.path
+        let pipeline = Process()
+        pipeline.executableURL = URL(fileURLWithPath: "/bin/bash")
+        pipeline.arguments = [
+            "-c", "'\(binary)' tail -f -n 0 -s 0.05 '\(log)' | '\(binary)' filter -n 1 -t exec.completed > '\(folder.path("out"))'",
+        ]
+        try pipeline.run()
+        usleep(500_000)
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        handle.seekToEndOfFile()
+        handle.write(Data((Self.other + Self.match).utf8))
+        try handle.close()
+        try pipeline.waitForExit(timeout: .seconds(20))
+        #expect(pipeline.terminationStatus == 0)
+        #expect(try String(contentsOfFile: folder.path("out"), encoding: .utf8) == Self.match)
+    }
+
     @Test func limitZeroReadsNothing() throws {
         let child = try RunningCLI(["filter", "-n", "0"])
         #expect(child.exitsWithin(.seconds(15)))

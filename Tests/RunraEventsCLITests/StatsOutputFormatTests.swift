@@ -198,3 +198,56 @@ import Testing
         #expect(report.rows[0]["group"] as? String == "all")
     }
 }
+
+/// `stats -o markdown --by KEY`: a pipe table with the group columns whose cells read back, per GitHub-flavored
+/// Markdown's escaping, as exactly the group values of the JSON report, whatever characters they hold.
+@Suite struct StatsMarkdownGroupTests {
+    static let commands = [
+        "cat a.log | grep -c ERROR", #"echo "a\b" > /tmp/ü.txt"#, "*bold* _it_ `tick` <b>x</b> [l](u) ~s~", "",
+        "line\nbreak", "trailing \\", "|", "plain",
+    ]
+
+    /// Splits a table row on unescaped `|` and undoes backslash escapes of ASCII punctuation (GFM §2.4).
+    static func cells(_ row: String) -> [String] {
+        var cells: [String] = []
+        var cell = ""
+        var characters = Array(row.dropFirst().dropLast()).makeIterator()
+        while let character = characters.next() {
+            if character == "\\", let next = characters.next() {
+                if next.isASCII && next.isPunctuation || next.isASCII && next.isSymbol { cell.append(next) } else { cell += "\\\(next)" }
+            } else if character == "|" {
+                cells.append(cell)
+                cell = ""
+            } else {
+                cell.append(character)
+            }
+        }
+        cells.append(cell)
+        return cells.map { $0.hasPrefix(" ") && $0.hasSuffix(" ") && $0.count >= 2 ? String($0.dropFirst().dropLast()) : $0 }
+    }
+
+    @Test(arguments: [["--by", "data.command"], ["--by", "data.command", "--by", "sandboxId"], ["--by", "data.command", "--bin", "1h"]])
+    func groupCellsReadBackExactly(_ grouping: [String]) throws {
+        let directory = try TemporaryDirectory()
+        var text = ""
+        for (index, command) in Self.commands.enumerated() {
+            let escaped = String(decoding: try JSONSerialization.data(withJSONObject: [command], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast()
+            text += #"{"id":"m\#(index)","timestamp":"2026-06-15T10:30:0\#(index).000Z","type":"exec.completed","sandboxId":"sb|\#(index % 2)","data":{"command":\#(escaped),"exitCode":0,"durationMs":\#(index + 1)}}"# + "\n"
+        }
+        let path = try directory.write("events.jsonl", text)
+        let markdown = try CLI.run(["stats", "-o", "markdown"] + grouping + [path])
+        #expect(markdown.status == 0, "\(markdown.stderr)")
+        let lines = markdown.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("| data.command |") })
+        let header = Self.cells(lines[start])
+        let names = grouping.enumerated().filter { $0.offset % 2 == 1 && grouping[$0.offset - 1] == "--by" }.map(\.element)
+        #expect(Array(header.prefix(names.count)) == names)
+        if grouping.contains("--bin") { #expect(header[names.count] == "bin") }
+        let rows = lines[(start + 2)...].prefix { $0.hasPrefix("|") }.map(Self.cells)
+        #expect(rows.allSatisfy { $0.count == header.count }, "a cell broke the table: \(rows)")
+        // Markdown cells are one line: a newline in a value is shown as a space.
+        let expected = Self.commands.map { $0.replacingOccurrences(of: "\n", with: " ") }
+        #expect(rows.map { $0[0] }.sorted() == expected.sorted())
+        if names.count == 2 { #expect(Set(rows.map { $0[1] }) == ["sb|0", "sb|1"]) }
+    }
+}

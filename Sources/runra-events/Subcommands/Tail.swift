@@ -104,7 +104,7 @@ extension RunraEventsCommand {
                     output: StandardOutput.shared.writer,
                     onBadLine: reporter.report,
                     onNotice: { StandardError.print("runra-events: \($0)") },
-                    shouldStop: { StopSignal.received != 0 }
+                    shouldStop: { StopSignal.received != 0 || StandardOutput.readerIsGone }
                 )
             } catch is ByteWriter.BrokenPipe {
                 throw ExitCode(0)

@@ -16,6 +16,21 @@ final class StandardOutput: @unchecked Sendable {
     /// Whether standard output is a terminal.
     static var isTerminal: Bool { isatty(1) != 0 }
 
+    /// Whether standard output is a pipe or socket.
+    private static let isPipe: Bool = {
+        var info = stat()
+        guard fstat(1, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) == S_IFIFO || (info.st_mode & S_IFMT) == S_IFSOCK
+    }()
+
+    /// Whether the reader of a standard output pipe went away (`tail -f log | head -1` after its line), known
+    /// without writing: a follower that has nothing to write for hours still ends with its pipeline, as GNU tail.
+    static var readerIsGone: Bool {
+        guard isPipe else { return false }
+        var entry = pollfd(fd: 1, events: 0, revents: 0)
+        return poll(&entry, 1, 0) > 0 && entry.revents & Int16(POLLERR | POLLHUP) != 0
+    }
+
     func write(_ string: String) {
         do { try writer.write(string) } catch { exitAfterWriteFailure(error) }
     }
