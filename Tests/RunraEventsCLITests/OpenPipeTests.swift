@@ -83,19 +83,23 @@ import Glibc
         let folder = try TemporaryDirectory()
         let log = try folder.write("live.jsonl", Self.other)
         let binary = CLI.executable.path
+        // `timeout` kills its whole process group when time is up, so a follower that never ends is not left behind.
         let pipeline = Process()
-        pipeline.executableURL = URL(fileURLWithPath: "/bin/bash")
+        pipeline.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         pipeline.arguments = [
-            "-c", "'\(binary)' tail -f -n 0 -s 0.05 '\(log)' | '\(binary)' filter -n 1 -t exec.completed > '\(folder.path("out"))'",
+            "-s", "KILL", "20", "/bin/bash", "-c",
+            "'\(binary)' tail -f -n 0 -s 0.05 '\(log)' | '\(binary)' filter -n 1 -t exec.completed > '\(folder.path("out"))'",
         ]
+        pipeline.standardOutput = FileHandle.nullDevice
+        pipeline.standardError = FileHandle.nullDevice
         try pipeline.run()
         usleep(500_000)
         let handle = try #require(FileHandle(forWritingAtPath: log))
         handle.seekToEndOfFile()
         handle.write(Data((Self.other + Self.match).utf8))
         try handle.close()
-        try pipeline.waitForExit(timeout: .seconds(20))
-        #expect(pipeline.terminationStatus == 0)
+        try pipeline.waitForExit(timeout: .seconds(40))
+        #expect(pipeline.terminationStatus == 0, "the pipeline did not end by itself (timeout's status \(pipeline.terminationStatus))")
         #expect(try String(contentsOfFile: folder.path("out"), encoding: .utf8) == Self.match)
     }
 
