@@ -63,12 +63,13 @@ final class ByteSource {
     /// Bytes read so far from the descriptor (compressed bytes for gzip).
     private var rawOffset: Int64 = 0
 
-    /// Whether a read now would return without waiting for a writer: always for regular files; for a
-    /// streaming input, when bytes are buffered here or the descriptor is readable (data or end of input).
+    /// Whether a read now would return without waiting long for a writer: always for regular files; for a
+    /// streaming input, when bytes are buffered here or the descriptor becomes readable (data or end of input)
+    /// within a millisecond, so that a fast writer (`cat big.jsonl |`) is not mistaken for an idle one.
     var hasInputReady: Bool {
         guard isStreaming else { return true }
         if compressedStart < compressedEnd || endOfInput { return true }
-        return Self.isReadable(fileDescriptor, timeoutMilliseconds: 0)
+        return Self.isReadable(fileDescriptor, timeoutMilliseconds: 1)
     }
 
     private static func isReadable(_ descriptor: Int32, timeoutMilliseconds: Int32) -> Bool {
