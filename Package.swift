@@ -30,10 +30,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        .systemLibrary(
+        // libpq's header (libpq-dev) at build time; libpq.so.5 itself is loaded when first needed (see CLibPQ.h).
+        .target(
             name: "CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+            linkerSettings: [.linkedLibrary("dl")]
         ),
 
         // MARK: Libraries

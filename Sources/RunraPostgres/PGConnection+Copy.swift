@@ -16,23 +16,23 @@ extension PGConnection {
     /// `copyIn` with a producer that calls ``CopyInStream/send(_:)`` as it encodes, so the server works meanwhile.
     func copyIn(_ sql: String, _ produce: (CopyInStream) throws(PostgresError) -> Void) throws(PostgresError) -> Int {
         let context = "running \(Self.summary(sql))"
-        guard let start = PQexec(handle, sql) else { throw connectionError(context: context, code: .copyFailed) }
-        guard PQresultStatus(start) == PGRES_COPY_IN else {
-            defer { PQclear(start) }
+        guard let start = runra_PQexec(handle, sql) else { throw connectionError(context: context, code: .copyFailed) }
+        guard runra_PQresultStatus(start) == PGRES_COPY_IN else {
+            defer { runra_PQclear(start) }
             let error = error(from: start, context: context, code: .copyFailed)
             drainResults()
             throw error
         }
-        PQclear(start)
+        runra_PQclear(start)
         do {
             try produce(CopyInStream(connection: self, context: context))
         } catch {
             // Abort the COPY so the connection is usable again, then report the producer's error.
-            _ = PQputCopyEnd(handle, "aborted by the client")
+            _ = runra_PQputCopyEnd(handle, "aborted by the client")
             drainResults()
             throw error
         }
-        guard PQputCopyEnd(handle, nil) == 1 else {
+        guard runra_PQputCopyEnd(handle, nil) == 1 else {
             let error = connectionError(context: context, code: .copyFailed)
             drainResults()
             throw error
@@ -40,12 +40,12 @@ extension PGConnection {
         var outcome: Result<Int, PostgresError> = .failure(
             PostgresError(.copyFailed, context: context, serverMessage: "the server sent no result for the COPY"))
         var first = true
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
+        while let result = runra_PQgetResult(handle) {
+            defer { runra_PQclear(result) }
             guard first else { continue }
             first = false
-            if PQresultStatus(result) == PGRES_COMMAND_OK {
-                outcome = .success(Int(String(cString: PQcmdTuples(result))) ?? 0)
+            if runra_PQresultStatus(result) == PGRES_COMMAND_OK {
+                outcome = .success(Int(String(cString: runra_PQcmdTuples(result))) ?? 0)
             } else {
                 outcome = .failure(error(from: result, context: context, code: .copyFailed))
             }
@@ -56,7 +56,7 @@ extension PGConnection {
 
     /// Reads and frees results until libpq has none left, so the next statement can run.
     func drainResults() {
-        while let result = PQgetResult(handle) { PQclear(result) }
+        while let result = runra_PQgetResult(handle) { runra_PQclear(result) }
     }
 }
 
@@ -71,7 +71,7 @@ struct CopyInStream {
         // PQputCopyData takes an int length; stay well below it.
         while offset < bytes.count {
             let length = min(bytes.count - offset, 1 << 30)
-            let status = PQputCopyData(
+            let status = runra_PQputCopyData(
                 connection.handle, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
                 Int32(length))
             guard status == 1 else { throw connection.connectionError(context: context, code: .copyFailed) }

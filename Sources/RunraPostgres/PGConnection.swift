@@ -25,6 +25,13 @@ public final class PGConnection {
     /// The corresponding C function is `PQconnectdbParams` (with `expand_dbname`).
     public init(connectionString: String, sslMode: SSLMode? = nil) throws(PostgresError) {
         displayName = connectionString.isEmpty ? "(PG* environment)" : ConnectionString.masked(connectionString)
+        // libpq is loaded on first use, not at start-up (CLibPQ.h).
+        var loadFailure = [CChar](repeating: 0, count: 512)
+        guard runra_pq_load(&loadFailure, loadFailure.count) == 0 else {
+            throw PostgresError(
+                .connectionFailed, context: "connecting to \(displayName)",
+                serverMessage: String(decoding: loadFailure.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
         // Later keywords override earlier ones; the expanded connection string (dbname) overrides sslmode.
         var pairs: [(String, String)] = [("fallback_application_name", "runra-events")]
         if let sslMode { pairs.append(("sslmode", sslMode.rawValue)) }
@@ -38,7 +45,7 @@ public final class PGConnection {
         }
         let connection: OpaquePointer? = keywords.map { UnsafePointer($0) }.withUnsafeBufferPointer { keywordsBuffer in
             values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuesBuffer in
-                PQconnectdbParams(keywordsBuffer.baseAddress, valuesBuffer.baseAddress, 1)
+                runra_PQconnectdbParams(keywordsBuffer.baseAddress, valuesBuffer.baseAddress, 1)
             }
         }
         var secrets = ConnectionString.passwords(in: connectionString)
@@ -46,34 +53,34 @@ public final class PGConnection {
             throw PostgresError(
                 .connectionFailed, context: "connecting to \(displayName)", serverMessage: "out of memory")
         }
-        if let pass = PQpass(connection), pass.pointee != 0 { secrets.append(String(cString: pass)) }
+        if let pass = runra_PQpass(connection), pass.pointee != 0 { secrets.append(String(cString: pass)) }
         self.secrets = secrets
-        guard PQstatus(connection) == CONNECTION_OK else {
-            let message = Self.trimmed(PQerrorMessage(connection))
-            PQfinish(connection)
+        guard runra_PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.trimmed(runra_PQerrorMessage(connection))
+            runra_PQfinish(connection)
             var error = PostgresError(.connectionFailed, context: "connecting to \(displayName)", serverMessage: message)
             for secret in secrets { error = error.scrubbing(secret) }
             throw error
         }
         // NOTICEs ("relation … already exists, skipping") would go to stderr; they are not errors.
-        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        runra_PQsetNoticeProcessor(connection, { _, _ in }, nil)
         conn = connection
     }
 
-    deinit { PQfinish(conn) }
+    deinit { runra_PQfinish(conn) }
 
     /// Whether the connection is still usable (libpq's `PQstatus` is `CONNECTION_OK`).
-    public var isOpen: Bool { PQstatus(conn) == CONNECTION_OK }
+    public var isOpen: Bool { runra_PQstatus(conn) == CONNECTION_OK }
 
     /// The server's version number, e.g. `150018` for 15.18 (`PQserverVersion`).
-    public var serverVersion: Int { Int(PQserverVersion(conn)) }
+    public var serverVersion: Int { Int(runra_PQserverVersion(conn)) }
 
     /// Runs one or more SQL statements with no parameters and returns the last statement's result.
     ///
     /// The corresponding C function is `PQexec`.
     @discardableResult
     public func exec(_ sql: String) throws(PostgresError) -> PGQueryResult {
-        let result = PQexec(conn, sql)
+        let result = runra_PQexec(conn, sql)
         return try consume(result, context: "running \(Self.summary(sql))")
     }
 
@@ -85,7 +92,7 @@ public final class PGConnection {
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { for pointer in copies { free(pointer) } }
         let result = copies.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
-            PQexecParams(conn, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
+            runra_PQexecParams(conn, sql, Int32(buffer.count), nil, buffer.baseAddress, nil, nil, 0)
         }
         return try consume(result, context: "running \(Self.summary(sql))")
     }
@@ -93,8 +100,8 @@ public final class PGConnection {
     /// Turns a `PGresult` into a ``PGQueryResult`` or a ``PostgresError``, and frees it.
     func consume(_ result: OpaquePointer?, context: String) throws(PostgresError) -> PGQueryResult {
         guard let result else { throw connectionError(context: context) }
-        defer { PQclear(result) }
-        switch PQresultStatus(result) {
+        defer { runra_PQclear(result) }
+        switch runra_PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             return PGQueryResult(result)
         default:
@@ -107,12 +114,12 @@ public final class PGConnection {
         -> PostgresError
     {
         func field(_ name: Int32) -> String? {
-            PQresultErrorField(result, name).map { String(cString: $0) }
+            runra_PQresultErrorField(result, name).map { String(cString: $0) }
         }
-        let message = field(CLibPQ_DIAG_MESSAGE_PRIMARY) ?? Self.trimmed(PQresultErrorMessage(result))
+        let message = field(CLibPQ_DIAG_MESSAGE_PRIMARY) ?? Self.trimmed(runra_PQresultErrorMessage(result))
         var error = PostgresError(
             isOpen ? code : .connectionLost, context: context,
-            serverMessage: message.isEmpty ? Self.trimmed(PQerrorMessage(conn)) : message,
+            serverMessage: message.isEmpty ? Self.trimmed(runra_PQerrorMessage(conn)) : message,
             sqlState: field(CLibPQ_DIAG_SQLSTATE), detail: field(CLibPQ_DIAG_MESSAGE_DETAIL))
         error.serverContext = field(CLibPQ_DIAG_CONTEXT)
         return scrubbed(error)
@@ -121,7 +128,7 @@ public final class PGConnection {
     /// The error libpq reports on the connection itself (no result to read).
     func connectionError(context: String, code: PostgresError.Code = .statementFailed) -> PostgresError {
         scrubbed(
-            PostgresError(isOpen ? code : .connectionLost, context: context, serverMessage: Self.trimmed(PQerrorMessage(conn))))
+            PostgresError(isOpen ? code : .connectionLost, context: context, serverMessage: Self.trimmed(runra_PQerrorMessage(conn))))
     }
 
     private func scrubbed(_ error: PostgresError) -> PostgresError {

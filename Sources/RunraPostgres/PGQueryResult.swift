@@ -10,15 +10,15 @@ public struct PGQueryResult: Sendable {
     public var affectedRows: Int
 
     init(_ result: OpaquePointer) {
-        let columnCount = PQnfields(result)
-        let rowCount = PQntuples(result)
-        columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        let columnCount = runra_PQnfields(result)
+        let rowCount = runra_PQntuples(result)
+        columns = (0..<columnCount).map { String(cString: runra_PQfname(result, $0)) }
         rows = (0..<rowCount).map { row in
             (0..<columnCount).map { column in
-                PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column))
+                runra_PQgetisnull(result, row, column) != 0 ? nil : String(cString: runra_PQgetvalue(result, row, column))
             }
         }
-        affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
+        affectedRows = Int(String(cString: runra_PQcmdTuples(result))) ?? 0
     }
 
     /// The first column of the first row, or `nil`.
