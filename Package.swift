@@ -31,6 +31,11 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
         .systemLibrary(
+            name: "CISAL",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]
+        ),
+        .systemLibrary(
             name: "CLibPQ",
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
@@ -39,7 +44,7 @@ let package = Package(
         // MARK: Libraries
         .target(
             name: "RunraEvents",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "CISAL"],
             swiftSettings: swiftSettings
         ),
 

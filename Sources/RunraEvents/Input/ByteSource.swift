@@ -93,15 +93,12 @@ final class ByteSource {
         guard let inflater else { return try readPlain(into: buffer) }
         var produced = 0
         while produced == 0 {
-            if compressedStart == compressedEnd {
-                if endOfInput { break }
+            if compressedStart == compressedEnd && !endOfInput {
                 compressedStart = 0
                 compressedEnd = try readRaw(into: compressed)
-                if compressedEnd == 0 {
-                    endOfInput = true
-                    break
-                }
+                if compressedEnd == 0 { endOfInput = true }
             }
+            // Empty at the end of the input: the inflater still hands out decoded bytes it holds.
             let input = UnsafeRawBufferPointer(rebasing: compressed[compressedStart..<compressedEnd])
             let output = UnsafeMutableRawBufferPointer(rebasing: buffer[produced...])
             let (consumed, made) = try inflater.inflate(input: input, output: output)
