@@ -24,6 +24,17 @@ static inline void CISAL_inflateStartMember(void *opaque) {
     state->crc_flag = ISAL_GZIP_NO_HDR_VER;
 }
 
+/// At the end of the input inside a member's trailer: whether the CRC-32 (its first four bytes, once they are
+/// there) already differs from the data's. zlib checks it before the length arrives and reports corrupt data, not a
+/// truncation; ISA-L waits for all eight bytes, keeping those that came in `tmp_in_buffer`.
+static inline int CISAL_inflateTrailerCRCIsWrong(void *opaque) {
+    struct inflate_state *state = opaque;
+    if (state->block_state != ISAL_CHECKSUM_CHECK || state->tmp_in_size < 4) return 0;
+    const uint8_t *bytes = state->tmp_in_buffer;
+    uint32_t crc = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
+    return crc != state->crc;
+}
+
 /// One call of isal_inflate over the given buffers. Reports the bytes consumed and produced, and whether the
 /// member ended (its trailer read and verified); returns isal_inflate's status.
 static inline int CISAL_inflate(void *opaque, const uint8_t *input, uint32_t inputCount, uint8_t *output,

@@ -113,6 +113,23 @@ import Testing
         }
     }
 
+    /// Found by the differential fuzzer: zlib checks the CRC-32 as soon as its four bytes are there, before the
+    /// length; so a wrong CRC-32 followed by fewer than four more bytes is corrupt data, not a truncation.
+    @Test func aWrongCRCIsCorruptBeforeTheLengthArrives() throws {
+        let member = try Deflater.gzip(Self.sample(2000, seed: 8))
+        var wrongCRC = member
+        wrongCRC[Self.gzipTrailerOffset(member)] ^= 0x80
+        for kept in 0..<8 {
+            let cut = Self.gzipTrailerOffset(member) + kept
+            #expect(try Self.decompressBoth(Array(wrongCRC.prefix(cut))).failure == (kept >= 4 ? .corrupt : .truncated), "\(kept) trailer bytes")
+            #expect(try Self.decompressBoth(Array(member.prefix(cut))).failure == .truncated, "\(kept) trailer bytes")
+        }
+        // The same through the reader.
+        let file = try TemporaryFile(Data(wrongCRC.prefix(Self.gzipTrailerOffset(member) + 5)), suffix: ".gz")
+        let run = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [file.path])
+        #expect(run.summary.read.inputErrors.first?.code == .corruptCompressedData)
+    }
+
     @Test func damagedHeadersAndTrailingBytesFailAsWithZlib() throws {
         let member = try Deflater.gzip(Self.sample(3000, seed: 6))
         var method = member

@@ -6,10 +6,17 @@ protocol GzipInflating: AnyObject {
     func inflate(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws -> (consumed: Int, produced: Int)
     /// Whether the last member ended cleanly (false while a member is open).
     var isAtMemberBoundary: Bool { get }
+    /// At the end of the input inside a member: throws `.corruptCompressedData` when what arrived is already
+    /// known to be wrong; otherwise the caller reports a truncation.
+    func checkEndOfInput() throws
 }
 
 extension Inflater: GzipInflating {}
-extension ZlibInflater: GzipInflating {}
+
+extension ZlibInflater: GzipInflating {
+    /// zlib reports everything it can while it reads.
+    func checkEndOfInput() throws {}
+}
 
 /// The result of decompressing a whole gzip stream in memory with ``GzipInflating/decompressAll(_:inputChunk:outputChunk:)``.
 struct GzipDecompression: Equatable {
@@ -59,7 +66,15 @@ extension GzipInflating {
                 return result
             }
         }
-        if result.failure == nil && !isAtMemberBoundary { result.failure = .truncated }
+        if result.failure == nil && !isAtMemberBoundary {
+            do {
+                try checkEndOfInput()
+                result.failure = .truncated
+            } catch {
+                result.failure = .corrupt
+                result.message = (error as? RunraError)?.message
+            }
+        }
         return result
     }
 }

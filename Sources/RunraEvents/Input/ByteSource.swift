@@ -107,6 +107,7 @@ final class ByteSource {
             if consumed == 0 && made == 0 { break }
         }
         if produced == 0 && endOfInput && !inflater.isAtMemberBoundary {
+            try inflater.checkEndOfInput()
             throw RunraError(.truncatedInput, "\(name): gzip data ends unexpectedly (the file is truncated)")
         }
         return produced
