@@ -400,7 +400,7 @@ bench_foreign() {
     foreign_rows fg_type "runra-events filter -t exec.completed" "$R filter -t exec.completed" "$file"
     foreign_rows fg_where "runra-events filter $where" "$R filter $where" "$file"
     foreign_rows fg_stats "runra-events stats" "$R stats" "$file"
-    foreign_rows fg_gz "runra-events filter -c -t exec.completed (.gz, gzip -6)" "$R filter -c -t exec.completed" "$gz"
+    foreign_rows fg_gz "runra-events filter -c -t exec.completed (gzip -6)" "$R filter -c -t exec.completed" "$gz"
     FOREIGN_IDS+=(fg_grep fg_grep_c fg_jq_type fg_jq_where fg_igzip)
     measure foreign_anchors "$RUNS" \
         fg_grep "grep -E '$type_re'" "grep -E '$type_re' $file" \
@@ -828,7 +828,7 @@ anchor_of() {
 
 # The foreign data section: every row's median, throughput and peak RSS; 50 MB or more is flagged.
 foreign_report() {
-    local id median rss flag
+    local id median rss flag name
     echo
     echo "## Foreign data (a second generator)"
     echo
@@ -845,15 +845,16 @@ foreign_report() {
     for id in "${FOREIGN_IDS[@]}"; do
         median=${MEDIAN[$id]:-}
         rss=${RSS[$id]:-}
+        name=${NAME[$id]//|/\\|}  # `cat FILE | …` in a table cell
         flag=""
         if [[ $rss =~ ^[0-9]+$ ]]; then
             ((rss * 1024 >= 50000000)) && flag="**≥ 50 MB**"
             rss=$(calc "$rss / 1024" 1)
         fi
         if [[ -z $median ]]; then
-            echo "| \`${NAME[$id]}\` | ${STATUS[$id]:-not measured} | | $rss | $flag |"
+            echo "| \`$name\` | ${STATUS[$id]:-not measured} | | $rss | $flag |"
         else
-            echo "| \`${NAME[$id]}\`${STATUS[$id]:+ (${STATUS[$id]})} | $(calc "$median" 3) | $(calc "$FOREIGN_BYTES / 1e6 / $median" 0) | $rss | $flag |"
+            echo "| \`$name\`${STATUS[$id]:+ (${STATUS[$id]})} | $(calc "$median" 3) | $(calc "$FOREIGN_BYTES / 1e6 / $median" 0) | $rss | $flag |"
         fi
     done
 }
@@ -862,8 +863,9 @@ report() {
     local id median speed vs_jq vs_anchor note
     echo "# Benchmarks"
     echo
-    echo "Written by \`make bench\` (scripts/bench.sh): runra-events against jq, gojq, grep, pigz and zcat,"
-    echo "in one run on one machine, on a log made by \`runra-events generate --size ${SIZE_MB}MB --seed 1\`."
+    echo "Written by \`make bench\` (scripts/bench.sh): runra-events against jq, gojq, grep, pigz, zcat, igzip and"
+    echo "rapidgzip, in one run on one machine, on a log made by \`runra-events generate --size ${SIZE_MB}MB --seed 1\`"
+    echo "(and, in its own section, on a log from our second generator, scripts/gen-foreign-events.py)."
     echo "Absolute times drift between machines; compare the ratios (SPEC §8)."
     echo
     echo "## Machine"

@@ -130,6 +130,41 @@ import Testing
         #expect(run.summary.read.inputErrors.first?.code == .corruptCompressedData)
     }
 
+    /// Found by the differential fuzzer: a flipped bit gave a dynamic block an incomplete code-length code. zlib
+    /// rejects it at once ("invalid code lengths set"); ISA-L accepts incomplete codes and decoded on to the end of
+    /// the input, so the reader reports a truncation rather than corrupt data. Both fail, and agree on the bytes as
+    /// far as both go: for damaged data, where each notices the damage may differ (the accepted difference).
+    @Test func anIncompleteHuffmanCodeFailsWithBoth() throws {
+        // The fuzz input: a payload whose gzip had a byte flipped (the harness's mode 3).
+        let input: [UInt8] = [31, 139, 205, 42, 8, 0, 156, 114, 146, 138, 191, 255, 15, 0, 0, 0, 42, 8, 0, 156, 114, 146, 138, 191, 255, 15, 0, 0]
+        let payload = Array(input[1...])
+        var compressed = try Deflater.gzip(payload)
+        compressed[(Int(payload[0]) << 8 | Int(payload[1])) % compressed.count] ^= payload.last! | 1
+        let (isal, zlib) = try compressed.withUnsafeBytes {
+            (try Inflater().decompressAll($0, inputChunk: 65536, outputChunk: 13), try ZlibInflater().decompressAll($0, inputChunk: 65536, outputChunk: 13))
+        }
+        #expect(zlib.failure == .corrupt)
+        #expect(zlib.message?.contains("invalid code lengths set") == true)
+        #expect(isal.failure == .truncated)
+        let shorter = min(isal.output.count, zlib.output.count)
+        #expect(isal.output[..<shorter] == zlib.output[..<shorter])
+        #expect(compressed.withUnsafeBytes { _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 65536, outputChunk: 13, damaged: true) } == nil)
+    }
+
+    /// Found by the differential fuzzer, the other way round: a dynamic block whose code-length code has no codes
+    /// at all. ISA-L rejects it at once; zlib reads on (it would fail at the end of the block) and meets the end of
+    /// the input first, so it says truncated.
+    @Test func anEmptyCodeLengthCodeIsCorruptWithISAL() throws {
+        let bytes: [UInt8] = [31, 139, 8, 5, 0, 0, 0, 0, 0, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0]
+        let (isal, zlib) = try bytes.withUnsafeBytes {
+            (try Inflater().decompressAll($0, inputChunk: 1, outputChunk: 1), try ZlibInflater().decompressAll($0, inputChunk: 1, outputChunk: 1))
+        }
+        #expect(isal.failure == .corrupt)
+        #expect(zlib.failure == .truncated)
+        #expect(bytes.withUnsafeBytes { _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 1, outputChunk: 1, damaged: true) } == nil)
+        #expect(bytes.withUnsafeBytes { _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 1, outputChunk: 1, damaged: false) } != nil)
+    }
+
     @Test func damagedHeadersAndTrailingBytesFailAsWithZlib() throws {
         let member = try Deflater.gzip(Self.sample(3000, seed: 6))
         var method = member
@@ -216,3 +251,4 @@ import Testing
         return ~crc
     }
 }
+
