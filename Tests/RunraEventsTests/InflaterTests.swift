@@ -1,6 +1,7 @@
 import Foundation
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// The reader's ISA-L ``Inflater`` against the zlib reference (``ZlibInflater``) and against the original bytes:
 /// our Deflater's and other programs' gzip, multi-member streams, damaged headers and trailers, truncation.
@@ -11,7 +12,9 @@ import Testing
     /// Decompresses with both inflaters in every chunking; expects them to agree and returns ISA-L's result.
     @discardableResult
     static func decompressBoth(
-        _ bytes: [UInt8], chunkings: [(Int, Int)] = chunkings, sourceLocation: SourceLocation = #_sourceLocation
+        _ bytes: [UInt8],
+        chunkings: [(Int, Int)] = chunkings,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> GzipDecompression {
         var first: GzipDecompression?
         // A byte at a time only over small inputs (debug builds are slow).
@@ -22,14 +25,26 @@ import Testing
                     try ZlibInflater().decompressAll($0, inputChunk: input, outputChunk: output)
                 )
             }
-            #expect(isal.failure == zlib.failure, "chunks \(input)/\(output): \(isal.message ?? "-") vs \(zlib.message ?? "-")", sourceLocation: sourceLocation)
+            #expect(
+                isal.failure == zlib.failure,
+                "chunks \(input)/\(output): \(isal.message ?? "-") vs \(zlib.message ?? "-")",
+                sourceLocation: sourceLocation
+            )
             if isal.failure == nil {
                 #expect(isal.output == zlib.output, "chunks \(input)/\(output)", sourceLocation: sourceLocation)
             } else {
                 let shorter = min(isal.output.count, zlib.output.count)
-                #expect(isal.output[..<shorter] == zlib.output[..<shorter], "chunks \(input)/\(output)", sourceLocation: sourceLocation)
+                #expect(
+                    isal.output[..<shorter] == zlib.output[..<shorter],
+                    "chunks \(input)/\(output)",
+                    sourceLocation: sourceLocation
+                )
             }
-            if let first { #expect(first.failure == isal.failure, sourceLocation: sourceLocation) } else { first = isal }
+            if let first {
+                #expect(first.failure == isal.failure, sourceLocation: sourceLocation)
+            } else {
+                first = isal
+            }
         }
         return first!
     }
@@ -48,7 +63,9 @@ import Testing
             z ^= z >> 31
             let run = Int(z % 700)
             if z & 1 == 0 {
-                bytes.append(contentsOf: (0..<run).map { UInt8(truncatingIfNeeded: (z >> UInt64($0 % 56)) &+ UInt64($0)) })
+                bytes.append(
+                    contentsOf: (0..<run).map { UInt8(truncatingIfNeeded: (z >> UInt64($0 % 56)) &+ UInt64($0)) }
+                )
             } else {
                 bytes.append(contentsOf: text.prefix(run))
             }
@@ -95,7 +112,9 @@ import Testing
 
     @Test func multiMemberWithEmptyMembersReadsAsOneStream() throws {
         let parts = [Self.sample(70_000, seed: 1), [], Self.sample(10, seed: 2), [], Self.sample(200_000, seed: 3)]
-        let stream = try parts.flatMap { try Deflater.gzip($0) } + (try Self.run("/bin/gzip", ["-c"], input: Self.sample(5000, seed: 4)))
+        let stream =
+            try parts.flatMap { try Deflater.gzip($0) }
+            + (try Self.run("/bin/gzip", ["-c"], input: Self.sample(5000, seed: 4)))
         let result = try Self.decompressBoth(stream)
         #expect(result.failure == nil)
         #expect(result.output == parts.flatMap { $0 } + Self.sample(5000, seed: 4))
@@ -109,7 +128,10 @@ import Testing
             damaged[Self.gzipTrailerOffset(member) + offset] ^= 0x01
             #expect(try Self.decompressBoth(damaged).failure == .corrupt, "trailer byte \(offset)")
             // The same in the second member of two.
-            #expect(try Self.decompressBoth(member + damaged).failure == .corrupt, "second member, trailer byte \(offset)")
+            #expect(
+                try Self.decompressBoth(member + damaged).failure == .corrupt,
+                "second member, trailer byte \(offset)"
+            )
         }
     }
 
@@ -121,7 +143,10 @@ import Testing
         wrongCRC[Self.gzipTrailerOffset(member)] ^= 0x80
         for kept in 0..<8 {
             let cut = Self.gzipTrailerOffset(member) + kept
-            #expect(try Self.decompressBoth(Array(wrongCRC.prefix(cut))).failure == (kept >= 4 ? .corrupt : .truncated), "\(kept) trailer bytes")
+            #expect(
+                try Self.decompressBoth(Array(wrongCRC.prefix(cut))).failure == (kept >= 4 ? .corrupt : .truncated),
+                "\(kept) trailer bytes"
+            )
             #expect(try Self.decompressBoth(Array(member.prefix(cut))).failure == .truncated, "\(kept) trailer bytes")
         }
         // The same through the reader.
@@ -136,19 +161,29 @@ import Testing
     /// far as both go: for damaged data, where each notices the damage may differ (the accepted difference).
     @Test func anIncompleteHuffmanCodeFailsWithBoth() throws {
         // The fuzz input: a payload whose gzip had a byte flipped (the harness's mode 3).
-        let input: [UInt8] = [31, 139, 205, 42, 8, 0, 156, 114, 146, 138, 191, 255, 15, 0, 0, 0, 42, 8, 0, 156, 114, 146, 138, 191, 255, 15, 0, 0]
+        let input: [UInt8] = [
+            31, 139, 205, 42, 8, 0, 156, 114, 146, 138, 191, 255, 15, 0, 0, 0, 42, 8, 0, 156, 114, 146, 138, 191, 255,
+            15, 0, 0,
+        ]
         let payload = Array(input[1...])
         var compressed = try Deflater.gzip(payload)
         compressed[(Int(payload[0]) << 8 | Int(payload[1])) % compressed.count] ^= payload.last! | 1
         let (isal, zlib) = try compressed.withUnsafeBytes {
-            (try Inflater().decompressAll($0, inputChunk: 65536, outputChunk: 13), try ZlibInflater().decompressAll($0, inputChunk: 65536, outputChunk: 13))
+            (
+                try Inflater().decompressAll($0, inputChunk: 65536, outputChunk: 13),
+                try ZlibInflater().decompressAll($0, inputChunk: 65536, outputChunk: 13)
+            )
         }
         #expect(zlib.failure == .corrupt)
         #expect(zlib.message?.contains("invalid code lengths set") == true)
         #expect(isal.failure == .truncated)
         let shorter = min(isal.output.count, zlib.output.count)
         #expect(isal.output[..<shorter] == zlib.output[..<shorter])
-        #expect(compressed.withUnsafeBytes { _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 65536, outputChunk: 13, damaged: true) } == nil)
+        #expect(
+            compressed.withUnsafeBytes {
+                _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 65536, outputChunk: 13, damaged: true)
+            } == nil
+        )
     }
 
     /// Found by the differential fuzzer, the other way round: a dynamic block whose code-length code has no codes
@@ -157,12 +192,23 @@ import Testing
     @Test func anEmptyCodeLengthCodeIsCorruptWithISAL() throws {
         let bytes: [UInt8] = [31, 139, 8, 5, 0, 0, 0, 0, 0, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0]
         let (isal, zlib) = try bytes.withUnsafeBytes {
-            (try Inflater().decompressAll($0, inputChunk: 1, outputChunk: 1), try ZlibInflater().decompressAll($0, inputChunk: 1, outputChunk: 1))
+            (
+                try Inflater().decompressAll($0, inputChunk: 1, outputChunk: 1),
+                try ZlibInflater().decompressAll($0, inputChunk: 1, outputChunk: 1)
+            )
         }
         #expect(isal.failure == .corrupt)
         #expect(zlib.failure == .truncated)
-        #expect(bytes.withUnsafeBytes { _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 1, outputChunk: 1, damaged: true) } == nil)
-        #expect(bytes.withUnsafeBytes { _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 1, outputChunk: 1, damaged: false) } != nil)
+        #expect(
+            bytes.withUnsafeBytes {
+                _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 1, outputChunk: 1, damaged: true)
+            } == nil
+        )
+        #expect(
+            bytes.withUnsafeBytes {
+                _FuzzEntryPoints.gzipDisagreement($0, inputChunk: 1, outputChunk: 1, damaged: false)
+            } != nil
+        )
     }
 
     @Test func damagedHeadersAndTrailingBytesFailAsWithZlib() throws {
@@ -181,7 +227,8 @@ import Testing
         #expect(try Self.decompressBoth(member + [0, 0]).failure == .corrupt)
         #expect(try Self.decompressBoth(member + [0x1F]).failure == .truncated)
         #expect(try Self.decompressBoth(member + Array(member.prefix(9))).failure == .truncated)
-        #expect(try Self.decompressBoth(member + [0x1F, 0x8B, 9]).failure == .truncated)  // zlib reads method and flags together
+        // zlib reads the method and the flags together: a wrong method alone is not yet an error.
+        #expect(try Self.decompressBoth(member + [0x1F, 0x8B, 9]).failure == .truncated)
         #expect(try Self.decompressBoth(member + [0x1F, 0x8B, 9, 0]).failure == .corrupt)
     }
 
@@ -202,15 +249,23 @@ import Testing
         badCRC[header.count] ^= 0xFF
         #expect(try Self.decompressBoth(badCRC).failure == .corrupt)
         // Every cut inside the header is a truncation.
-        for cut in 1..<(header.count + 2) { #expect(try Self.decompressBoth(Array(good.prefix(cut))).failure == .truncated) }
+        for cut in 1..<(header.count + 2) {
+            #expect(try Self.decompressBoth(Array(good.prefix(cut))).failure == .truncated)
+        }
     }
 
     @Test func truncationAtManyOffsetsReadsTheCompleteLinesThenFails() throws {
-        let text = (0..<3000).map { #"{"type":"t.\#($0 % 5)","data":{"n":\#($0),"s":"\#(String(repeating: "ab", count: $0 % 90))"}}"# }
+        let text =
+            (0..<3000).map {
+                #"{"type":"t.\#($0 % 5)","data":{"n":\#($0),"s":"\#(String(repeating: "ab", count: $0 % 90))"}}"#
+            }
             .joined(separator: "\n") + "\n"
         let gz = try Deflater.gzip(Array(text.utf8))
         // From 2: a single byte 1f is not gzip (the magic has two bytes) but a plain file.
-        let cuts = Array(stride(from: 2, to: gz.count, by: max(1, gz.count / 100))) + [gz.count - 1, gz.count - 4, gz.count - 8, gz.count - 9]
+        let cuts =
+            Array(stride(from: 2, to: gz.count, by: max(1, gz.count / 100))) + [
+                gz.count - 1, gz.count - 4, gz.count - 8, gz.count - 9,
+            ]
         for cut in cuts {
             let prefix = Array(gz.prefix(cut))
             let decoded = try Self.decompressBoth(prefix, chunkings: [(7, 13), (256 * 1024, 1 << 20)])
@@ -251,4 +306,3 @@ import Testing
         return ~crc
     }
 }
-

@@ -3,7 +3,10 @@
 protocol GzipInflating: AnyObject {
     /// Decompresses from `input` into `output`; returns (bytes consumed, bytes produced). Continues across
     /// member ends; throws `.corruptCompressedData` for damaged data.
-    func inflate(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws -> (consumed: Int, produced: Int)
+    func inflate(
+        input: UnsafeRawBufferPointer,
+        output: UnsafeMutableRawBufferPointer
+    ) throws -> (consumed: Int, produced: Int)
     /// Whether the last member ended cleanly (false while a member is open).
     var isAtMemberBoundary: Bool { get }
     /// At the end of the input inside a member: throws `.corruptCompressedData` when what arrived is already

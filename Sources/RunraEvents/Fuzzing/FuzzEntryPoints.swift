@@ -30,7 +30,10 @@ public enum _FuzzEntryPoints {
     ///   lengths set", …), which ISA-L decodes on with; ISA-L rejects a code-length code with no codes at once,
     ///   where zlib reads on to the end of the block.
     public static func gzipDisagreement(
-        _ bytes: UnsafeRawBufferPointer, inputChunk: Int, outputChunk: Int, damaged: Bool
+        _ bytes: UnsafeRawBufferPointer,
+        inputChunk: Int,
+        outputChunk: Int,
+        damaged: Bool
     ) -> String? {
         let isal: GzipDecompression
         let zlib: GzipDecompression
@@ -50,6 +53,7 @@ public enum _FuzzEntryPoints {
         if isal.failure == nil { return isal.output == zlib.output ? nil : "different output: " + description }
         if isal.failure != zlib.failure && !damaged { return "valid data, different failures: " + description }
         let shorter = min(isal.output.count, zlib.output.count)
-        return isal.output[..<shorter] == zlib.output[..<shorter] ? nil : "different output before the failure: " + description
+        return isal.output[..<shorter] == zlib.output[..<shorter]
+            ? nil : "different output before the failure: " + description
     }
 }
