@@ -7,7 +7,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN_DEBUG := .build/debug/runra-events
 BIN_RELEASE := .build/release/runra-events
-APT_PACKAGES := zlib1g-dev libpq-dev pkg-config
+APT_PACKAGES := zlib1g-dev libisal-dev libpq-dev pkg-config
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 help: ## List the targets.

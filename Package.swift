@@ -30,6 +30,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(
+            name: "CISAL",
+            pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]
+        ),
         // libpq's header (libpq-dev) at build time; libpq.so.5 itself is loaded when first needed (see CLibPQ.h).
         .target(
             name: "CLibPQ",
@@ -39,7 +44,7 @@ let package = Package(
         // MARK: Libraries
         .target(
             name: "RunraEvents",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "CISAL"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks runra-events against the anchors of SPEC §8 (jq, gojq, grep, pigz, zcat) on a generated
-# log, in one run on one machine, and writes docs/benchmarks.md.
+# Benchmarks runra-events against the anchors of SPEC §8 (jq, gojq, grep, pigz, zcat) and the fast gzip
+# decoders (igzip, rapidgzip) on a generated log, in one run on one machine, and writes docs/benchmarks.md.
 #
 # `make bench` runs it after a release build; `make bench-smoke` runs a small, quick pass
 # (BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null) that still exercises every command.
@@ -15,9 +15,11 @@
 #   RUNRA            the binary under test (default .build/release/runra-events)
 #   BENCH_PG_EVENTS  events loaded into PostgreSQL by the load-pg row (default 1000000; 5000 in a smoke
 #                    run: BENCH_SMOKE set or BENCH_SIZE_MB < 64)
+#   BENCH_FOREIGN_MB size in MB of the log from scripts/gen-foreign-events.py, the second generator (long
+#                    lines, large nested payloads), for the foreign rows (default 256; BENCH_SIZE_MB in a smoke run)
 #   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
-#                    filter_count filter_gzip memory stats tail replay_jsonl startup loadpg replay_custom
-#                    replay_axiom replay_otel); when only loadpg and replay_* rows run, the 1 GB log is
+#                    filter_count filter_gzip gzip_foreign foreign memory stats tail replay_jsonl startup loadpg
+#                    replay_custom replay_axiom replay_otel); when only loadpg and replay_* rows run, the 1 GB log is
 #                    not needed (`BENCH_ONLY="replay_custom replay_axiom replay_otel"`)
 #   BENCH_NET_EVENTS events replayed by each network row (replay_custom, replay_axiom, replay_otel) into
 #                    scripts/bench-sink.c (default 1000000; 5000 in a smoke run)
@@ -42,13 +44,14 @@ OUT=${BENCH_OUT:-docs/benchmarks.md}
 [[ -n ${BENCH_ONLY:-} && -z ${BENCH_OUT:-} ]] && OUT=${BENCH_DATA:-bench-data}/benchmarks-partial.md
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
-BENCHES=(generate filter_type filter_where filter_count filter_gzip memory stats tail replay_jsonl startup loadpg
-    replay_custom replay_axiom replay_otel)
-LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel "  # the benches that do not read the 1 GB log
+BENCHES=(generate filter_type filter_where filter_count filter_gzip gzip_foreign foreign memory stats tail replay_jsonl
+    startup loadpg replay_custom replay_axiom replay_otel)
+LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel foreign "  # the benches that do not read the 1 GB log
 if [[ -n ${BENCH_ONLY:-} ]]; then read -r -a BENCHES <<<"$BENCH_ONLY"; fi
 
 if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then PG_EVENTS=${BENCH_PG_EVENTS:-5000}; else PG_EVENTS=${BENCH_PG_EVENTS:-1000000}; fi
 if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then NET_EVENTS=${BENCH_NET_EVENTS:-5000}; else NET_EVENTS=${BENCH_NET_EVENTS:-1000000}; fi
+if [[ -n ${BENCH_SMOKE:-} ]]; then FOREIGN_MB=${BENCH_FOREIGN_MB:-$SIZE_MB}; else FOREIGN_MB=${BENCH_FOREIGN_MB:-256}; fi
 PG_RUNS=${BENCH_PG_RUNS:-3}
 if ((PG_RUNS > RUNS)); then PG_RUNS=$RUNS; fi
 
@@ -78,7 +81,7 @@ calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 # MARK: Setup
 
 install_anchors() {
-    local -A package_of=([jq]=jq [gojq]=gojq [pigz]=pigz [hyperfine]=hyperfine [/usr/bin/time]=time)
+    local -A package_of=([jq]=jq [gojq]=gojq [pigz]=pigz [igzip]=isal [hyperfine]=hyperfine [/usr/bin/time]=time)
     local missing=() tool
     for tool in "${!package_of[@]}"; do have "$tool" || missing+=("${package_of[$tool]}"); done
     ((${#missing[@]})) || return 0
@@ -122,6 +125,34 @@ make_data() {
 fail_hard() {
     log "error: $*"
     exit 1
+}
+
+# rapidgzip (PyPI) in a virtual environment under $DATA, made on first use; RAPIDGZIP is its path, or empty
+# with the reason in RAPIDGZIP_NOTE. A smoke run only uses one that is already there (no network, quick).
+RAPIDGZIP="" RAPIDGZIP_NOTE=""
+install_rapidgzip() {
+    [[ -z $RAPIDGZIP && -z $RAPIDGZIP_NOTE ]] || return 0
+    local venv="$DATA/venv-rapidgzip"
+    if [[ ! -x $venv/bin/rapidgzip ]]; then
+        if [[ -n ${BENCH_SMOKE:-} ]]; then
+            RAPIDGZIP_NOTE="skipped in a smoke run (not installed in $venv; \`make bench\` installs it)"
+            return 0
+        fi
+        log "installing rapidgzip into $venv (pip)"
+        mkdir -p "$DATA"
+        if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q rapidgzip; } >"$TMP/rapidgzip-install.log" 2>&1; then
+            RAPIDGZIP_NOTE="skipped: pip could not install rapidgzip ($(tail -n 2 "$TMP/rapidgzip-install.log" | tr '\n' ' ' | head -c 300))"
+            log "$RAPIDGZIP_NOTE"
+            return 0
+        fi
+    fi
+    RAPIDGZIP="$venv/bin/rapidgzip"
+}
+
+# skip_row ID NAME NOTE: a row that was not measured, with the reason.
+skip_row() {
+    NAME[$1]=$2 STATUS[$1]=$3
+    ORDER+=("$1")
 }
 
 # MARK: Measuring
@@ -298,11 +329,114 @@ bench_filter_count() {
 }
 
 bench_filter_gzip() {
+    install_rapidgzip
     measure gzip "$RUNS" \
         runra_gz "runra-events filter -t exec.completed (.gz)" "$R filter -t exec.completed $GZ" \
+        igzip_dc "igzip -dc" "igzip -dc $GZ" \
         pigz_dc "pigz -dc" "pigz -dc $GZ" \
         zcat "zcat" "zcat $GZ"
+    if [[ -n $RAPIDGZIP ]]; then
+        measure gzip_rapid "$RUNS" rapidgzip_dc "rapidgzip -P 2 -d -c" "$RAPIDGZIP -P 2 -d -c $GZ"
+    else
+        skip_row rapidgzip_dc "rapidgzip -P 2 -d -c" "$RAPIDGZIP_NOTE"
+    fi
     target "read of the .gz: at most 1.1x pigz -dc" "$(valid runra_gz && ratio runra_gz pigz_dc)" "<=" 1.1 "x"
+    target "read of the .gz: at most 1.1x igzip -dc" "$(valid runra_gz && ratio runra_gz igzip_dc)" "<=" 1.1 "x"
+}
+
+# The same log compressed by gzip -6 (one member, made by another program than ours), counted by filter -c.
+bench_gzip_foreign() {
+    local gz6="${PLAIN%.jsonl}.gzip6.jsonl.gz"
+    if [[ ! -s $gz6 || $PLAIN -nt $gz6 ]]; then
+        log "compressing $PLAIN with gzip -6"
+        gzip -6 -c "$PLAIN" >"$gz6.tmp" || fail_hard "gzip -6 failed"
+        mv "$gz6.tmp" "$gz6"
+    fi
+    GZ6=$gz6 GZ6_BYTES=$(stat -c %s "$gz6")
+    cat "$gz6" >/dev/null
+    install_rapidgzip
+    measure gzip6 "$RUNS" \
+        runra_gz6 "runra-events filter -c -t exec.completed (gzip -6 file)" "$R filter -c -t exec.completed $gz6" \
+        igzip_dc6 "igzip -dc (gzip -6 file)" "igzip -dc $gz6" \
+        pigz_dc6 "pigz -dc (gzip -6 file)" "pigz -dc $gz6"
+    if [[ -n $RAPIDGZIP ]]; then
+        measure gzip6_rapid "$RUNS" rapidgzip_dc6 "rapidgzip -P 2 -d -c (gzip -6 file)" "$RAPIDGZIP -P 2 -d -c $gz6"
+    else
+        skip_row rapidgzip_dc6 "rapidgzip -P 2 -d -c (gzip -6 file)" "$RAPIDGZIP_NOTE"
+    fi
+    local ours
+    ours=$("$R" filter -c -t exec.completed "$gz6" 2>/dev/null)
+    [[ $ours == "$("$R" filter -c -t exec.completed "$PLAIN" 2>/dev/null)" ]] ||
+        { log "error: filter -c on the gzip -6 file counted '$ours', not what it counts on the plain log"; FAILURES+=("filter -c (gzip -6 file): count"); }
+    target "filter -c -t on a gzip -6 file: at most 1.1x igzip -dc" "$(valid runra_gz6 && ratio runra_gz6 igzip_dc6)" "<=" 1.1 "x"
+}
+
+# MARK: Foreign data
+
+# A log from scripts/gen-foreign-events.py (our second generator: long lines, large nested payloads, every
+# type; not `runra-events generate`), read from the file and from standard input, with the peak RSS of
+# every row, next to grep and jq on the same file.
+FOREIGN_IDS=()   # ids of the foreign rows, in report order (reported in their own section)
+FOREIGN_NOTE=""
+bench_foreign() {
+    mkdir -p "$DATA"
+    local file="$DATA/foreign-${FOREIGN_MB}MB-seed1.jsonl"
+    if [[ ! -s $file || scripts/gen-foreign-events.py -nt $file ]]; then
+        log "generating $file (scripts/gen-foreign-events.py)"
+        python3 scripts/gen-foreign-events.py --size "$FOREIGN_MB" --seed 1 --out "$file.tmp" || fail_hard "scripts/gen-foreign-events.py failed"
+        mv "$file.tmp" "$file"
+    fi
+    local gz="$file.gz"
+    if [[ ! -s $gz || $file -nt $gz ]]; then
+        log "compressing $file with gzip -6"
+        gzip -6 -c "$file" >"$gz.tmp" || fail_hard "gzip -6 failed"
+        mv "$gz.tmp" "$gz"
+    fi
+    cat "$file" "$gz" >/dev/null
+    FOREIGN_FILE=$file FOREIGN_BYTES=$(stat -c %s "$file") FOREIGN_GZ_BYTES=$(stat -c %s "$gz")
+    FOREIGN_EVENTS=$(grep -c '' "$file")
+    FOREIGN_LINES=$(awk '{ n = length($0) + 1; if (n > max) max = n; s += n } END { printf "mean %.0f bytes, longest %d bytes", s / NR, max }' "$file")
+    local where="--where 'data.exitCode != 0'" type_re='"type": ?"exec\.completed"'
+    foreign_rows fg_type "runra-events filter -t exec.completed" "$R filter -t exec.completed" "$file"
+    foreign_rows fg_where "runra-events filter $where" "$R filter $where" "$file"
+    foreign_rows fg_stats "runra-events stats" "$R stats" "$file"
+    foreign_rows fg_gz "runra-events filter -c -t exec.completed (gzip -6)" "$R filter -c -t exec.completed" "$gz"
+    FOREIGN_IDS+=(fg_grep fg_grep_c fg_jq_type fg_jq_where fg_igzip)
+    measure foreign_anchors "$RUNS" \
+        fg_grep "grep -E '$type_re'" "grep -E '$type_re' $file" \
+        fg_grep_c "grep -cE '$type_re'" "grep -cE '$type_re' $file" \
+        fg_igzip "igzip -dc (.gz, gzip -6)" "igzip -dc $gz"
+    measure foreign_slow "$SLOW_RUNS" \
+        fg_jq_type "jq -c 'select(.type==\"exec.completed\")'" "jq -c 'select(.type==\"exec.completed\")' $file" \
+        fg_jq_where "jq -c 'select(.data.exitCode != 0)'" "jq -c 'select(.data.exitCode != 0)' $file"
+    local id
+    for id in fg_grep fg_grep_c fg_jq_type fg_jq_where fg_igzip; do
+        have "${CMD[$id]%% *}" && measure_rss "$id" "${NAME[$id]}" "${CMD[$id]}"
+    done
+    # The counts must agree with jq's (the type key can have a space after the colon here, so grep is not exact).
+    if have jq; then
+        local ours theirs
+        ours=$("$R" filter -c -t exec.completed "$file" 2>/dev/null)
+        theirs=$(jq -c 'select(.type == "exec.completed")' "$file" | wc -l)
+        [[ $ours == "$theirs" ]] || { log "error: foreign log: filter -c -t exec.completed counted '$ours', jq $theirs"; FAILURES+=("foreign filter -c: count"); }
+        ours=$("$R" filter -c --where 'data.exitCode != 0' "$file" 2>/dev/null)
+        theirs=$(jq -c 'select(.data.exitCode != 0)' "$file" | wc -l)
+        [[ $ours == "$theirs" ]] || { log "error: foreign log: filter -c --where counted '$ours', jq $theirs"; FAILURES+=("foreign filter --where: count"); }
+        FOREIGN_NOTE="filter -c counts agree with jq's"
+    fi
+    target "foreign log: filter -c -t on the gzip -6 file at most 1.1x igzip -dc" "$(valid runra_fg_gz_file && ratio runra_fg_gz_file fg_igzip)" "<=" 1.1 "x"
+}
+
+# foreign_rows ID NAME COMMAND FILE: times `COMMAND FILE` and `cat FILE | COMMAND` (ids runra_ID_file and
+# runra_ID_stdin), and measures the peak RSS of each.
+foreign_rows() {
+    local id=$1 name=$2 command=$3 file=$4
+    FOREIGN_IDS+=("runra_${id}_file" "runra_${id}_stdin")
+    measure "$id" "$RUNS" \
+        "runra_${id}_file" "$name FILE" "$command $file" \
+        "runra_${id}_stdin" "cat FILE | $name" "cat $file | $command"
+    measure_rss "runra_${id}_file" "$name FILE" "$command $file"
+    measure_rss "runra_${id}_stdin" "cat FILE | $name" "cat $file | $command"
 }
 
 bench_memory() {
@@ -686,17 +820,52 @@ jq_of() {
 anchor_of() {
     case $1 in
     runra_type | runra_count | grep_F | jq_type | gojq_type) echo grep_cF ;;
-    runra_gz | zcat) echo pigz_dc ;;
+    runra_gz | zcat | pigz_dc | rapidgzip_dc) echo igzip_dc ;;
+    runra_gz6 | pigz_dc6 | rapidgzip_dc6) echo igzip_dc6 ;;
     runra_tail) echo tail_n ;;
     esac
+}
+
+# The foreign data section: every row's median, throughput and peak RSS; 50 MB or more is flagged.
+foreign_report() {
+    local id median rss flag name
+    echo
+    echo "## Foreign data (a second generator)"
+    echo
+    echo "\`$FOREIGN_FILE\`: $FOREIGN_BYTES bytes, $FOREIGN_EVENTS events (line lengths: $FOREIGN_LINES), from"
+    echo "\`python3 scripts/gen-foreign-events.py --size $FOREIGN_MB --seed 1\`: our second, independent generator, with"
+    echo "another shape than \`runra-events generate\` (long-tailed line lengths up to 64 KiB, large nested \`data\`:"
+    echo "stdout/stderr blobs, arrays of objects, unicode, escapes, varied key order and spacing, every SPEC §2 type);"
+    echo "\`.gz\` is that file compressed by \`gzip -6\` ($FOREIGN_GZ_BYTES bytes). Each runra-events row reads the file"
+    echo "(FILE) and standard input (\`cat FILE |\`). Peak RSS by \`/usr/bin/time -f %M\` (for a pipeline: its largest"
+    echo "process). Medians of $RUNS runs ($SLOW_RUNS for jq).${FOREIGN_NOTE:+ Checked: $FOREIGN_NOTE.}"
+    echo
+    echo "| command | median (s) | MB/s | peak RSS (MiB) | |"
+    echo "|---|---:|---:|---:|---|"
+    for id in "${FOREIGN_IDS[@]}"; do
+        median=${MEDIAN[$id]:-}
+        rss=${RSS[$id]:-}
+        name=${NAME[$id]//|/\\|}  # `cat FILE | …` in a table cell
+        flag=""
+        if [[ $rss =~ ^[0-9]+$ ]]; then
+            ((rss * 1024 >= 50000000)) && flag="**≥ 50 MB**"
+            rss=$(calc "$rss / 1024" 1)
+        fi
+        if [[ -z $median ]]; then
+            echo "| \`$name\` | ${STATUS[$id]:-not measured} | | $rss | $flag |"
+        else
+            echo "| \`$name\`${STATUS[$id]:+ (${STATUS[$id]})} | $(calc "$median" 3) | $(calc "$FOREIGN_BYTES / 1e6 / $median" 0) | $rss | $flag |"
+        fi
+    done
 }
 
 report() {
     local id median speed vs_jq vs_anchor note
     echo "# Benchmarks"
     echo
-    echo "Written by \`make bench\` (scripts/bench.sh): runra-events against jq, gojq, grep, pigz and zcat,"
-    echo "in one run on one machine, on a log made by \`runra-events generate --size ${SIZE_MB}MB --seed 1\`."
+    echo "Written by \`make bench\` (scripts/bench.sh): runra-events against jq, gojq, grep, pigz, zcat, igzip and"
+    echo "rapidgzip, in one run on one machine, on a log made by \`runra-events generate --size ${SIZE_MB}MB --seed 1\`"
+    echo "(and, in its own section, on a log from our second generator, scripts/gen-foreign-events.py)."
     echo "Absolute times drift between machines; compare the ratios (SPEC §8)."
     echo
     echo "## Machine"
@@ -711,30 +880,33 @@ report() {
     echo "| OS | $(uname -sr) |"
     echo "| runra-events | $("$R" --version 2>/dev/null) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)) |"
     local tool
-    for tool in jq gojq grep pigz hyperfine; do
+    for tool in jq gojq grep pigz igzip hyperfine; do
         have "$tool" && echo "| $tool | $("$tool" --version 2>&1 | head -n 1) |"
     done
+    [[ -n $RAPIDGZIP ]] && echo "| rapidgzip | $("$RAPIDGZIP" --version 2>&1 | head -n 1) (PyPI, in \`$DATA/venv-rapidgzip\`) |"
     echo
     echo "## Data"
     echo
     [[ -n $PLAIN ]] && echo "- \`$PLAIN\`: $PLAIN_BYTES bytes ($(calc "$PLAIN_BYTES / 1048576" 1) MiB), $EVENTS events"
     [[ -n $GZ ]] && echo "- \`$GZ\`: $GZ_BYTES bytes (\`generate --gzip\`, zlib level 6)"
+    [[ -n ${GZ6:-} ]] && echo "- \`$GZ6\`: $GZ6_BYTES bytes (the same log compressed by \`gzip -6\`: one member, not made by us)"
     echo "- warm page cache; medians of $RUNS runs ($SLOW_RUNS for jq and gojq) measured by hyperfine;"
     echo "  every command's output goes to a pipe that hyperfine drains (\`--output=pipe\`)."
     echo
     echo "## Results"
     echo
-    echo "| command | median (s) | MB/s | speed-up vs jq | time vs grep -cF / pigz -dc |"
+    echo "| command | median (s) | MB/s | speed-up vs jq | time vs grep -cF / igzip -dc |"
     echo "|---|---:|---:|---:|---:|"
     for id in "${ORDER[@]}"; do
         [[ " ${NET_IDS[*]} " == *" $id "* ]] && continue  # in the network replay section
+        [[ " ${FOREIGN_IDS[*]} " == *" $id "* ]] && continue  # in the foreign data section
         median=${MEDIAN[$id]:-}
         if [[ -z $median ]]; then
             echo "| \`${NAME[$id]}\` | ${STATUS[$id]:-not measured} | | | |"
             continue
         fi
         speed=$(calc "$PLAIN_BYTES / 1e6 / $median" 0)
-        [[ $id == runra_gz || $id == pigz_dc || $id == zcat ]] && speed="$speed (uncompressed)"
+        [[ $id =~ ^(runra_gz6?|pigz_dc6?|igzip_dc6?|rapidgzip_dc6?|zcat)$ ]] && speed="$speed (uncompressed)"
         vs_jq=""
         vs_anchor=""
         [[ -n $(jq_of "$id") ]] && vs_jq=$(ratio "$(jq_of "$id")" "$id") && [[ -n $vs_jq ]] && vs_jq="${vs_jq}x"
@@ -753,6 +925,7 @@ report() {
             echo "- \`${NAME[$id]}\`: ${RSS[$id]}"
         fi
     done
+    ((${#FOREIGN_IDS[@]})) && foreign_report
     if [[ -n $PG_NOTE ]]; then
         echo
         echo "## PostgreSQL load"
@@ -817,6 +990,7 @@ for bench in "${BENCHES[@]}"; do
         break
     fi
 done
+GZ6=""
 for bench in "${BENCHES[@]}"; do "bench_$bench"; done
 mkdir -p "$(dirname "$OUT")"
 report >"$TMP/report.md"

@@ -123,15 +123,17 @@ final class ByteSource {
         guard let inflater else { return try readPlain(into: buffer) }
         var produced = 0
         while produced == 0 {
-            if compressedStart == compressedEnd {
-                if endOfInput { break }
+            if compressedStart == compressedEnd && !endOfInput {
+                // Decoded bytes the inflater still holds come first: a pipe's writer may send nothing more for hours.
+                if isStreaming {
+                    let held = try inflater.inflate(input: UnsafeRawBufferPointer(start: nil, count: 0), output: buffer)
+                    if held.produced > 0 { return held.produced }
+                }
                 compressedStart = 0
                 compressedEnd = try readRaw(into: compressed)
-                if compressedEnd == 0 {
-                    endOfInput = true
-                    break
-                }
+                if compressedEnd == 0 { endOfInput = true }
             }
+            // Empty at the end of the input: the inflater still hands out decoded bytes it holds.
             let input = UnsafeRawBufferPointer(rebasing: compressed[compressedStart..<compressedEnd])
             let output = UnsafeMutableRawBufferPointer(rebasing: buffer[produced...])
             let (consumed, made) = try inflater.inflate(input: input, output: output)
@@ -140,6 +142,7 @@ final class ByteSource {
             if consumed == 0 && made == 0 { break }
         }
         if produced == 0 && endOfInput && !inflater.isAtMemberBoundary {
+            try inflater.checkEndOfInput()
             throw RunraError(.truncatedInput, "\(name): gzip data ends unexpectedly (the file is truncated)")
         }
         return produced
