@@ -45,6 +45,8 @@ final class ByteSource {
             name = "(standard input)"
             var info = stat()
             isStreaming = fstat(0, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG
+            // A larger pipe (64 KiB by default) lets `cat big.jsonl |` hand over a MiB per read; best effort.
+            if (info.st_mode & S_IFMT) == S_IFIFO { _ = fcntl(0, 1031 /* F_SETPIPE_SZ */, 1 << 20) }
         }
         compressed = .allocate(byteCount: 256 * 1024, alignment: 16)
     }
