@@ -29,25 +29,27 @@ final class ByteSource {
             guard fd >= 0 else {
                 throw RunraError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
             }
-            var info = stat()
-            if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-                close(fd)
-                throw RunraError(.io, "cannot read \(path): it is a directory")
-            }
-            posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
             fileDescriptor = fd
             ownsDescriptor = true
             name = path
-            isStreaming = (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFBLK
         } else {
             fileDescriptor = 0
             ownsDescriptor = false
             name = "(standard input)"
-            var info = stat()
-            isStreaming = fstat(0, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG
-            // A larger pipe (64 KiB by default) lets `cat big.jsonl |` hand over a MiB per read; best effort.
-            if (info.st_mode & S_IFMT) == S_IFIFO { _ = fcntl(0, 1031 /* F_SETPIPE_SZ */, 1 << 20) }
         }
+        var info = stat()
+        let kind = fstat(fileDescriptor, &info) == 0 ? info.st_mode & S_IFMT : 0
+        if ownsDescriptor {
+            if kind == S_IFDIR {
+                close(fileDescriptor)
+                throw RunraError(.io, "cannot read \(name): it is a directory")
+            }
+            posix_fadvise(fileDescriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        } else if kind == S_IFIFO {
+            // A larger pipe (64 KiB by default) lets `cat big.jsonl |` hand over a MiB per read; best effort.
+            _ = fcntl(fileDescriptor, 1031 /* F_SETPIPE_SZ */, 1 << 20)
+        }
+        isStreaming = kind != S_IFREG && kind != S_IFBLK
         compressed = .allocate(byteCount: 256 * 1024, alignment: 16)
     }
 

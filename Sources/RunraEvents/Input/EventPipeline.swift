@@ -232,7 +232,6 @@ struct EventPipeline<Processor: EventProcessor> {
             var skippingOverlong = false
             var endError: RunraError?
             var atEnd = false
-            var endsBurst = false
             while !atEnd {
                 // Start a chunk with the incomplete line carried over from the last one.
                 // Room for the carried line and at least `chunkBytes` more, so reading always progresses.
@@ -240,7 +239,7 @@ struct EventPipeline<Processor: EventProcessor> {
                 if carryCount > 0 { buffer.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carryCount) }
                 var count = carryCount
                 carryCount = 0
-                endsBurst = false
+                var endsBurst = false
                 // Fill it; from a pipe, stop early when the complete lines read so far are all there is for now.
                 while count < buffer.count {
                     let read: Int

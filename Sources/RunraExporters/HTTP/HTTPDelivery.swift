@@ -69,7 +69,7 @@ func deliver(
             if Task.isCancelled { throw CancellationError() }
             if let tls = tlsHandshakeFailure(error) {
                 // Sending again cannot change this: give up now, and on the exporter's other payloads too.
-                policy.budget?.giveUp(reason: tls, since: markAtFirstFailure ?? mark ?? 0)
+                policy.budget?.spend(reason: tls)
                 throw RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(tls)")
             }
             problem = "no response (\(String(describing: error)))"

@@ -48,11 +48,10 @@ extension ExporterConfiguration {
         }
     }
 
-    /// A positive whole number at `key`, `fallback` when absent, at most `maximum`.
-    func positiveInteger(_ key: String, fallback: Int, maximum: Int = Int.max, why: String = "") throws -> Int {
+    /// A positive whole number at `key`, `fallback` when absent.
+    func positiveInteger(_ key: String, fallback: Int) throws -> Int {
         guard let value = try integer(key) else { return fallback }
         guard value >= 1 else { throw error(key, "expected a whole number of at least 1, got \(value)") }
-        guard value <= maximum else { throw error(key, "\(value) is too large: at most \(maximum)\(why)") }
         return value
     }
 

@@ -26,6 +26,13 @@ final class RetryBudget: @unchecked Sendable {
         }
     }
 
+    /// Spends the budget now, for a failure that sending again cannot change (a failed TLS handshake).
+    func spend(reason: String) {
+        lock.withLock {
+            if spentReason == nil { spentReason = reason }
+        }
+    }
+
     /// Why the sink is taken to be down, once the budget is spent.
     var spent: String? { lock.withLock { spentReason } }
 }

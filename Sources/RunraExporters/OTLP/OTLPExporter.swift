@@ -76,7 +76,7 @@ actor OTLPExporter: EventExporter {
             // Each event widens its run to its timestamp: the root span runs from the earliest to the latest
             // timestamp this replay saw (SPEC §7), not back to where a child span's duration starts.
             if let time = fields.time {
-                bounds.append(.init(runID: fields.runID, start: time, end: time, sandboxID: fields.sandboxID))
+                bounds.append(.init(runID: fields.runID, time: time, sandboxID: fields.sandboxID))
             }
             if isSpan {
                 if let span = OTLPMapping.span(fields, data: data, runs: &runs) {

@@ -249,10 +249,10 @@ struct RunTracker: Sendable {
 
 /// A ``RunTracker`` that concurrent sends record into.
 final class SharedRunTracker: @unchecked Sendable {
+    /// An event's run and timestamp.
     struct Bound: Sendable {
         var runID: String
-        var start: Int64
-        var end: Int64
+        var time: Int64
         var sandboxID: String?
     }
 
@@ -263,7 +263,7 @@ final class SharedRunTracker: @unchecked Sendable {
     func record(_ bounds: [Bound]) {
         lock.withLock {
             for bound in bounds {
-                tracker.record(runID: bound.runID, start: bound.start, end: bound.end, sandboxID: bound.sandboxID)
+                tracker.record(runID: bound.runID, start: bound.time, end: bound.time, sandboxID: bound.sandboxID)
             }
         }
     }
