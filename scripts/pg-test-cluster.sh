@@ -16,6 +16,14 @@ set -euo pipefail
 
 STATE=${RUNRA_PG_STATE:-.build/pg-test-cluster.env}
 
+# Nothing started here inherits the caller's descriptors: PostgreSQL subtracts the ones already open from
+# max_files_per_process and refuses to start ("insufficient file descriptors") when a caller, such as a test
+# runner in the middle of a parallel run, holds about a thousand.
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
+
 find_bindir() {
     local dir
     if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
