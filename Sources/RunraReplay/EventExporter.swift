@@ -30,11 +30,18 @@ public protocol EventExporter: AnyObject, Sendable {
     /// concurrently; the engine still takes the results (dead letters, checkpoint) in batch order.
     /// Network exporters use 4, to keep requests in flight while others are being built.
     var maximumConcurrentExports: Int { get }
+
+    /// The engine is about to send again a batch this exporter gave up on (`replay --follow` keeps trying):
+    /// forget that the destination was taken to be down, and try it for real.
+    func prepareToRetry()
 }
 
 extension EventExporter {
     /// One export at a time, in order.
     public var maximumConcurrentExports: Int { 1 }
+
+    /// Nothing to forget.
+    public func prepareToRetry() {}
 }
 
 /// What one ``EventExporter/export(_:)`` call achieved.

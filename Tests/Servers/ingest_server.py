@@ -54,6 +54,15 @@ from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 QUIET = "--quiet" in sys.argv
+
+
+def option(name):
+    """The value after `name` on the command line, or None."""
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv[:-1] else None
+
+
+# --lines-file FILE: every accepted Axiom NDJSON line is appended to FILE (a shipper test compares the ids).
+LINES_FILE = option("--lines-file")
 LOCK = threading.Lock()
 STATE = {"script": [], "requests": [], "stats": {}}
 
@@ -359,6 +368,9 @@ def store(record, status):
     """Keeps a request's record and, when it was accepted, adds its counts."""
     with LOCK:
         accepted = status is not None and 200 <= status < 300
+        if accepted and LINES_FILE and record.get("lines"):
+            with open(LINES_FILE, "a", encoding="utf-8") as lines_file:
+                lines_file.write("".join(line + "\n" for line in record["lines"]))
         for key, value in record.pop("counts", {}).items():
             if accepted:
                 bump(key, value)
@@ -480,7 +492,8 @@ def main():
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if "--no-stdin-watch" not in sys.argv:
         threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    # --port N: a given port (a test that starts the sink late, on the port its client already uses).
+    server = ThreadingHTTPServer(("127.0.0.1", int(option("--port") or 0)), Handler)
     server.daemon_threads = True
     if "--grpc" in sys.argv or "--grpc-tls" in sys.argv:
         grpc_server, grpc_port, certificate = start_grpc(tls="--grpc-tls" in sys.argv)

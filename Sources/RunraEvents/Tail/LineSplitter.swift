@@ -39,6 +39,12 @@ struct LineSplitter {
     /// Whether an incomplete line is held.
     var holdsPartialLine: Bool { !pending.isEmpty || skippingOverlong }
 
+    /// The offset just past the last complete line handed out: where reading resumes without repeating a line.
+    var consumedOffset: Int64 { lineStart }
+
+    /// Lines handed out since ``reset(offset:)``.
+    var linesHandedOut: Int { lineNumber }
+
     /// Drops any incomplete line and starts again at `offset` (after a truncation or a new file).
     mutating func reset(offset: Int64 = 0) {
         pending = []

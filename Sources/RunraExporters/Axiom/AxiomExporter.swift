@@ -12,6 +12,8 @@ actor AxiomExporter: EventExporter {
     /// Requests may be in flight for several batches at once (the engine keeps their results in order).
     nonisolated var maximumConcurrentExports: Int { networkExportsInFlight }
 
+    nonisolated func prepareToRetry() { policy.budget?.reset() }
+
     private let makeTransport: @Sendable () -> any HTTPTransport
     private let policy: RetryPolicy
     private var settings: AxiomSettings?

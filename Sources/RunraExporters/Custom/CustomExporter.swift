@@ -10,6 +10,8 @@ actor CustomExporter: EventExporter {
     /// Requests may be in flight for several batches at once (the engine keeps their results in order).
     nonisolated var maximumConcurrentExports: Int { networkExportsInFlight }
 
+    nonisolated func prepareToRetry() { policy.budget?.reset() }
+
     /// The `config` keys.
     static let configurationKeys = [
         "endpoint", "headers", "method", "batchSize", "flushIntervalMs", "compression", "timeoutMs",

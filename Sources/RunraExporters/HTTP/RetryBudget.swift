@@ -33,6 +33,11 @@ final class RetryBudget: @unchecked Sendable {
         }
     }
 
+    /// The sink may be back (a shipper tries again after a pause): payloads send requests again.
+    func reset() {
+        lock.withLock { spentReason = nil }
+    }
+
     /// Why the sink is taken to be down, once the budget is spent.
     var spent: String? { lock.withLock { spentReason } }
 }

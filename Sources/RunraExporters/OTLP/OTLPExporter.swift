@@ -15,6 +15,8 @@ actor OTLPExporter: EventExporter {
     /// Requests may be in flight for several batches at once (the engine keeps their results in order).
     nonisolated var maximumConcurrentExports: Int { networkExportsInFlight }
 
+    nonisolated func prepareToRetry() { policy.budget?.reset() }
+
     private let makeTransport: (@Sendable () -> any HTTPTransport)?
     private let policy: RetryPolicy
     private var settings: OTLPSettings?

@@ -7,6 +7,9 @@ struct InputChunk: Sendable {
     var positions: [EventPosition]
     /// For dead-letter records: the exporter each event is for.
     var targets: [String]?
+    /// For followed logs: the position just past the chunk's last line, reached once its events are
+    /// dispatched (so the checkpoint passes lines that no event came from).
+    var end: EventPosition? = nil
 }
 
 /// A bounded queue from the (blocking) reading thread to the (async) dispatcher.
@@ -30,10 +33,21 @@ final class InputChannel: @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Adds `chunk`, waiting for room; `false` when the consumer closed the channel.
-    func put(_ chunk: InputChunk) -> Bool {
+    /// Adds `chunk`, waiting for room; `false` when the consumer closed the channel. While it waits,
+    /// `whileWaiting` runs every `interval` (without the lock).
+    func put(_ chunk: InputChunk, whileWaiting: (() -> Void)? = nil, every interval: TimeInterval = 0.2) -> Bool {
         condition.lock()
-        while items.count >= capacity && !closed { condition.wait() }
+        while items.count >= capacity && !closed {
+            if let whileWaiting {
+                if !condition.wait(until: Date(timeIntervalSinceNow: interval)) && items.count >= capacity && !closed {
+                    condition.unlock()
+                    whileWaiting()
+                    condition.lock()
+                }
+            } else {
+                condition.wait()
+            }
+        }
         if closed {
             condition.unlock()
             return false
@@ -47,6 +61,13 @@ final class InputChannel: @unchecked Sendable {
         items.append(chunk)
         condition.unlock()
         return true
+    }
+
+    /// Whether the consumer closed the channel (the replay was interrupted).
+    var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
     }
 
     /// No more input.

@@ -13,14 +13,18 @@ final class InputReader: @unchecked Sendable {
 
     /// Starts reading `source` after `resume` on a new thread.
     func start(
-        _ source: ReplaySource, after resume: EventPosition?, channel: InputChannel,
+        _ source: ReplaySource, after resume: EventPosition?, channel: InputChannel, live: LiveShipping? = nil,
         onBadLine: @escaping @Sendable (BadLine) throws -> Void
     ) {
         let thread = Thread { [self] in
             var summary = ReadSummary()
             var failure: (any Error)?
             do {
-                summary = try Self.read(source, after: resume, channel: channel, onBadLine: onBadLine)
+                if case .live(let reader) = source, let live {
+                    summary = try Self.follow(reader, live: live, channel: channel, onBadLine: onBadLine)
+                } else {
+                    summary = try Self.read(source, after: resume, channel: channel, onBadLine: onBadLine)
+                }
             } catch {
                 failure = error
             }
@@ -79,7 +83,30 @@ final class InputReader: @unchecked Sendable {
             return summary
         case .deadLetters(let path):
             return try readDeadLetters(path: path, after: resume, channel: channel, onBadLine: onBadLine)
+        case .live(let reader):
+            return try follow(reader, live: LiveShipping(ledger: LiveLedger(resumingFrom: nil)), channel: channel, onBadLine: onBadLine)
         }
+    }
+
+    /// Follows live logs until the channel closes: each piece becomes a chunk whose positions the ledger maps
+    /// back to file offsets. While the channel is full (an exporter is slow or down), reading pauses, but the
+    /// logs are still looked at, so that files rotated meanwhile are held open before rotation deletes them.
+    private static func follow(
+        _ reader: LiveLogReader, live: LiveShipping, channel: InputChannel, onBadLine: @escaping @Sendable (BadLine) throws -> Void
+    ) throws -> ReadSummary {
+        try reader.run(
+            resume: live.ledger.resumePoints,
+            onPiece: { piece in
+                let sequence = live.ledger.record(piece)
+                let chunk = InputChunk(
+                    events: piece.events, positions: (0..<piece.events.count).map { EventPosition(input: sequence, line: $0 + 1) },
+                    targets: nil, end: EventPosition(input: sequence, line: piece.events.count + 1))
+                return channel.put(chunk, whileWaiting: { reader.discover() })
+            },
+            onBadLine: onBadLine,
+            onNotice: live.onNotice,
+            onLost: { fingerprint in live.ledger.markLost(fingerprint) },
+            shouldStop: { channel.isClosed })
     }
 
     private static func readDeadLetters(

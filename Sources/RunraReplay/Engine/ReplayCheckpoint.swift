@@ -50,14 +50,7 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
         }
     }
 
-    static func hash(_ data: Data) -> String {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            value ^= UInt64(byte)
-            value &*= 0x100_0000_01b3
-        }
-        return "fnv1a64:" + String(value, radix: 16)
-    }
+    static func hash(_ data: Data) -> String { ContentFingerprint.of(data) }
 
     /// Reads the checkpoint at `path`, or `nil` when there is none.
     public static func load(path: String) throws -> ReplayCheckpoint? {
@@ -101,14 +94,6 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.sortedKeys]
         var data = try encoder.encode(self)
         data.append(0x0A)
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw RunraError(.io, "cannot write checkpoint \(temporary)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RunraError(.io, "cannot write checkpoint \(path): \(reason)")
-        }
+        try CheckpointFile.replace(path, with: data)
     }
 }

@@ -15,6 +15,8 @@ public final class ReplayEngine: @unchecked Sendable {
     private var channel: InputChannel?
     private var summaries: [ExporterSummary]
     private var dispatchedEvents = 0
+    private var following: (reader: LiveLogReader, ledger: LiveLedger)?
+    private var noticeHandler: @Sendable (String) -> Void = { _ in }
 
     /// An engine for `targets`.
     public init(targets: [ReplayTarget], options: ReplayOptions = ReplayOptions()) {
@@ -39,6 +41,15 @@ public final class ReplayEngine: @unchecked Sendable {
         return (dispatchedEvents, summaries)
     }
 
+    /// `--follow`: per followed log, what is not yet acknowledged (empty for other sources).
+    public func lag() -> [LogLag] {
+        guard let following = lock.withLock({ self.following }) else { return [] }
+        let now = Timestamp(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1e9))
+        return following.ledger.lag(status: following.reader.status(), now: now).map {
+            LogLag(log: $0.log, bytes: $0.bytes, files: $0.files, seconds: $0.seconds)
+        }
+    }
+
     private var isInterrupted: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -53,16 +64,27 @@ public final class ReplayEngine: @unchecked Sendable {
 
     /// Replays `source`. `onBadLine` sees bad input lines (on the reading thread); throw from it to stop (`--strict`).
     /// Throws for what prevents starting (a checkpoint for other input, an unwritable dead-letter file).
-    public func run(_ source: ReplaySource, onBadLine: @escaping @Sendable (BadLine) throws -> Void = { _ in }) async throws -> ReplayReport {
+    /// `onNotice` hears of rotation, truncation and lost files while following (`.live`).
+    public func run(
+        _ source: ReplaySource, onBadLine: @escaping @Sendable (BadLine) throws -> Void = { _ in },
+        onNotice: @escaping @Sendable (String) -> Void = { _ in }
+    ) async throws -> ReplayReport {
         let clock = options.clock
         let started = clock.now()
         var report = ReplayReport(exporters: [])
         report.dryRun = options.dryRun
+        lock.withLock { noticeHandler = onNotice }
 
         // The resume point.
         var resume: EventPosition?
         var checkpointInputs: [ReplayCheckpoint.Input] = []
-        if let checkpointPath = options.checkpointPath {
+        var live: LiveShipping?
+        if case .live(let reader) = source {
+            let saved = try options.checkpointPath.flatMap { try LiveCheckpoint.load(path: $0) }
+            let ledger = LiveLedger(resumingFrom: saved)
+            live = LiveShipping(ledger: ledger, onNotice: onNotice)
+            lock.withLock { self.following = (reader, ledger) }
+        } else if let checkpointPath = options.checkpointPath {
             guard let paths = source.checkpointPaths else {
                 throw RunraError(.usage, "--checkpoint needs input files: standard input cannot be resumed")
             }
@@ -112,7 +134,7 @@ public final class ReplayEngine: @unchecked Sendable {
         }
         if alreadyInterrupted { channel.close() }
         let reader = InputReader()
-        reader.start(source, after: resume, channel: channel, onBadLine: onBadLine)
+        reader.start(source, after: resume, channel: channel, live: live, onBadLine: onBadLine)
 
         let queues = targets.map { _ in BatchQueue<[RuntimeEvent]>(capacity: options.queuedBatches) }
         let checkpointPath = options.dryRun ? nil : options.checkpointPath
@@ -120,6 +142,7 @@ public final class ReplayEngine: @unchecked Sendable {
         let initialization = initializationErrors
         let resumePoint = resume ?? .start
         let deadLetterWriter = deadLetters
+        let liveFollowing = live.flatMap { live in lock.withLock { self.following }.map { (live, $0.reader) } }
 
         await withTaskGroup(of: Void.self) { group in
             if !options.dryRun {
@@ -142,7 +165,20 @@ public final class ReplayEngine: @unchecked Sendable {
                             channel.tick()
                         }
                     }
-                    if let checkpointPath {
+                    if let checkpointPath, let (live, liveReader) = liveFollowing {
+                        helpers.addTask {
+                            var written: LiveCheckpoint?
+                            while !Task.isCancelled {
+                                try? await Task.sleep(for: self.options.checkpointInterval)
+                                live.ledger.commit(through: tracker.committed)
+                                let checkpoint = live.ledger.checkpoint(status: liveReader.status())
+                                if checkpoint != written {
+                                    try? checkpoint.write(to: checkpointPath)
+                                    written = checkpoint
+                                }
+                            }
+                        }
+                    } else if let checkpointPath {
                         helpers.addTask {
                             var written = resumePoint
                             while !Task.isCancelled {
@@ -179,10 +215,14 @@ public final class ReplayEngine: @unchecked Sendable {
         if let readError { report.inputError = readError as? RunraError ?? RunraError(.io, "\(readError)") }
         report.interrupted = isInterrupted
         let committed = tracker.committed
-        if let checkpointPath, committed > (resume ?? .start) {
+        if let live, case .live(let liveReader) = source {
+            live.ledger.commit(through: committed)
+            if let checkpointPath { try live.ledger.checkpoint(status: liveReader.status()).write(to: checkpointPath) }
+            report.lostFiles = live.ledger.lostFiles
+        } else if let checkpointPath, committed > (resume ?? .start) {
             try ReplayCheckpoint(inputs: checkpointInputs, position: committed).write(to: checkpointPath)
         }
-        report.checkpoint = checkpointPath == nil ? nil : committed
+        report.checkpoint = checkpointPath == nil || live != nil ? nil : committed
         let (events, exporters) = progress()
         report.events = events
         report.exporters = exporters
@@ -198,6 +238,21 @@ public final class ReplayEngine: @unchecked Sendable {
     ) async {
         let target = targets[index]
         let exporter = target.exporter
+        var initializationError = initializationError
+        if options.keepsTrying, let error = initializationError {
+            // A shipper outlives a sink that is not up yet: its batches wait (and reading with them).
+            notice("\(target.label): cannot start: \(error); trying again until it can (the events wait in the log)")
+            var wait = Self.firstRetryWait
+            while initializationError != nil, await pause(wait) {
+                wait = min(wait * 2, Self.longestRetryWait)
+                do {
+                    try await exporter.initialize(configuration: target.configuration)
+                    initializationError = nil
+                    update(index) { $0.failures.removeAll { $0.hasPrefix("initialize: ") } }
+                    notice("\(target.label): started")
+                } catch {}
+            }
+        }
         let concurrency = initializationError == nil ? max(1, exporter.maximumConcurrentExports) : 1
         // Up to `concurrency` exports run at once; their results are taken in batch order, so dead letters,
         // acknowledgements (the checkpoint) and the summary see the batches in the order they were cut.
@@ -210,7 +265,7 @@ public final class ReplayEngine: @unchecked Sendable {
                 finished[result.number] = result
                 while let ready = finished.removeValue(forKey: nextToComplete) {
                     let batch = batches.removeValue(forKey: nextToComplete) ?? []
-                    complete(index, batch: batch, outcome: ready.outcome, failure: ready.failure, tracker: tracker,
+                    complete(index, batch: batch, outcome: ready.outcome, failure: ready.failure, abandoned: ready.abandoned, tracker: tracker,
                              deadLetters: deadLetters, initializationError: initializationError, started: started)
                     nextToComplete += 1
                 }
@@ -225,10 +280,10 @@ public final class ReplayEngine: @unchecked Sendable {
                 batches[number] = batch
                 if concurrency == 1 {
                     // One at a time: no child task (and no hand-off between threads) per batch.
-                    take(await Self.export(batch, number: number, to: exporter, initializationError: initializationError))
+                    take(await self.export(batch, number: number, to: target, initializationError: initializationError))
                 } else {
-                    running.addTask {
-                        await Self.export(batch, number: number, to: exporter, initializationError: initializationError)
+                    running.addTask { [initializationError] in
+                        await self.export(batch, number: number, to: target, initializationError: initializationError)
                     }
                 }
             }
@@ -251,25 +306,70 @@ public final class ReplayEngine: @unchecked Sendable {
         var number: Int
         var outcome: ExportOutcome?
         var failure: String?
+        /// Not delivered because the replay stopped while it was being tried again: it is sent on the next run.
+        var abandoned = false
     }
 
-    /// Exports one batch; a failure to initialize or a thrown error becomes the result's `failure`.
-    private static func export(
-        _ batch: [RuntimeEvent], number: Int, to exporter: any EventExporter, initializationError: String?
+    /// Exports one batch; a failure to initialize or a thrown error becomes the result's `failure`. With
+    /// ``ReplayOptions/keepsTrying``, a batch the exporter gave up on is sent again after a pause, until it is
+    /// delivered or the replay is interrupted (then it is ``BatchResult/abandoned``: not dead-lettered, and the
+    /// checkpoint stays before it).
+    private func export(
+        _ batch: [RuntimeEvent], number: Int, to target: ReplayTarget, initializationError: String?
     ) async -> BatchResult {
         if let initializationError {
-            return BatchResult(number: number, outcome: nil, failure: "the exporter failed to initialize: \(initializationError)")
+            return BatchResult(
+                number: number, outcome: nil, failure: "the exporter failed to initialize: \(initializationError)",
+                abandoned: options.keepsTrying)
         }
-        do {
-            return BatchResult(number: number, outcome: try await exporter.export(batch), failure: nil)
-        } catch {
-            return BatchResult(number: number, outcome: nil, failure: "\(error)")
+        var wait = Self.firstRetryWait
+        var retries = 0
+        var failure: String
+        while true {
+            do {
+                var outcome = try await target.exporter.export(batch)
+                outcome.retries += retries
+                if retries > 0 { notice("\(target.label): delivering again") }
+                return BatchResult(number: number, outcome: outcome, failure: nil)
+            } catch {
+                failure = "\(error)"
+            }
+            guard options.keepsTrying else { return BatchResult(number: number, outcome: nil, failure: failure) }
+            if retries == 0 {
+                notice("\(target.label): \(failure); trying again until it is delivered (the events wait in the log)")
+            }
+            guard await pause(wait) else {
+                return BatchResult(number: number, outcome: nil, failure: failure, abandoned: true)
+            }
+            wait = min(wait * 2, Self.longestRetryWait)
+            retries += 1
+            target.exporter.prepareToRetry()
         }
+    }
+
+    static let firstRetryWait: Duration = .seconds(1)
+    static let longestRetryWait: Duration = .seconds(30)
+
+    /// Sleeps for `duration` unless the replay is interrupted first; `false` when it was.
+    private func pause(_ duration: Duration) async -> Bool {
+        var left = duration
+        while left > .zero {
+            if isInterrupted { return false }
+            let slice = min(left, .milliseconds(100))
+            try? await Task.sleep(for: slice)
+            left -= slice
+        }
+        return !isInterrupted
+    }
+
+    private func notice(_ message: String) {
+        let handler = lock.withLock { noticeHandler }
+        handler(message)
     }
 
     /// Takes the result of exporting one batch: dead letters, the acknowledgement, the summary.
     private func complete(
-        _ index: Int, batch: [RuntimeEvent], outcome: ExportOutcome?, failure: String?, tracker: CommitTracker,
+        _ index: Int, batch: [RuntimeEvent], outcome: ExportOutcome?, failure: String?, abandoned: Bool, tracker: CommitTracker,
         deadLetters: DeadLetterWriter?, initializationError: String?, started: Duration
     ) {
         let label = targets[index].label
@@ -282,7 +382,7 @@ public final class ReplayEngine: @unchecked Sendable {
                     deadLettered += 1
                 }
             }
-        } else if deadLetters != nil, let failure {
+        } else if deadLetters != nil, let failure, !abandoned {
             for event in batch {
                 records += DeadLetterWriter.record(exporter: label, reason: "gave up: \(failure)", status: nil, line: event.line)
                 deadLettered += 1
@@ -290,7 +390,7 @@ public final class ReplayEngine: @unchecked Sendable {
         }
         // Given-up events that no dead-letter file keeps were neither delivered nor kept: the checkpoint stays
         // before them, so running the command again sends them (a full disk, a restarted database).
-        var stall = outcome == nil && deadLetters == nil
+        var stall = outcome == nil && (deadLetters == nil || abandoned)
         var writeFailure: String?
         if let deadLetters, !records.isEmpty {
             do { try deadLetters.write(records) } catch {
@@ -391,6 +491,7 @@ public final class ReplayEngine: @unchecked Sendable {
                     previous = chunk.positions[position]
                     count += 1
                 }
+                if let end = chunk.end, count == chunk.events.count { previous = end }
                 tracker.dispatched(through: previous)
                 let (wouldSend, filteredOut, dryRun) = (wouldSend, filteredOut, dryRun)
                 engine.lock.withLock {

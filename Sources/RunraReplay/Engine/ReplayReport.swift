@@ -54,6 +54,9 @@ public struct ReplayReport: Sendable {
     public var seconds = 0.0
     /// Whether this was a dry run.
     public var dryRun = false
+    /// `--follow`: files a checkpoint named that were gone before all of them was delivered (deleted by rotation
+    /// while nothing read them), with how far they were delivered.
+    public var lostFiles: [LiveCheckpoint.File] = []
 
     /// Whether any exporter refused or gave up on an event (exit status 4).
     public var exportersFailed: Bool { unrouted > 0 || exporters.contains(where: \.failed) }

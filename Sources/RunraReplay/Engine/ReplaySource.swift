@@ -9,6 +9,9 @@ public enum ReplaySource: Sendable {
     case deadLetters(path: String)
     /// Events in memory (tests, programs); positions are input 0, line = index + 1. No checkpoint.
     case memory([RuntimeEvent])
+    /// Logs followed while they are written, across rotation (`replay --follow`), until the replay is
+    /// interrupted; its checkpoint is a ``LiveCheckpoint``.
+    case live(LiveLogReader)
 
     /// The input files, for the checkpoint (`nil` when the source cannot be resumed).
     var checkpointPaths: [String]? {
@@ -18,7 +21,7 @@ public enum ReplaySource: Sendable {
             let files = paths.compactMap { $0 == "-" ? nil : $0 }
             return files.count == paths.count ? files : nil
         case .deadLetters(let path): return [path]
-        case .memory: return nil
+        case .memory, .live: return nil
         }
     }
 }

@@ -20,6 +20,9 @@ extension RunraEventsCommand {
                   runra-events replay --to otel --set protocol=grpc --set endpoint=http://collector:4317 events.jsonl.gz
                   runra-events replay --config observability.json --dry-run events.jsonl
                   runra-events replay --config observability.json --from-dead-letter rejected.jsonl --dead-letter still-rejected.jsonl
+                  runra-events replay --follow --config observability.yaml --checkpoint ship.ckpt --status-interval 10 'logs/*.jsonl'
+
+                With --follow, replay is a log shipper: it reads each log's rotated set oldest first, then follows the live file across rename, copytruncate and re-creation until SIGTERM or Ctrl-C, keeping files apart by the fingerprint of their first line (not their name), holding unread files open so rotation cannot delete them, and retrying a sink that is down while the log waits on disk. SIGTERM drains what is in flight (up to --drain-timeout), writes the checkpoint and exits 0. See "Shipping live logs" in docs/replay.md.
                 """
         )
 
@@ -30,6 +33,15 @@ extension RunraEventsCommand {
 
         @Flag(name: .long, help: "Read each FILE's whole rotated set, oldest first: FILE.N[.gz] … FILE.1[.gz], FILE.")
         var rotated = false
+
+        @Flag(name: .long, help: "Ship live logs: each FILE (or glob) with its rotated set, then follow it until SIGTERM or Ctrl-C.")
+        var follow = false
+
+        @Option(name: .long, help: ArgumentHelp("--follow: on SIGTERM, wait this long for in-flight batches (default 30).", valueName: "SECONDS"))
+        var drainTimeout: Double = 30
+
+        @Option(name: .long, help: ArgumentHelp("--follow: print a status line to standard error every SECONDS (events/s, lag, retries).", valueName: "SECONDS"))
+        var statusInterval: Double?
 
         @Flag(name: .long, help: "Treat a bad input line as an error (exit 2) instead of reporting and skipping it.")
         var strict = false
@@ -69,6 +81,18 @@ extension RunraEventsCommand {
             if fromDeadLetter != nil && !files.isEmpty { throw ValidationError("--from-dead-letter reads its own file: give no input FILEs") }
             if maxLineBytes <= 0 { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
             _ = try parsedSpeed()
+            if follow {
+                if files.isEmpty || files.contains("-") {
+                    throw ValidationError("--follow ships log files: name them (paths or quoted globs such as 'logs/*.jsonl'), not standard input")
+                }
+                if fromDeadLetter != nil { throw ValidationError("--follow reads live logs; --from-dead-letter reads a finished file: use one") }
+                if dryRun { throw ValidationError("--dry-run counts a finished input; leave out --follow") }
+                if speed != "max" { throw ValidationError("--follow ships events as they are written; leave out --speed") }
+            } else if statusInterval != nil {
+                throw ValidationError("--status-interval goes with --follow (a plain replay shows its progress on a terminal)")
+            }
+            if let statusInterval, !(statusInterval > 0) { throw ValidationError("--status-interval must be a positive number of seconds") }
+            if !(drainTimeout >= 0) { throw ValidationError("--drain-timeout must be zero or more seconds") }
         }
 
         func parsedSpeed() throws -> ReplayOptions.Speed {
@@ -111,9 +135,15 @@ extension RunraEventsCommand {
             options.dryRun = dryRun
             options.checkpointPath = checkpoint
             options.deadLetterPath = deadLetter
+            options.keepsTrying = follow
             let source: ReplaySource
             if let fromDeadLetter {
                 source = .deadLetters(path: fromDeadLetter)
+            } else if follow {
+                var readOptions = ReadOptions()
+                readOptions.maximumLineBytes = maxLineBytes
+                readOptions.chunkBytes = 256 * 1024
+                source = .live(LiveLogReader(inputs: files, selection: try selection.makeSelection(), options: readOptions))
             } else {
                 var readOptions = ReadOptions()
                 readOptions.maximumLineBytes = maxLineBytes
@@ -127,30 +157,26 @@ extension RunraEventsCommand {
             closedOutput.engine = engine
             let badLines = ReplayBadLines(strict: strict, quiet: global.quiet)
 
-            // Ctrl-C: the first stops reading and flushes; a second one exits at once.
-            signal(SIGINT, SIG_IGN)
-            let interrupts = InterruptCounter()
-            let signalSource = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-            signalSource.setEventHandler {
-                if interrupts.increment() == 1 {
-                    if !global.quiet { StandardError.print("\nrunra-events: interrupted: flushing and writing the checkpoint (Ctrl-C again to quit at once)") }
-                    engine.interrupt()
-                } else {
-                    _exit(ExitStatus.interrupted)
-                }
-            }
-            signalSource.resume()
-            defer { signalSource.cancel() }
+            // Ctrl-C or SIGTERM: the first stops reading and drains; a second one exits at once (the checkpoint on
+            // disk is always whole, written by rename). With --follow, a drain that outlasts --drain-timeout ends too.
+            let stops = StopSignals(quiet: global.quiet, drainTimeout: follow ? drainTimeout : nil) { engine.interrupt() }
+            defer { stops.cancel() }
 
-            let showsProgress = StandardError.isTerminal && !global.quiet
+            let showsProgress = StandardError.isTerminal && !global.quiet && !follow
             let progress = showsProgress ? Task { await Self.showProgress(engine) } : nil
+            let status = statusInterval.map { interval in Task { await ShipperStatus(engine: engine).run(every: interval) } }
+            let quiet = global.quiet
             let report: ReplayReport
             do {
-                report = try await engine.run(source, onBadLine: badLines.report)
+                report = try await engine.run(
+                    source, onBadLine: badLines.report,
+                    onNotice: { message in if !quiet { StandardError.print("runra-events: \(message)") } })
             } catch {
                 progress?.cancel()
+                status?.cancel()
                 throw error
             }
+            status?.cancel()
             if let progress {
                 progress.cancel()
                 await progress.value
@@ -168,10 +194,11 @@ extension RunraEventsCommand {
             }
             if !global.quiet { StandardError.print(ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter)) }
             for error in report.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
-            if report.interrupted { throw ExitCode(ExitStatus.interrupted) }
+            for file in report.lostFiles { StandardError.print("runra-events: error: \(ReplaySummaryText.lostDescription(file))") }
+            if report.interrupted && !(follow && stops.byTermination) { throw ExitCode(stops.exitStatus) }
             if let error = report.inputError { throw error }
             if report.exportersFailed { throw ExitCode(ExitStatus.exporterFailed) }
-            if !report.read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
+            if !report.read.inputErrors.isEmpty || !report.lostFiles.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
             if report.read.lines > 0 && report.read.events == 0 && report.read.badLines > 0 {
                 throw ExitCode(ExitStatus.nothingMatched)
             }
@@ -193,7 +220,6 @@ extension RunraEventsCommand {
     }
 }
 
-/// Counts Ctrl-C presses.
 /// Set by the console exporter when standard output's reader went away; stops the engine as Ctrl-C does.
 private final class ClosedOutput: @unchecked Sendable {
     private let lock = NSLock()
@@ -222,11 +248,6 @@ private final class ClosedOutput: @unchecked Sendable {
     }
 }
 
-private final class InterruptCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int { lock.withLock { count += 1; return count } }
-}
 
 /// Reports bad input lines like the other commands: the first few as `FILE:LINE: reason`, then a total.
 final class ReplayBadLines: @unchecked Sendable {

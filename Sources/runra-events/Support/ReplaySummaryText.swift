@@ -41,6 +41,9 @@ enum ReplaySummaryText {
         if lost > 0 && deadLetterPath == nil {
             lines.append("\(lost) refused or given-up events were not kept (use --dead-letter FILE to keep them)")
         }
+        for file in report.lostFiles {
+            lines.append("LOST: \(lostDescription(file))")
+        }
         if let checkpointPath, let position = report.checkpoint, !report.dryRun {
             lines.append("checkpoint \(checkpointPath): delivered through \(position)")
             if deadLetterPath == nil && report.exporters.contains(where: { $0.givenUp > 0 }) {
@@ -48,6 +51,22 @@ enum ReplaySummaryText {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A file a follow checkpoint named, gone before it was delivered to its end.
+    static func lostDescription(_ file: LiveCheckpoint.File) -> String {
+        var text = "\(file.path) (of \(file.log), first line \(file.fingerprint)) was deleted before it was shipped: "
+        if file.line > 0 {
+            text += "the events after its line \(file.line) are lost"
+        } else {
+            text += "all its events are lost"
+        }
+        if let size = file.size, size > file.offset {
+            text += " (at least \(size - file.offset) bytes; it was not held open because runra-events was not running)"
+        } else {
+            text += " (it was not held open because runra-events was not running)"
+        }
+        return text
     }
 
     private static func format2(_ x: Double) -> String {

@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One followed log and its rotated set (`FILE.N[.gz]` … `FILE.1[.gz]`, `FILE`): the files known by content,
+/// oldest first, each read to its end before the next.
+final class FollowedSet {
+    let basePath: String
+    /// The files to read or kept for the checkpoint, oldest first.
+    private(set) var files: [FollowedFile] = []
+    private var scans = 0
+    /// Fingerprints of rotated files not held open, by device and inode, valid while their size and modification
+    /// time are unchanged (a truncated and rewritten file can have its old size again).
+    private var fingerprints: [FileKey: (size: Int64, modified: timespec, fingerprint: String, isCompressed: Bool)] = [:]
+
+    private struct FileKey: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    init(basePath: String) {
+        self.basePath = basePath
+    }
+
+    /// Looks at the set's files now: notes where the known ones are, and opens the new ones (resuming where
+    /// `resume` says for content seen by an earlier run). Called between reads, also while reading waits.
+    func scan(resume: (String) -> LiveLogReader.Resume?, maximumLineBytes: Int, onNotice: (String) -> Void) {
+        scans += 1
+        let members = (try? RotatedSet(basePath: basePath).members()) ?? []
+        var seenKeys = Set<FileKey>()
+        for path in members {
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let key = FileKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            seenKeys.insert(key)
+            if let file = files.first(where: { !$0.isFinished && $0.holds(info) }) {
+                file.seen(at: path, info: info, scan: scans)
+                continue
+            }
+            let isLive = path == basePath
+            let descriptor: Int32
+            let identity: (fingerprint: String, isCompressed: Bool)
+            if !isLive, let cached = fingerprints[key], cached.size == Int64(info.st_size),
+                cached.modified.tv_sec == info.st_mtim.tv_sec, cached.modified.tv_nsec == info.st_mtim.tv_nsec
+            {
+                identity = (cached.fingerprint, cached.isCompressed)
+                if let known = files.first(where: { $0.fingerprint == identity.fingerprint }) {
+                    known.lastSeenScan = scans
+                    continue
+                }
+                descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { continue }
+            } else {
+                descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else { continue }
+                guard let found = FollowedFile.fingerprint(of: descriptor, acceptsPartial: !isLive) else {
+                    close(descriptor)  // too young: no whole first line yet
+                    continue
+                }
+                identity = found
+                if !isLive { fingerprints[key] = (Int64(info.st_size), info.st_mtim, found.fingerprint, found.isCompressed) }
+                if let known = files.first(where: { $0.fingerprint == identity.fingerprint }) {
+                    // The same content under another name: a copy (copytruncate) or the compressed form.
+                    known.lastSeenScan = scans
+                    close(descriptor)
+                    continue
+                }
+            }
+            let point = resume(identity.fingerprint)
+            if let point, point.isComplete {
+                close(descriptor)
+                let file = FollowedFile(
+                    fingerprint: identity.fingerprint, path: path, descriptor: -1, info: info,
+                    isCompressed: identity.isCompressed, resumeOffset: point.offset, resumeLine: point.line,
+                    maximumLineBytes: maximumLineBytes)
+                file.abandon()
+                file.lastSeenScan = scans
+                files.append(file)
+                continue
+            }
+            let file = FollowedFile(
+                fingerprint: identity.fingerprint, path: path, descriptor: descriptor, info: info,
+                isCompressed: identity.isCompressed, resumeOffset: point?.offset ?? 0, resumeLine: point?.line ?? 0,
+                maximumLineBytes: maximumLineBytes)
+            file.seen(at: path, info: info, scan: scans)
+            files.append(file)
+        }
+        fingerprints = fingerprints.filter { seenKeys.contains($0.key) }
+    }
+
+    /// Whether `file`'s content was found in the set by the latest scan (under any name, in any form).
+    func isPresent(_ file: FollowedFile) -> Bool { file.lastSeenScan == scans }
+
+    /// Whether the latest scan found the open file itself under one of the set's names: until it leaves the
+    /// set, a rotated plain file may still get lines (a writer that has not reopened its log yet).
+    func isHeld(_ file: FollowedFile) -> Bool { file.lastHeldScan == scans }
+
+    /// For a plain file that was truncated: the copy `copytruncate` made of it (same content, another file, plain
+    /// or compressed), opened, when the set holds one.
+    func copy(of file: FollowedFile) -> (descriptor: Int32, path: String, info: stat, isCompressed: Bool)? {
+        for path in (try? RotatedSet(basePath: basePath).members()) ?? [] where path != basePath {
+            var info = stat()
+            guard stat(path, &info) == 0, !file.holds(info) else { continue }
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            if let found = FollowedFile.fingerprint(of: descriptor, acceptsPartial: true), found.fingerprint == file.fingerprint {
+                return (descriptor, path, info, found.isCompressed)
+            }
+            close(descriptor)
+        }
+        return nil
+    }
+
+    /// Forgets the oldest finished files that the set no longer holds (deleted by rotation after they were read),
+    /// keeping the newest `keeping` of them: their content may still come back under another name (a copy
+    /// compressed after its source was removed), and must then be known.
+    func forgetOld(keeping: Int = 100) {
+        let gone = files.filter { $0.isFinished && !isPresent($0) }
+        guard gone.count > keeping else { return }
+        let forgotten = Set(gone.prefix(gone.count - keeping).map(ObjectIdentifier.init))
+        files.removeAll { forgotten.contains(ObjectIdentifier($0)) }
+    }
+}

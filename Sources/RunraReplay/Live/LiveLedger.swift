@@ -1,0 +1,170 @@
+import Foundation
+import RunraEvents
+
+/// Turns the engine's acknowledged position into how far each followed file was delivered: the checkpoint of
+/// `replay --follow`, and the lag the status line shows.
+///
+/// Each piece the reader hands out gets a sequence number; its events are positions `(sequence, 1…n)` and its
+/// end is `(sequence, n + 1)`. When the engine reports that everything through a position was acknowledged,
+/// every piece before it is delivered to its end, and the piece it falls in up to that event.
+final class LiveLedger: @unchecked Sendable {
+    private struct Pending {
+        var sequence: Int
+        var fingerprint: String
+        var ends: [Int64]
+        var lines: [Int]
+        var end: Int64
+        var endLine: Int
+        var firstEvent: RuntimeEvent?
+    }
+
+    private let lock = NSLock()
+    private var pending: [Pending] = []
+    private var head = 0
+    private var nextSequence = 1
+    /// Per fingerprint, in the order first seen.
+    private var files: [String: LiveCheckpoint.File] = [:]
+    private var order: [String] = []
+    private var lost: [LiveCheckpoint.File] = []
+
+    /// A ledger that starts from `checkpoint` (or from nothing).
+    init(resumingFrom checkpoint: LiveCheckpoint?) {
+        for file in checkpoint?.files ?? [] where files[file.fingerprint] == nil {
+            files[file.fingerprint] = file
+            order.append(file.fingerprint)
+        }
+    }
+
+    /// Where the reader starts in each file the checkpoint knows.
+    var resumePoints: [String: LiveLogReader.Resume] {
+        lock.withLock {
+            files.mapValues { LiveLogReader.Resume(offset: $0.offset, line: $0.line, isComplete: $0.complete) }
+        }
+    }
+
+    /// A file of the checkpoint is gone, not delivered to its end: forget it and keep it for the report.
+    func markLost(_ fingerprint: String) {
+        lock.withLock {
+            guard let file = files.removeValue(forKey: fingerprint) else { return }
+            order.removeAll { $0 == fingerprint }
+            lost.append(file)
+        }
+    }
+
+    /// The files found lost.
+    var lostFiles: [LiveCheckpoint.File] { lock.withLock { lost } }
+
+    /// Records a piece the reader handed out; returns its sequence number.
+    func record(_ piece: LiveLogReader.Piece) -> Int {
+        lock.withLock {
+            let sequence = nextSequence
+            nextSequence += 1
+            pending.append(
+                Pending(
+                    sequence: sequence, fingerprint: piece.file.fingerprint, ends: piece.ends, lines: piece.lines,
+                    end: piece.end, endLine: piece.endLine, firstEvent: piece.events.first))
+            note(piece.file)
+            return sequence
+        }
+    }
+
+    /// Everything through `position` was acknowledged by every exporter.
+    func commit(through position: EventPosition) {
+        lock.withLock {
+            while head < pending.count && pending[head].sequence < position.input {
+                let piece = pending[head]
+                advance(piece.fingerprint, to: piece.end, line: piece.endLine)
+                head += 1
+            }
+            if head < pending.count && pending[head].sequence == position.input && position.line > 0 {
+                let piece = pending[head]
+                let index = position.line - 1
+                if index < piece.ends.count {
+                    advance(piece.fingerprint, to: piece.ends[index], line: piece.lines[index])
+                } else {
+                    advance(piece.fingerprint, to: piece.end, line: piece.endLine)
+                    head += 1
+                }
+            }
+            if head > 64 {
+                pending.removeFirst(head)
+                head = 0
+            }
+        }
+    }
+
+    private func advance(_ fingerprint: String, to offset: Int64, line: Int) {
+        guard var file = files[fingerprint], offset > file.offset else { return }
+        file.offset = offset
+        file.line = max(file.line, line)
+        files[fingerprint] = file
+    }
+
+    /// Updates what is known of a file (call holding the lock).
+    private func note(_ state: LiveLogReader.FileState) {
+        if var file = files[state.fingerprint] {
+            file.log = state.log
+            file.path = state.path
+            file.device = state.device
+            file.inode = state.inode
+            file.size = state.size
+            files[state.fingerprint] = file
+        } else {
+            files[state.fingerprint] = LiveCheckpoint.File(
+                log: state.log, fingerprint: state.fingerprint, path: state.path, device: state.device, inode: state.inode,
+                compressed: state.isCompressed, offset: 0, line: 0, size: state.size, complete: false)
+            order.append(state.fingerprint)
+        }
+    }
+
+    /// The checkpoint now, given what the reader knows of the files (`status`). Files the reader forgot (read to
+    /// their end and gone from their set) leave it once delivered to their end.
+    func checkpoint(status: [LiveLogReader.FileState]) -> LiveCheckpoint {
+        lock.withLock {
+            var current = Set<String>()
+            for state in status {
+                note(state)
+                current.insert(state.fingerprint)
+                if var file = files[state.fingerprint] {
+                    file.complete = state.isFinished && file.offset >= state.readOffset
+                    files[state.fingerprint] = file
+                }
+            }
+            order.removeAll { fingerprint in
+                guard !current.contains(fingerprint), let file = files[fingerprint] else { return false }
+                let delivered = file.complete || (file.size.map { file.offset >= $0 } ?? false)
+                if delivered { files[fingerprint] = nil }
+                return delivered
+            }
+            return LiveCheckpoint(files: order.compactMap { files[$0] })
+        }
+    }
+
+    /// Per followed log: bytes not yet acknowledged (of the files whose size is known), how many files are not
+    /// delivered to their end, and how old the oldest unacknowledged event is (when it was read).
+    func lag(status: [LiveLogReader.FileState], now: Timestamp) -> [(log: String, bytes: Int64, files: Int, seconds: Double?)] {
+        lock.withLock {
+            var result: [(log: String, bytes: Int64, files: Int, seconds: Double?)] = []
+            for state in status {
+                let delivered = files[state.fingerprint]?.offset ?? 0
+                let behind = (state.size ?? state.readOffset) - delivered
+                let unfinished = !state.isFinished || behind > 0
+                if let index = result.firstIndex(where: { $0.log == state.log }) {
+                    result[index].bytes += max(0, behind)
+                    result[index].files += unfinished && behind > 0 ? 1 : 0
+                } else {
+                    result.append((state.log, max(0, behind), unfinished && behind > 0 ? 1 : 0, nil))
+                }
+            }
+            // The oldest piece not yet acknowledged: its first event's timestamp.
+            if head < pending.count, let event = pending[head].firstEvent, let timestamp = event.timestamp,
+                let fingerprint = Optional(pending[head].fingerprint),
+                let log = status.first(where: { $0.fingerprint == fingerprint })?.log,
+                let index = result.firstIndex(where: { $0.log == log })
+            {
+                result[index].seconds = max(0, Double(now.nanosecondsSinceEpoch - timestamp.nanosecondsSinceEpoch) / 1e9)
+            }
+            return result
+        }
+    }
+}
