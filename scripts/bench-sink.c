@@ -26,6 +26,10 @@
 // "requests", "bodyBytes" (as sent) and "serverSeconds" (from a request's first byte to its answer
 // written, summed: the share of a replay spent in this server).
 //
+// Latency (the live shipping row): an Axiom line holding `"t_ns":N` (N: when the writer wrote it, ns since
+// the epoch) counts its write-to-acknowledgement time, now minus N when its request was answered, in
+// 100 µs buckets; /_counts adds "latencyCount", "latencyP50Ms", "latencyP99Ms" and "latencyMaxMs".
+//
 // The protobuf walk reads the outer messages (request → resource → scope → span or record) and, in
 // a span, the fields before `name` (5): encoders write fields in field-number order, as the protobuf
 // specification recommends and runra-events does.
@@ -50,6 +54,41 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t settled = PTHREAD_COND_INITIALIZER;
 static long long requests, body_bytes, events, lines, spans, roots, logs, bad_bodies, pending;
 static double server_seconds;
+#define LATENCY_BUCKETS 600000  // 100 µs each: up to 60 s
+static long long latency[LATENCY_BUCKETS], latency_count, latency_max_us;
+
+static long long realtime_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+// Counts the write-to-acknowledgement time of each line holding "t_ns":N (call holding `lock`).
+static void count_latency(const unsigned char *body, size_t length, long long answered_ns) {
+    static const char key[] = "\"t_ns\":";
+    const unsigned char *p = body, *end = body + length;
+    while ((p = memmem(p, end - p, key, sizeof key - 1))) {
+        p += sizeof key - 1;
+        long long written = 0;
+        while (p < end && *p >= '0' && *p <= '9') written = written * 10 + (*p++ - '0');
+        long long us = (answered_ns - written) / 1000;
+        if (us < 0) us = 0;
+        long long bucket = us / 100;
+        if (bucket >= LATENCY_BUCKETS) bucket = LATENCY_BUCKETS - 1;
+        latency[bucket]++;
+        latency_count++;
+        if (us > latency_max_us) latency_max_us = us;
+    }
+}
+
+// The q-quantile of the latencies in ms (the bucket's upper edge), 0 when there are none.
+static double latency_quantile(double q) {
+    if (!latency_count) return 0;
+    long long rank = (long long)(q * latency_count), seen = 0;
+    for (long long i = 0; i < LATENCY_BUCKETS; i++)
+        if ((seen += latency[i]) > rank) return (i + 1) / 10.0;
+    return LATENCY_BUCKETS / 10.0;
+}
 
 typedef struct {
     unsigned char *data;
@@ -179,7 +218,8 @@ static int inflate_all(const unsigned char *data, size_t size, buffer *out) {
     return status == Z_STREAM_END;
 }
 
-static void count(const char *path, int gzipped, const unsigned char *raw, size_t size, buffer *scratch) {
+static void count(const char *path, int gzipped, const unsigned char *raw, size_t size, buffer *scratch,
+                  long long answered_ns) {
     const unsigned char *body = raw;
     size_t length = size;
     long long e = 0, l = 0, s = 0, ro = 0, lg = 0, bad = 0;
@@ -211,6 +251,7 @@ static void count(const char *path, int gzipped, const unsigned char *raw, size_
     pthread_mutex_lock(&lock);
     if (bad && !bad_bodies) fprintf(stderr, "bench-sink: unreadable body on %s (reported once)\n", path);
     events += e, lines += l, spans += s, roots += ro, logs += lg, bad_bodies += bad;
+    if (!bad && l && strstr(path, "/ingest")) count_latency(body, length, answered_ns);
     body_bytes += size;
     pending -= 1;
     if (pending == 0) pthread_cond_broadcast(&settled);
@@ -331,20 +372,23 @@ static void *connection(void *argument) {
                 ok = reply(fd, "200 OK", "application/json", "{\"ok\":true}", 11);
             }
             double elapsed = now() - started;
+            long long answered_ns = realtime_ns();
             pthread_mutex_lock(&lock);
             requests += 1;
             server_seconds += elapsed;
             pthread_mutex_unlock(&lock);
-            count(path, gzipped, body.data, body.length, &scratch);
+            count(path, gzipped, body.data, body.length, &scratch, answered_ns);
             if (!ok) goto done;
         } else if (!strcmp(method, "GET") && !strcmp(path, "/_counts")) {
-            char json[512];
+            char json[768];
             pthread_mutex_lock(&lock);
             while (pending > 0) pthread_cond_wait(&settled, &lock);
             int n = snprintf(json, sizeof json,
                              "{\"requests\":%lld,\"bodyBytes\":%lld,\"serverSeconds\":%.6f,\"events\":%lld,"
-                             "\"lines\":%lld,\"spans\":%lld,\"roots\":%lld,\"logs\":%lld,\"badBodies\":%lld}",
-                             requests, body_bytes, server_seconds, events, lines, spans, roots, logs, bad_bodies);
+                             "\"lines\":%lld,\"spans\":%lld,\"roots\":%lld,\"logs\":%lld,\"badBodies\":%lld,"
+                             "\"latencyCount\":%lld,\"latencyP50Ms\":%.1f,\"latencyP99Ms\":%.1f,\"latencyMaxMs\":%.1f}",
+                             requests, body_bytes, server_seconds, events, lines, spans, roots, logs, bad_bodies,
+                             latency_count, latency_quantile(0.5), latency_quantile(0.99), latency_max_us / 1000.0);
             pthread_mutex_unlock(&lock);
             if (!reply(fd, "200 OK", "application/json", json, n)) goto done;
         } else {

@@ -19,7 +19,7 @@
 #                    lines, large nested payloads), for the foreign rows (default 256; BENCH_SIZE_MB in a smoke run)
 #   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
 #                    filter_count filter_gzip gzip_foreign foreign memory stats tail replay_jsonl startup loadpg
-#                    replay_custom replay_axiom replay_otel); when only loadpg and replay_* rows run, the 1 GB log is
+#                    replay_custom replay_axiom replay_otel follow); when only loadpg, replay_* and follow run, the 1 GB log is
 #                    not needed (`BENCH_ONLY="replay_custom replay_axiom replay_otel"`)
 #   BENCH_NET_EVENTS events replayed by each network row (replay_custom, replay_axiom, replay_otel) into
 #                    scripts/bench-sink.c (default 1000000; 5000 in a smoke run)
@@ -27,6 +27,8 @@
 #                    defaults, fsync and synchronous_commit on, as a real server; the test cluster's
 #                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off" is quicker and quieter)
 #   BENCH_PG_RUNS    repetitions of the load-pg row (default 3, at most BENCH_RUNS)
+#   BENCH_FOLLOW_SECONDS  how long the live shipping row's writer writes (default 20; 3 in a smoke run)
+#   BENCH_FOLLOW_RATE     the writer's events/s (default 200000; 20000 in a smoke run)
 #
 # Exit status: 1 when a runra-events command fails (an exit status other than 0, or 1 for "nothing
 # matched") or the binary is missing. A missed target is reported as FAIL, not as a failure here.
@@ -45,8 +47,8 @@ OUT=${BENCH_OUT:-docs/benchmarks.md}
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
 BENCHES=(generate filter_type filter_where filter_count filter_gzip gzip_foreign foreign memory stats tail replay_jsonl
-    startup loadpg replay_custom replay_axiom replay_otel)
-LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel foreign "  # the benches that do not read the 1 GB log
+    startup loadpg replay_custom replay_axiom replay_otel follow)
+LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel foreign follow "  # the benches that do not read the 1 GB log
 if [[ -n ${BENCH_ONLY:-} ]]; then read -r -a BENCHES <<<"$BENCH_ONLY"; fi
 
 if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then PG_EVENTS=${BENCH_PG_EVENTS:-5000}; else PG_EVENTS=${BENCH_PG_EVENTS:-1000000}; fi
@@ -807,6 +809,49 @@ bench_replay_otel() {
     net_target runra_otel "replay --to otel, OTLP/HTTP protobuf (defaults): at least 100,000 events/s" 100000
 }
 
+# MARK: Live shipping
+
+# `replay --follow` behind a writer at a fixed rate that renames its log every 64 MiB (scripts/bench-follow.py),
+# into the counting sink as Axiom NDJSON; the sink measures each event's write-to-acknowledgement time.
+FOLLOW_ROW=""
+bench_follow() {
+    net_setup || return 0
+    have python3 || { FOLLOW_ROW="skipped: no python3"; return 0; }
+    local seconds rate result flush=1000
+    if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then
+        seconds=${BENCH_FOLLOW_SECONDS:-3} rate=${BENCH_FOLLOW_RATE:-20000}
+    else
+        seconds=${BENCH_FOLLOW_SECONDS:-20} rate=${BENCH_FOLLOW_RATE:-200000}
+    fi
+    mkdir -p "$DATA/follow"
+    start_sink
+    log "live shipping: $rate events/s for $seconds s, rotation every 64 MiB, sink on 127.0.0.1:$SINK_PORT"
+    result=$(python3 scripts/bench-follow.py --runra "$R" --sink-port "$SINK_PORT" --dir "$DATA/follow" \
+        --rate "$rate" --seconds "$seconds" --rotate-mib 64 --flush-ms "$flush") || result=""
+    stop_sink
+    rm -f "$DATA"/follow/live.jsonl*
+    if [[ -z $result ]]; then
+        FAILURES+=("live shipping: scripts/bench-follow.py failed")
+        FOLLOW_ROW="failed: scripts/bench-follow.py did not finish"
+        return 0
+    fi
+    log "live shipping: $result"
+    local written received write_rate catch_up p50 p99 max rss status rotations
+    written=$(count_of written "$result") received=$(count_of received "$result")
+    write_rate=$(count_of writeRate "$result") catch_up=$(count_of catchUpSeconds "$result")
+    p50=$(count_of p50Ms "$result") p99=$(count_of p99Ms "$result") max=$(count_of maxMs "$result")
+    rss=$(count_of peakRssMiB "$result") rotations=$(count_of rotations "$result")
+    status=$(sed -n 's/.*"exitStatus":\([^,}]*\).*/\1/p' <<<"$result")
+    [[ $status == 0 ]] || FAILURES+=("replay --follow exited with $status after SIGTERM")
+    FOLLOW_ROW="| \`replay --follow --to axiom\` behind a writer at $rate events/s, renamed every 64 MiB ($rotations rotations), $seconds s | $written | $received | $write_rate | $catch_up | $p50 | $p99 | $max | $rss | $status |"
+    local verdict=FAIL
+    ((received == written)) && awk -v r="$write_rate" -v t="$rate" 'BEGIN { exit !(r >= 0.95 * t) }' && verdict=PASS
+    [[ -n ${BENCH_SMOKE:-} ]] && verdict="not judged (smoke run)"
+    TARGETS+=("replay --follow keeps up with a writer at $rate events/s renaming its log every 64 MiB (every event delivered, writer at ≥ 95 % of that rate)|$received of $written delivered; writer at $write_rate/s|$verdict")
+    target "replay --follow: p99 write-to-acknowledgement latency under flushInterval + 50 ms ($((flush + 50)) ms)" "$p99" "<" "$((flush + 50))" " ms"
+    target "replay --follow: peak RSS under 50 MB" "$rss" "<" 50 " MiB"
+}
+
 # MARK: Report
 
 # The speed-up over jq and the time relative to the fast anchor for each row.
@@ -964,6 +1009,22 @@ report() {
             local net_entry
             for net_entry in "${NET_ROWS[@]}"; do echo "| ${net_entry//|/ | } |"; done
         fi
+    fi
+    if [[ -n $FOLLOW_ROW ]]; then
+        echo
+        echo "## Live shipping (\`replay --follow\`)"
+        echo
+        echo "scripts/bench-follow.py appends events (about 250 bytes each, each holding the time it was written) to a log at a"
+        echo "fixed rate and renames it to \`.1\` every 64 MiB (keeping 3), while \`runra-events replay --follow --to axiom\`"
+        echo "(defaults: batchSize 100, gzip, flushIntervalMs 1000) ships it into scripts/bench-sink.c. The sink takes each"
+        echo "line's write-to-acknowledgement time when it answers the request. After the writer stops, the row waits until"
+        echo "the sink has every event (\"catch-up\"), then sends SIGTERM. Peak RSS of the shipper from /proc."
+        echo
+        if [[ $FOLLOW_ROW == "|"* ]]; then
+            echo "| run | written | received | writer events/s | catch-up (s) | p50 (ms) | p99 (ms) | max (ms) | peak RSS (MiB) | exit after SIGTERM |"
+            echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        fi
+        echo "$FOLLOW_ROW"
     fi
     echo
     echo "## Targets (SPEC §8)"

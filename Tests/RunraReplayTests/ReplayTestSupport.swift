@@ -10,6 +10,9 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
     private(set) var disposals = 0
     var rejects: (@Sendable (RuntimeEvent) -> Bool)?
     var throwsAlways = false
+    /// The next this many exports throw (a sink that is down for a while).
+    var failuresLeft = 0
+    private(set) var retryPreparations = 0
     /// Batches after this many wait for ``release()`` and then throw.
     var hangAfterBatches: Int?
     private var gate: CheckedContinuation<Void, Never>?
@@ -35,6 +38,13 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
 
     func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
         if throwsAlways { throw RunraError(.exporter, "\(id): connection refused") }
+        if lock.withLock({ () -> Bool in
+            guard failuresLeft > 0 else { return false }
+            failuresLeft -= 1
+            return true
+        }) {
+            throw RunraError(.exporter, "\(id): connection refused")
+        }
         if let hangAfterBatches, lock.withLock({ batches.count }) >= hangAfterBatches {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = lock.withLock {
@@ -53,6 +63,7 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
 
     func flush() async throws {}
     func dispose() async { lock.withLock { disposals += 1 } }
+    func prepareToRetry() { lock.withLock { retryPreparations += 1 } }
 }
 
 /// A clock whose sleeps advance it at once, recording each.

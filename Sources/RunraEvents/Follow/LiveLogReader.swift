@@ -53,6 +53,23 @@ public final class LiveLogReader: @unchecked Sendable {
         public var isPresent: Bool
         /// Last modification, seconds since the epoch.
         public var modified: Int64
+
+        package init(
+            log: String, fingerprint: String, path: String, device: UInt64, inode: UInt64, isCompressed: Bool,
+            size: Int64?, readOffset: Int64, isFinished: Bool, isPresent: Bool, modified: Int64
+        ) {
+            self.log = log
+            self.fingerprint = fingerprint
+            self.path = path
+            self.device = device
+            self.inode = inode
+            self.isCompressed = isCompressed
+            self.size = size
+            self.readOffset = readOffset
+            self.isFinished = isFinished
+            self.isPresent = isPresent
+            self.modified = modified
+        }
     }
 
     /// Selected events from one stretch of one file.
@@ -69,6 +86,15 @@ public final class LiveLogReader: @unchecked Sendable {
         public var end: Int64
         /// The line number of that last line.
         public var endLine: Int
+
+        package init(file: FileState, events: [RuntimeEvent], ends: [Int64], lines: [Int], end: Int64, endLine: Int) {
+            self.file = file
+            self.events = events
+            self.ends = ends
+            self.lines = lines
+            self.end = end
+            self.endLine = endLine
+        }
     }
 
     /// The inputs: paths or glob patterns.

@@ -242,7 +242,7 @@ public final class ReplayEngine: @unchecked Sendable {
         if options.keepsTrying, let error = initializationError {
             // A shipper outlives a sink that is not up yet: its batches wait (and reading with them).
             notice("\(target.label): cannot start: \(error); trying again until it can (the events wait in the log)")
-            var wait = Self.firstRetryWait
+            var wait = options.firstRetryWait
             while initializationError != nil, await pause(wait) {
                 wait = min(wait * 2, Self.longestRetryWait)
                 do {
@@ -322,7 +322,7 @@ public final class ReplayEngine: @unchecked Sendable {
                 number: number, outcome: nil, failure: "the exporter failed to initialize: \(initializationError)",
                 abandoned: options.keepsTrying)
         }
-        var wait = Self.firstRetryWait
+        var wait = options.firstRetryWait
         var retries = 0
         var failure: String
         while true {
@@ -347,7 +347,6 @@ public final class ReplayEngine: @unchecked Sendable {
         }
     }
 
-    static let firstRetryWait: Duration = .seconds(1)
     static let longestRetryWait: Duration = .seconds(30)
 
     /// Sleeps for `duration` unless the replay is interrupted first; `false` when it was.

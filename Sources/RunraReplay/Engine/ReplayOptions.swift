@@ -22,10 +22,12 @@ public struct ReplayOptions: Sendable {
     public var readAhead = 2
     /// How often the checkpoint is written while it advances.
     public var checkpointInterval: Duration = .milliseconds(200)
-    /// Send a batch an exporter gave up on again (after 1 s, doubling to 30 s) until it is delivered or the replay
+    /// Send a batch an exporter gave up on again (after ``firstRetryWait``, doubling to 30 s) until it is delivered or the replay
     /// is interrupted, instead of dead-lettering it: a shipper (`--follow`) waits out a sink that is down, with
     /// the log on disk as its buffer.
     public var keepsTrying = false
+    /// With ``keepsTrying``: the first pause before a batch is sent again (it doubles up to 30 s).
+    public var firstRetryWait: Duration = .seconds(1)
     /// The clock for pacing and flush intervals.
     public var clock: any ReplayClock = SystemReplayClock()
 
