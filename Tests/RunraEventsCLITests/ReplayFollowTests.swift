@@ -129,12 +129,89 @@ import Glibc
         #expect(ids.count == 300 && Set(ids) == FollowTest.expected(300))
     }
 
+    @Test func statusLineAndPrometheusMetricsShowDeliveryAndLag() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("app.jsonl")
+        let out = dir.path("out.jsonl")
+        let port = try AxiomSink.freePort()
+        try FollowTest.append(0..<100, to: log)
+        let shipper = try Shipper(
+            Self.jsonlSink(out) + ["--status-interval", "0.3", "--metrics-address", "127.0.0.1:\(port)", log],
+            stderrPath: dir.path("err"))
+        #expect(FollowTest.wait(.seconds(30)) { FollowTest.ids(inFile: out).count >= 100 })
+        var metrics = ""
+        let scraped = FollowTest.wait(.seconds(10)) {
+            metrics = FollowTest.httpGet(port: port, path: "/metrics")
+            // The lag follows the acknowledgements within the checkpoint interval (200 ms).
+            return metrics.contains(#"runra_events_sent_total{exporter="jsonl"} 100"#)
+                && metrics.contains(#"runra_follow_lag_bytes{log="\#(log)"} 0"#)
+        }
+        #expect(scraped, "\(metrics)")
+        #expect(metrics.hasPrefix("HTTP/1.1 200") && metrics.contains("text/plain; version=0.0.4"))
+        #expect(metrics.contains("runra_events_read_total 100"), "\(metrics)")
+        #expect(metrics.contains("# TYPE runra_events_sent_total counter"), "\(metrics)")
+        #expect(FollowTest.httpGet(port: port, path: "/").hasPrefix("HTTP/1.1 404"))
+        #expect(FollowTest.wait(.seconds(10)) { shipper.stderr.contains("runra-events: status: ") })
+        #expect(try shipper.stop(SIGTERM) == 0)
+        let status = try #require(shipper.stderr.split(separator: "\n").last { $0.hasPrefix("runra-events: status: ") })
+        #expect(status.contains("jsonl 100 sent, 0 retried, 0 dead-lettered") && status.contains("lag \(log) 0 B"), "\(status)")
+    }
+
+    @Test func aSecondSignalStopsAtOnceAndTheNextRunSendsWhatWasInFlight() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("app.jsonl")
+        let checkpoint = dir.path("ship.ckpt")
+        try FollowTest.append(0..<100, to: log)
+        let hanging = try SilentListener()
+        func axiom(_ port: Int) -> [String] {
+            ["--to", "axiom", "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-test", "--set", "flushIntervalMs=50",
+             "--checkpoint", checkpoint, log]
+        }
+        let shipper = try Shipper(axiom(hanging.port), stderrPath: dir.path("err1"))
+        Thread.sleep(forTimeInterval: 1.5)  // the first batch is sent and waits for an answer that never comes
+        kill(shipper.process.processIdentifier, SIGTERM)
+        Thread.sleep(forTimeInterval: 1)
+        #expect(shipper.process.isRunning, "the first SIGTERM drains: the batch in flight is waited for")
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try shipper.stop(SIGTERM, timeout: .seconds(10)) == 143)
+        #expect(clock.now - start < .seconds(3))
+        // The checkpoint is whole (written by rename) and acknowledges nothing: the next run sends everything.
+        if let saved = FileManager.default.contents(atPath: checkpoint) {
+            let object = try JSONSerialization.jsonObject(with: saved) as? [String: Any]
+            let files = object?["files"] as? [[String: Any]] ?? []
+            #expect(files.allSatisfy { ($0["offset"] as? Int) == 0 }, "\(String(decoding: saved, as: UTF8.self))")
+        }
+        let sink = try AxiomSink(linesPath: dir.path("lines"))
+        let again = try Shipper(axiom(sink.port), stderrPath: dir.path("err2"))
+        #expect(FollowTest.wait(.seconds(30)) { Set(sink.ids) == FollowTest.expected(100) }, "\(again.stderr)")
+        #expect(try again.stop(SIGTERM) == 0)
+    }
+
+    @Test func aDrainThatOutlastsTheDeadlineEndsTheShipper() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("app.jsonl")
+        try FollowTest.append(0..<100, to: log)
+        let hanging = try SilentListener()
+        let shipper = try Shipper(
+            ["--to", "axiom", "--set", "url=http://127.0.0.1:\(hanging.port)", "--set", "token=xaat-test",
+             "--set", "flushIntervalMs=50", "--drain-timeout", "1", log],
+            stderrPath: dir.path("err"))
+        Thread.sleep(forTimeInterval: 1.5)
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect(try shipper.stop(SIGTERM, timeout: .seconds(20)) == 0)
+        #expect(clock.now - start < .seconds(5))
+        #expect(shipper.stderr.contains("--drain-timeout"), "\(shipper.stderr)")
+    }
+
     @Test func optionsThatCannotFollowAreRefused() throws {
         for arguments in [
             ["replay", "--follow", "--to", "console"],
             ["replay", "--follow", "--to", "console", "-"],
             ["replay", "--follow", "--to", "console", "--dry-run", "x.jsonl"],
             ["replay", "--to", "console", "--status-interval", "5", "x.jsonl"],
+            ["replay", "--to", "console", "--metrics-address", "127.0.0.1:9464", "x.jsonl"],
         ] {
             let result = try CLI.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")

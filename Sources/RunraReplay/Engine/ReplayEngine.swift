@@ -165,12 +165,14 @@ public final class ReplayEngine: @unchecked Sendable {
                             channel.tick()
                         }
                     }
-                    if let checkpointPath, let (live, liveReader) = liveFollowing {
+                    if let (live, liveReader) = liveFollowing {
+                        // The ledger follows the acknowledgements (for the lag) with or without a checkpoint file.
                         helpers.addTask {
                             var written: LiveCheckpoint?
                             while !Task.isCancelled {
                                 try? await Task.sleep(for: self.options.checkpointInterval)
                                 live.ledger.commit(through: tracker.committed)
+                                guard let checkpointPath else { continue }
                                 let checkpoint = live.ledger.checkpoint(status: liveReader.status())
                                 if checkpoint != written {
                                     try? checkpoint.write(to: checkpointPath)

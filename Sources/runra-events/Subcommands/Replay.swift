@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RunraEvents
+import RunraExporters
 import RunraReplay
 
 extension RunraEventsCommand {
@@ -42,6 +43,9 @@ extension RunraEventsCommand {
 
         @Option(name: .long, help: ArgumentHelp("--follow: print a status line to standard error every SECONDS (events/s, lag, retries).", valueName: "SECONDS"))
         var statusInterval: Double?
+
+        @Option(name: .long, help: ArgumentHelp("--follow: serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464).", valueName: "HOST:PORT"))
+        var metricsAddress: String?
 
         @Flag(name: .long, help: "Treat a bad input line as an error (exit 2) instead of reporting and skipping it.")
         var strict = false
@@ -88,8 +92,8 @@ extension RunraEventsCommand {
                 if fromDeadLetter != nil { throw ValidationError("--follow reads live logs; --from-dead-letter reads a finished file: use one") }
                 if dryRun { throw ValidationError("--dry-run counts a finished input; leave out --follow") }
                 if speed != "max" { throw ValidationError("--follow ships events as they are written; leave out --speed") }
-            } else if statusInterval != nil {
-                throw ValidationError("--status-interval goes with --follow (a plain replay shows its progress on a terminal)")
+            } else if statusInterval != nil || metricsAddress != nil {
+                throw ValidationError("--status-interval and --metrics-address go with --follow (a plain replay shows its progress on a terminal)")
             }
             if let statusInterval, !(statusInterval > 0) { throw ValidationError("--status-interval must be a positive number of seconds") }
             if !(drainTimeout >= 0) { throw ValidationError("--drain-timeout must be zero or more seconds") }
@@ -162,6 +166,8 @@ extension RunraEventsCommand {
             let stops = StopSignals(quiet: global.quiet, drainTimeout: follow ? drainTimeout : nil) { engine.interrupt() }
             defer { stops.cancel() }
 
+            let metrics = try await metricsAddress.asyncMap { try await MetricsServer(address: $0, engine: engine) }
+            if let metrics, global.verbose { StandardError.print("runra-events: metrics at http://\(metricsAddress ?? ""):\(metrics.port)/metrics") }
             let showsProgress = StandardError.isTerminal && !global.quiet && !follow
             let progress = showsProgress ? Task { await Self.showProgress(engine) } : nil
             let status = statusInterval.map { interval in Task { await ShipperStatus(engine: engine).run(every: interval) } }
@@ -174,9 +180,11 @@ extension RunraEventsCommand {
             } catch {
                 progress?.cancel()
                 status?.cancel()
+                await metrics?.close()
                 throw error
             }
             status?.cancel()
+            await metrics?.close()
             if let progress {
                 progress.cancel()
                 await progress.value
@@ -275,5 +283,13 @@ final class ReplayBadLines: @unchecked Sendable {
         } else {
             StandardError.print("runra-events: \(count) bad line\(count == 1 ? "" : "s") skipped")
         }
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

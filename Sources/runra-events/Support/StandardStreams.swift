@@ -5,6 +5,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(CoreFoundation)
+// Glibc's `struct stat` is seen through CoreFoundation's module once swift-prometheus is in the build.
+import CoreFoundation
+#endif
 
 /// Standard output for data. A closed pipe ends the program quietly with status 0.
 final class StandardOutput: @unchecked Sendable {

@@ -1,0 +1,135 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Prometheus
+import RunraEvents
+public import RunraReplay
+
+/// `replay --follow --metrics-address HOST:PORT`: the shipper's figures for Prometheus at `GET /metrics`.
+///
+/// The values are taken from the engine when scraped: events read, per exporter sent, rejected, retried, given up
+/// and dead-lettered (counters), and per followed log the bytes, files and seconds not yet acknowledged (gauges).
+public final class MetricsServer: Sendable {
+    private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+
+    /// Listens on `address` (`HOST:PORT`; `PORT` 0 picks a free one).
+    public init(address: String, engine: ReplayEngine) async throws {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw RunraError(.usage, "--metrics-address must be HOST:PORT (for example 127.0.0.1:9464), not '\(address)'")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let metrics = ShipperMetrics(engine: engine)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        do {
+            channel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 16)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.pipeline.configureHTTPServerPipeline().flatMap {
+                        channel.pipeline.addHandler(MetricsHandler(metrics: metrics))
+                    }
+                }
+                .bind(host: host.isEmpty ? "0.0.0.0" : host, port: port)
+                .get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw RunraError(.usage, "cannot serve metrics on \(address): \(error) (is the port in use?)")
+        }
+    }
+
+    /// The port it listens on.
+    public var port: Int { channel.localAddress?.port ?? 0 }
+
+    /// Stops serving.
+    public func close() async {
+        try? await channel.close()
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// The registry, brought up to date with the engine at each scrape.
+private final class ShipperMetrics: @unchecked Sendable {
+    private let engine: ReplayEngine
+    private let registry = PrometheusCollectorRegistry()
+    private let lock = NSLock()
+    private var reported: [String: Int] = [:]
+
+    init(engine: ReplayEngine) {
+        self.engine = engine
+    }
+
+    /// The metrics in Prometheus' text format.
+    func render() -> [UInt8] {
+        lock.withLock {
+            let (read, exporters) = engine.progress()
+            count("runra_events_read_total", [], read, "Events read from the logs and handed to the exporters.")
+            for exporter in exporters {
+                let labels = [("exporter", exporter.label)]
+                count("runra_events_sent_total", labels, exporter.sent, "Events the exporter's destination accepted.")
+                count("runra_events_rejected_total", labels, exporter.rejected, "Events the destination refused for good.")
+                count("runra_events_retried_total", labels, exporter.retried, "Requests sent again after a retryable failure.")
+                count("runra_events_given_up_total", labels, exporter.givenUp, "Events of batches the exporter gave up on.")
+                count("runra_events_dead_lettered_total", labels, exporter.deadLettered, "Events written to the dead-letter file.")
+            }
+            for lag in engine.lag() {
+                let labels = [("log", lag.log)]
+                registry.makeGauge(name: "runra_follow_lag_bytes", labels: labels, help: "Bytes of the log not yet acknowledged by every exporter.")
+                    .set(Double(lag.bytes))
+                registry.makeGauge(name: "runra_follow_lag_files", labels: labels, help: "Files of the log not yet delivered to their end.")
+                    .set(Double(lag.files))
+                registry.makeGauge(name: "runra_follow_lag_seconds", labels: labels, help: "Age of the oldest event read but not yet acknowledged.")
+                    .set(lag.seconds ?? 0)
+            }
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return buffer
+        }
+    }
+
+    /// Brings a counter up to `value` (the engine keeps totals; Prometheus counters only go up).
+    private func count(_ name: String, _ labels: [(String, String)], _ value: Int, _ help: String) {
+        let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
+        let delta = value - reported[key, default: 0]
+        let counter = registry.makeCounter(name: name, labels: labels, help: help)
+        if delta > 0 { counter.increment(by: Int64(delta)) }
+        reported[key] = max(value, reported[key, default: 0])
+    }
+}
+
+/// Answers `GET /metrics`; anything else is 404.
+private final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let metrics: ShipperMetrics
+    private var path = ""
+
+    init(metrics: ShipperMetrics) {
+        self.metrics = metrics
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            path = String(head.uri.prefix { $0 != "?" })
+        case .body:
+            break
+        case .end:
+            let found = path == "/metrics"
+            let body = found ? metrics.render() : Array("not found: metrics are at /metrics\n".utf8)
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
+            headers.add(name: "Content-Length", value: "\(body.count)")
+            headers.add(name: "Connection", value: "close")
+            let head = HTTPResponseHead(version: .http1_1, status: found ? .ok : .notFound, headers: headers)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+}
