@@ -60,6 +60,9 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
         }
         do {
             return try JSONDecoder().decode(ReplayCheckpoint.self, from: data)
+        } catch where (try? JSONDecoder().decode(LiveCheckpoint.self, from: data))?.mode == "follow" {
+            throw RunraError(
+                .configuration, "checkpoint \(path) was written by replay --follow: add --follow, or pass another file to replay from the start")
         } catch {
             throw RunraError(.configuration, "checkpoint \(path) is not a runra-events checkpoint (remove it to start over)")
         }
