@@ -205,6 +205,51 @@ import Glibc
         #expect(shipper.stderr.contains("--drain-timeout"), "\(shipper.stderr)")
     }
 
+    @Test func theConsoleIntoHeadEndsTheShipper() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("app.jsonl")
+        try FollowTest.append(0..<10, to: log)
+        // Nothing more is written: the shipper must notice that head went away without a write failing.
+        let result = try FaultShell.pipedIntoHead(["replay", "--follow", "--to", "console", log], folder: dir)
+        #expect(result.status == "0", "\(result.stderr)")
+    }
+
+    @Test func aMissingLogIsWaitedForAndSaidSo() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("later.jsonl")
+        let out = dir.path("out.jsonl")
+        let shipper = try Shipper(Self.jsonlSink(out) + [log, dir.path("logs/*.jsonl")], stderrPath: dir.path("err"))
+        #expect(FollowTest.wait(.seconds(10)) { shipper.stderr.contains("later.jsonl does not exist yet; waiting for it") })
+        #expect(shipper.stderr.contains("no file matches"), "\(shipper.stderr)")
+        try FollowTest.append(0..<20, to: log)
+        #expect(FollowTest.wait(.seconds(30)) { FollowTest.ids(inFile: out).count >= 20 }, "\(shipper.stderr)")
+        #expect(try shipper.stop(SIGTERM) == 0)
+    }
+
+    @Test func memoryStaysBoundedWhileTheSinkIsDown() throws {
+        let dir = try TemporaryDirectory()
+        let log = dir.path("app.jsonl")
+        try FollowTest.append(0..<400_000, to: log)  // about 40 MB waiting on disk
+        let port = try AxiomSink.freePort()
+        let shipper = try Shipper(
+            ["--to", "axiom", "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-test", log],
+            stderrPath: dir.path("err"))
+        var peak = 0
+        for _ in 0..<30 {
+            Thread.sleep(forTimeInterval: 0.1)
+            let status = (try? String(contentsOfFile: "/proc/\(shipper.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst().first
+            peak = max(peak, Int(rss ?? "0") ?? 0)
+        }
+        // Reading pauses once the read-ahead and the exporter's queue are full: far less than the 40 MB backlog
+        // (a debug build's own footprint is most of this).
+        #expect(peak > 0 && peak < 60 * 1024, "peak RSS \(peak) KiB")
+        print("replay --follow with its sink down and 40 MB waiting: peak RSS \(peak) KiB")
+        let sink = try AxiomSink(port: port, linesPath: dir.path("lines"))
+        #expect(FollowTest.wait(.seconds(120)) { Set(sink.ids).count == 400_000 }, "\(shipper.stderr)")
+        #expect(try shipper.stop(SIGTERM) == 0)
+    }
+
     @Test func optionsThatCannotFollowAreRefused() throws {
         for arguments in [
             ["replay", "--follow", "--to", "console"],

@@ -106,6 +106,12 @@ import Testing
         #expect(values["headers"] == .object(["a": .string("b")]))
         let registration = testRegistry().registration(for: "otel")
         #expect(try ReplayConfiguration.engineSettings(configuration.exporters[0].configuration, registration: registration).batchSize == 10)
+        // maxQueueSize bounds the queue in events: 2048 / 512 = 4 batches; 100 / 10 = 10.
+        let queued = try ReplayConfiguration.quick(
+            provider: "otel", settings: ["batchConfig.maxExportBatchSize=10", "batchConfig.maxQueueSize=100"],
+            registry: testRegistry(), environment: [:])
+        #expect(try ReplayTarget.make(from: queued, registry: testRegistry()).map(\.queuedBatches) == [10])
+        #expect(try ReplayTarget.make(from: configuration, registry: testRegistry()).map(\.queuedBatches) == [nil])
         #expect(message { try ReplayConfiguration.quick(provider: "jsonl", settings: ["filePath=a", "batchSzie=3"], registry: testRegistry(), environment: [:]) }.contains("did you mean batchSize?"))
     }
 

@@ -216,8 +216,17 @@ public final class LiveLogReader: @unchecked Sendable {
     /// Looks for new and rotated files now. Safe to call from within `onPiece` (while handing a piece over
     /// waits, so that files rotated meanwhile are opened, and so kept, before rotation deletes them).
     public func discover() {
-        for path in expandInputs() where !sets.contains(where: { $0.basePath == path }) {
+        let logs = expandInputs()
+        for path in logs where !sets.contains(where: { $0.basePath == path }) {
             sets.append(FollowedSet(basePath: path))
+        }
+        for input in inputs where !noticedMissing.contains(input) {
+            let isGlob = input.contains(where: { "*?[".contains($0) })
+            let found = isGlob ? logs.contains { Self.matches(input, $0) } : ((try? RotatedSet(basePath: input).members()) ?? []).isEmpty == false
+            if !found {
+                noticedMissing.insert(input)
+                onNotice(isGlob ? "no file matches \(input) yet; waiting for one" : "\(input) does not exist yet; waiting for it")
+            }
         }
         for set in sets {
             set.scan(
@@ -253,6 +262,11 @@ public final class LiveLogReader: @unchecked Sendable {
             }
         }
         return result
+    }
+
+    /// Whether `path` matches the glob `pattern`.
+    static func matches(_ pattern: String, _ path: String) -> Bool {
+        fnmatch(pattern, path, 0) == 0
     }
 
     /// `name.3`, `name.3.gz`: a rotated file, which its live log's set covers.

@@ -136,7 +136,7 @@ public final class ReplayEngine: @unchecked Sendable {
         let reader = InputReader()
         reader.start(source, after: resume, channel: channel, live: live, onBadLine: onBadLine)
 
-        let queues = targets.map { _ in BatchQueue<[RuntimeEvent]>(capacity: options.queuedBatches) }
+        let queues = targets.map { BatchQueue<[RuntimeEvent]>(capacity: $0.queuedBatches ?? options.queuedBatches) }
         let checkpointPath = options.dryRun ? nil : options.checkpointPath
         let inputs = checkpointInputs
         let initialization = initializationErrors

@@ -14,6 +14,9 @@ public struct ReplayTarget: Sendable {
     public var batchSize: Int
     /// The longest a partial batch waits before it is exported anyway.
     public var flushInterval: Duration
+    /// Full batches that may wait for this exporter before reading pauses (`nil`: ``ReplayOptions/queuedBatches``).
+    /// otel's `batchConfig.maxQueueSize` sets it, in events.
+    public var queuedBatches: Int?
 
     /// A target.
     public init(
@@ -36,9 +39,13 @@ public struct ReplayTarget: Sendable {
                 throw RunraError(.configuration, "unknown provider \(JSONText.quoted(entry.provider)) (known: \(registry.ids.joined(separator: ", ")))")
             }
             let settings = try ReplayConfiguration.engineSettings(entry.configuration, registration: registration)
-            return ReplayTarget(
+            var target = ReplayTarget(
                 label: entry.label, exporter: registration.make(), configuration: entry.configuration, filter: entry.filter,
                 batchSize: settings.batchSize, flushInterval: .milliseconds(settings.flushIntervalMs))
+            if let queue = try entry.configuration.object("batchConfig")?.integer("maxQueueSize"), queue > 0 {
+                target.queuedBatches = max(1, queue / settings.batchSize)
+            }
+            return target
         }
     }
 }

@@ -171,6 +171,20 @@ extension RunraEventsCommand {
             let showsProgress = StandardError.isTerminal && !global.quiet && !follow
             let progress = showsProgress ? Task { await Self.showProgress(engine) } : nil
             let status = statusInterval.map { interval in Task { await ShipperStatus(engine: engine).run(every: interval) } }
+            // `replay --follow --to console | head -1`: the console may write nothing more for hours, so look for
+            // the reader of standard output going away instead of waiting for a write to fail (as `tail -f`).
+            let readerWatch =
+                follow && configuration.exporters.contains { $0.provider == ConsoleExporter.id }
+                ? Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(200))
+                        if StandardOutput.readerIsGone {
+                            closedOutput.trigger()
+                            break
+                        }
+                    }
+                } : nil
+            defer { readerWatch?.cancel() }
             let quiet = global.quiet
             let report: ReplayReport
             do {
