@@ -294,11 +294,14 @@ struct ReplayFollowKillTests {
             "ship.json",
             """
             {"observability": {"exporters": [
-              {"provider": "axiom", "config": {"url": "http://127.0.0.1:\(sink.port)", "token": "xaat-test", "batchSize": 200, "flushIntervalMs": 100}},
-              {"provider": "postgres", "config": {"connectionString": "\(url)", "table": "\(table)", "batchSize": 200, "flushIntervalMs": 100}}
+              {"provider": "axiom", "config": {"url": "http://127.0.0.1:\(sink.port)", "token": "xaat-test", "batchSize": 2000, "flushIntervalMs": 700}},
+              {"provider": "postgres", "config": {"connectionString": "\(url)", "table": "\(table)", "batchSize": 2000, "flushIntervalMs": 700}}
             ]}}
             """)
         let arguments = ["--config", config, "--checkpoint", dir.path("ship.ckpt"), log]
+        // Partial batches wait up to 700 ms: at any moment some events were read but not yet acknowledged, so a
+        // checkpoint that ran ahead of the sinks would lose them at a kill (a shipper that checkpoints on read
+        // failed this test in 3 of 3 runs).
 
         let total = 30_000
         let state = SharedState()
@@ -344,7 +347,7 @@ struct ReplayFollowKillTests {
         let arrived = FollowTest.wait(.seconds(120)) {
             (try? psql("SELECT count(*) FROM \(table)")) == "\(total)" && Set(sink.ids).isSuperset(of: everything)
         }
-        #expect(arrived, "\(shipper.stderr)")
+        #expect(arrived, "not every event arrived within 120 s: \(shipper.stderr.suffix(2000))")
         #expect(try shipper.stop(SIGTERM) == 0, "\(shipper.stderr)")
 
         // PostgreSQL: exactly the written ids, each once.
@@ -352,12 +355,14 @@ struct ReplayFollowKillTests {
         #expect(try psql("SELECT count(*) FROM \(table) WHERE substring(id FROM 5)::int NOT BETWEEN 0 AND \(total - 1)") == "0")
         // The HTTP sink: every id at least once; duplicates only from batches in flight at a kill.
         let ids = sink.ids
-        #expect(Set(ids) == everything)
-        // Per kill, at most what the engine holds between reading and the last checkpoint write: per exporter 4
-        // queued and 4 concurrent batches of 200, a partial batch, 2 pieces read ahead (256 KiB of ~100-byte lines),
-        // and 200 ms of deliveries at the writer's rate; about 9,000 events.
+        let missing = everything.subtracting(ids)
+        #expect(missing.isEmpty, "\(missing.count) ids never reached the HTTP sink, e.g. \(missing.sorted().prefix(5))")
+        #expect(Set(ids).isSubset(of: everything))
+        // Per kill, at most what the engine held read but not acknowledged by both exporters, plus what was
+        // acknowledged since the last checkpoint write (200 ms): per exporter 4 queued and 4 concurrent batches of
+        // 2000, a partial batch, and 2 pieces of 256 KiB read ahead (about 2,400 of these lines each): ~23,000.
         let duplicates = ids.count - Set(ids).count
-        #expect(duplicates <= rounds * 10_000, "\(duplicates) duplicates after \(rounds) kills")
+        #expect(duplicates <= rounds * 25_000, "\(duplicates) duplicates after \(rounds) kills")
         print("replay --follow kill test: \(rounds) kills, \(rotations) rotations, \(duplicates) duplicates at the HTTP sink")
     }
 }
