@@ -65,18 +65,7 @@ final class PrivateCluster {
     struct ClusterFailed: Error { var arguments: [String] }
 
     /// Runs `psql -tA -c sql` and returns its trimmed output.
-    func psql(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", url, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        try process.waitForExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func psql(_ sql: String) throws -> String { try PSQL.run(url, sql) }
 
     /// `SELECT count(*), count(DISTINCT id)` of `table`, or nil before it exists.
     func counts(_ table: String) -> (Int, Int)? {

@@ -71,3 +71,21 @@ enum FaultSample {
         get throws { try String(contentsOfFile: big, encoding: .utf8).split(separator: "\n") }
     }
 }
+
+/// `psql` against a test server.
+enum PSQL {
+    /// Runs `psql -tA -c sql` on `url` and returns its trimmed output; its standard error is dropped unless
+    /// `quietErrors` is false.
+    static func run(_ url: String, _ sql: String, quietErrors: Bool = true) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", url, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        if quietErrors { process.standardError = FileHandle.nullDevice }
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        try process.waitForExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

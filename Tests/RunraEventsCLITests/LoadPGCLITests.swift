@@ -18,17 +18,7 @@ struct LoadPGCLITests {
     }
 
     /// Runs `psql -tA -c sql` and returns its trimmed output.
-    func psql(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", url, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        try process.waitForExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func psql(_ sql: String) throws -> String { try PSQL.run(url, sql, quietErrors: false) }
 
     func uniqueTable() -> String { "runra_cli_\(UInt32.random(in: 0...UInt32.max))" }
 

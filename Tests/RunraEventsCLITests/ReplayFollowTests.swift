@@ -271,18 +271,7 @@ import Glibc
 struct ReplayFollowKillTests {
     let url = ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] ?? ""
 
-    func psql(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", url, "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-c", sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        try process.waitForExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func psql(_ sql: String) throws -> String { try PSQL.run(url, sql) }
 
     @Test func killNineAtRandomMomentsWhileRotatingLosesNothing() throws {
         let dir = try TemporaryDirectory()

@@ -54,10 +54,7 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
 
     /// Reads the checkpoint at `path`, or `nil` when there is none.
     public static func load(path: String) throws -> ReplayCheckpoint? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RunraError(.io, "cannot read checkpoint \(path)")
-        }
+        guard let data = try CheckpointFile.contents(path) else { return nil }
         do {
             return try JSONDecoder().decode(ReplayCheckpoint.self, from: data)
         } catch where (try? JSONDecoder().decode(LiveCheckpoint.self, from: data))?.mode == "follow" {
@@ -93,10 +90,6 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
 
     /// Writes the checkpoint to `path` atomically.
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        try CheckpointFile.replace(path, with: data)
+        try CheckpointFile.write(self, to: path)
     }
 }

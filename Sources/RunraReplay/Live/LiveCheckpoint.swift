@@ -42,10 +42,7 @@ public struct LiveCheckpoint: Codable, Sendable, Equatable {
 
     /// Reads the checkpoint at `path`, or `nil` when there is none.
     public static func load(path: String) throws -> LiveCheckpoint? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RunraError(.io, "cannot read checkpoint \(path)")
-        }
+        guard let data = try CheckpointFile.contents(path) else { return nil }
         guard let checkpoint = try? JSONDecoder().decode(LiveCheckpoint.self, from: data), checkpoint.mode == "follow" else {
             throw RunraError(
                 .configuration,
@@ -57,25 +54,6 @@ public struct LiveCheckpoint: Codable, Sendable, Equatable {
 
     /// Writes the checkpoint to `path` atomically.
     public func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        try CheckpointFile.replace(path, with: data)
-    }
-}
-
-/// Writes a checkpoint file so that a reader sees the old or the new one, never a mix.
-enum CheckpointFile {
-    static func replace(_ path: String, with data: Data) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw RunraError(.io, "cannot write checkpoint \(temporary)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw RunraError(.io, "cannot write checkpoint \(path): \(reason)")
-        }
+        try CheckpointFile.write(self, to: path)
     }
 }
