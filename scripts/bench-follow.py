@@ -9,7 +9,10 @@ writer's achieved rate, the time the shipper needed to catch up after the writer
 write-to-acknowledgement latency (p50, p99, max), the shipper's peak RSS and its exit status.
 
     bench-follow.py --runra BIN --sink-port PORT --dir DIR [--rate 200000] [--seconds 20]
-                    [--rotate-mib 64] [--flush-ms 1000]
+                    [--rotate-mib 64] [--flush-ms 1000] [--lines-from FILE]
+
+With --lines-from, the writer cycles through the first 100,000 lines of FILE (a log of another shape, such as
+scripts/gen-foreign-events.py writes), each with "t_ns" put first, instead of its own 250-byte events.
 """
 import argparse
 import json
@@ -53,7 +56,16 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rotate-mib", type=float, default=64)
     parser.add_argument("--flush-ms", type=int, default=1000)
+    parser.add_argument("--lines-from")
     options = parser.parse_args()
+    foreign = []
+    if options.lines_from:
+        with open(options.lines_from, encoding="utf-8") as source:
+            for line in source:
+                if line.startswith("{") and line.endswith("}\n"):
+                    foreign.append(line[1:])
+                if len(foreign) >= 100000:
+                    break
 
     log = os.path.join(options.dir, "live.jsonl")
     for name in os.listdir(options.dir):
@@ -84,7 +96,11 @@ def main():
         due = int(options.rate * elapsed)
         if due > written:
             t_ns = time.time_ns()
-            text = "".join(template % (n, n % 97, n // 5000, t_ns, n % 997, n % 1000) for n in range(written, due))
+            if foreign:
+                head = '{"t_ns":%d,' % t_ns
+                text = "".join(head + foreign[n % len(foreign)] for n in range(written, due))
+            else:
+                text = "".join(template % (n, n % 97, n // 5000, t_ns, n % 997, n % 1000) for n in range(written, due))
             output.write(text)
             output.flush()
             size += len(text)

@@ -813,37 +813,52 @@ bench_replay_otel() {
 
 # `replay --follow` behind a writer at a fixed rate that renames its log every 64 MiB (scripts/bench-follow.py),
 # into the counting sink as Axiom NDJSON; the sink measures each event's write-to-acknowledgement time.
-FOLLOW_ROW=""
+FOLLOW_ROWS=()
+FOLLOW_NOTE=""
 bench_follow() {
     net_setup || return 0
-    have python3 || { FOLLOW_ROW="skipped: no python3"; return 0; }
-    local seconds rate result flush=1000
+    have python3 || { FOLLOW_NOTE="skipped: no python3"; return 0; }
+    local seconds rate foreign_rate foreign_mb
     if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then
-        seconds=${BENCH_FOLLOW_SECONDS:-3} rate=${BENCH_FOLLOW_RATE:-20000}
+        seconds=${BENCH_FOLLOW_SECONDS:-3} rate=${BENCH_FOLLOW_RATE:-20000} foreign_rate=5000 foreign_mb=10
     else
-        seconds=${BENCH_FOLLOW_SECONDS:-20} rate=${BENCH_FOLLOW_RATE:-200000}
+        seconds=${BENCH_FOLLOW_SECONDS:-20} rate=${BENCH_FOLLOW_RATE:-200000} foreign_rate=50000 foreign_mb=100
     fi
+    follow_row "our 250-byte events" "$rate" "$seconds" "" yes
+    # The second generator's lines (about 800 bytes, large nested payloads): the same bytes per second at a
+    # quarter of the events.
+    local foreign="$DATA/foreign-follow-${foreign_mb}MB-seed2.jsonl"
+    if [[ ! -s $foreign || scripts/gen-foreign-events.py -nt $foreign ]]; then
+        python3 scripts/gen-foreign-events.py --size "$foreign_mb" --seed 2 --out "$foreign.tmp" && mv "$foreign.tmp" "$foreign"
+    fi
+    [[ -s $foreign ]] && follow_row "lines of scripts/gen-foreign-events.py" "$foreign_rate" "$seconds" "$foreign" ""
+}
+
+# follow_row WHAT RATE SECONDS [LINES_FILE] [JUDGED]: one run of scripts/bench-follow.py; JUDGED adds the targets.
+follow_row() {
+    local what=$1 rate=$2 seconds=$3 lines=$4 judged=$5 result flush=1000
     mkdir -p "$DATA/follow"
     start_sink
-    log "live shipping: $rate events/s for $seconds s, rotation every 64 MiB, sink on 127.0.0.1:$SINK_PORT"
+    log "live shipping ($what): $rate events/s for $seconds s, rotation every 64 MiB, sink on 127.0.0.1:$SINK_PORT"
     result=$(python3 scripts/bench-follow.py --runra "$R" --sink-port "$SINK_PORT" --dir "$DATA/follow" \
-        --rate "$rate" --seconds "$seconds" --rotate-mib 64 --flush-ms "$flush") || result=""
+        --rate "$rate" --seconds "$seconds" --rotate-mib 64 --flush-ms "$flush" ${lines:+--lines-from "$lines"}) || result=""
     stop_sink
     rm -f "$DATA"/follow/live.jsonl*
     if [[ -z $result ]]; then
-        FAILURES+=("live shipping: scripts/bench-follow.py failed")
-        FOLLOW_ROW="failed: scripts/bench-follow.py did not finish"
+        FAILURES+=("live shipping ($what): scripts/bench-follow.py failed")
+        FOLLOW_ROWS+=("| $what, $rate events/s | failed: scripts/bench-follow.py did not finish | | | | | | | | |")
         return 0
     fi
-    log "live shipping: $result"
+    log "live shipping ($what): $result"
     local written received write_rate catch_up p50 p99 max rss status rotations
     written=$(count_of written "$result") received=$(count_of received "$result")
     write_rate=$(count_of writeRate "$result") catch_up=$(count_of catchUpSeconds "$result")
     p50=$(count_of p50Ms "$result") p99=$(count_of p99Ms "$result") max=$(count_of maxMs "$result")
     rss=$(count_of peakRssMiB "$result") rotations=$(count_of rotations "$result")
     status=$(sed -n 's/.*"exitStatus":\([^,}]*\).*/\1/p' <<<"$result")
-    [[ $status == 0 ]] || FAILURES+=("replay --follow exited with $status after SIGTERM")
-    FOLLOW_ROW="| \`replay --follow --to axiom\` behind a writer at $rate events/s, renamed every 64 MiB ($rotations rotations), $seconds s | $written | $received | $write_rate | $catch_up | $p50 | $p99 | $max | $rss | $status |"
+    [[ $status == 0 ]] || FAILURES+=("replay --follow ($what) exited with $status after SIGTERM")
+    FOLLOW_ROWS+=("| $what at $rate events/s, $seconds s, $rotations rotations | $written | $received | $write_rate | $catch_up | $p50 | $p99 | $max | $rss | $status |")
+    [[ -n $judged ]] || return 0
     local verdict=FAIL
     ((received == written)) && awk -v r="$write_rate" -v t="$rate" 'BEGIN { exit !(r >= 0.95 * t) }' && verdict=PASS
     [[ -n ${BENCH_SMOKE:-} ]] && verdict="not judged (smoke run)"
@@ -1010,21 +1025,24 @@ report() {
             for net_entry in "${NET_ROWS[@]}"; do echo "| ${net_entry//|/ | } |"; done
         fi
     fi
-    if [[ -n $FOLLOW_ROW ]]; then
+    if ((${#FOLLOW_ROWS[@]})) || [[ -n $FOLLOW_NOTE ]]; then
         echo
         echo "## Live shipping (\`replay --follow\`)"
         echo
-        echo "scripts/bench-follow.py appends events (about 250 bytes each, each holding the time it was written) to a log at a"
-        echo "fixed rate and renames it to \`.1\` every 64 MiB (keeping 3), while \`runra-events replay --follow --to axiom\`"
-        echo "(defaults: batchSize 100, gzip, flushIntervalMs 1000) ships it into scripts/bench-sink.c. The sink takes each"
-        echo "line's write-to-acknowledgement time when it answers the request. After the writer stops, the row waits until"
-        echo "the sink has every event (\"catch-up\"), then sends SIGTERM. Peak RSS of the shipper from /proc."
+        echo "scripts/bench-follow.py appends events, each holding the time it was written, to a log at a fixed rate and"
+        echo "renames it to \`.1\` every 64 MiB (keeping 3), while \`runra-events replay --follow --to axiom\` (defaults:"
+        echo "batchSize 100, gzip, flushIntervalMs 1000) ships it into scripts/bench-sink.c. The sink takes each line's"
+        echo "write-to-acknowledgement time when it answers the request. After the writer stops, the row waits until the"
+        echo "sink has every event (\"catch-up\"), then sends SIGTERM. Peak RSS of the shipper from /proc. The second row"
+        echo "writes the lines of scripts/gen-foreign-events.py (about 800 bytes each) at about the same bytes per second."
         echo
-        if [[ $FOLLOW_ROW == "|"* ]]; then
+        [[ -n $FOLLOW_NOTE ]] && echo "$FOLLOW_NOTE"
+        if ((${#FOLLOW_ROWS[@]})); then
             echo "| run | written | received | writer events/s | catch-up (s) | p50 (ms) | p99 (ms) | max (ms) | peak RSS (MiB) | exit after SIGTERM |"
             echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            local follow_entry
+            for follow_entry in "${FOLLOW_ROWS[@]}"; do echo "$follow_entry"; done
         fi
-        echo "$FOLLOW_ROW"
     fi
     echo
     echo "## Targets (SPEC §8)"
