@@ -65,9 +65,12 @@ enum OTLPMapping {
 
     /// The start of a span: `durationMs` before its timestamp (none or negative: zero-length).
     static func durationNanoseconds(_ data: JSONValue) -> Int64 {
-        guard let milliseconds = data[.key("durationMs")]?.doubleValue, milliseconds > 0, milliseconds < 1e12 else {
-            return 0
-        }
+        durationNanoseconds(milliseconds: data[.key("durationMs")]?.doubleValue)
+    }
+
+    /// The same from a `durationMs` already read (`nil` when it is not a number).
+    static func durationNanoseconds(milliseconds: Double?) -> Int64 {
+        guard let milliseconds, milliseconds > 0, milliseconds < 1e12 else { return 0 }
         return Int64((milliseconds * 1_000_000).rounded())
     }
 

@@ -61,6 +61,37 @@ struct ProtobufWriter {
         }
     }
 
+    /// A string or bytes field of raw UTF-8 (a string read in place from an event line); empty is not written
+    /// unless `always`.
+    mutating func stringField(_ field: Int, utf8: UnsafeBufferPointer<UInt8>, always: Bool = false) {
+        guard always || !utf8.isEmpty else { return }
+        tag(field, 2)
+        varint(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// The tag and length of a length-delimited field whose `length` bytes the caller appends next.
+    mutating func lengthDelimitedHeader(_ field: Int, length: Int) {
+        tag(field, 2)
+        varint(UInt64(length))
+    }
+
+    /// Appends bytes already encoded (fields of the message being written).
+    mutating func append(encoded: [UInt8]) { bytes.append(contentsOf: encoded) }
+
+    /// The number of bytes written so far.
+    var count: Int { bytes.count }
+
+    /// Drops what was written after the first `count` bytes (an abandoned attempt).
+    mutating func truncate(to count: Int) { bytes.removeSubrange(count...) }
+
+    /// The size of `value` as a varint.
+    static func varintSize(_ value: Int) -> Int {
+        var size = 1
+        while value >> (7 * size) != 0 { size += 1 }
+        return size
+    }
+
     /// An embedded message written by `body`.
     mutating func messageField(_ field: Int, _ body: (inout ProtobufWriter) -> Void) {
         tag(field, 2)
@@ -73,8 +104,7 @@ struct ProtobufWriter {
             return
         }
         // Make room for the longer length in place (no temporary array), then write it.
-        var size = 1
-        while length >> (7 * size) != 0 { size += 1 }
+        let size = Self.varintSize(length)
         bytes.insert(contentsOf: repeatElement(0, count: size - 1), at: lengthAt + 1)
         var value = length
         for index in lengthAt..<(lengthAt + size - 1) {

@@ -1,0 +1,178 @@
+/// A value of a validated event line, read in place: its text, its members and elements as more raw
+/// values, and its decoded scalar, without building a ``JSONValue`` tree.
+///
+/// For encoders that copy values straight from the line into another format (the OTLP exporter).
+/// Valid only inside the ``RuntimeEvent/withRawFields(_:)`` call that handed it out.
+public struct RawJSONValue {
+    /// What kind of JSON value this is.
+    public enum Kind: Sendable, Equatable {
+        case object, array, string, number, bool, null
+    }
+
+    /// The value's text (a string with its quotes).
+    public let text: UnsafeBufferPointer<UInt8>
+
+    init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+    public var kind: Kind {
+        switch text[0] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        default: return .number
+        }
+    }
+
+    /// A string's content between its quotes when it has no escapes: then it is the string's UTF-8
+    /// (the scanner validated it). `nil` for other kinds and for strings with escapes.
+    public var plainString: UnsafeBufferPointer<UInt8>? {
+        guard text[0] == UInt8(ascii: "\"") else { return nil }
+        let content = UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)])
+        return content.contains(UInt8(ascii: "\\")) ? nil : content
+    }
+
+    /// A string's decoded value, as ``JSONValue`` decodes it (lone surrogates become U+FFFD).
+    public var stringValue: String? {
+        guard text[0] == UInt8(ascii: "\"") else { return nil }
+        return JSONDecoding.string(fromQuotedContent: UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)]))
+    }
+
+    /// A number's value, as ``JSONValue`` decodes it.
+    public var numberValue: Double? {
+        let first = text[0]
+        guard first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 else { return nil }
+        return JSONDecoding.number(text)
+    }
+
+    /// A Boolean's value.
+    public var boolValue: Bool? {
+        switch text[0] {
+        case UInt8(ascii: "t"): return true
+        case UInt8(ascii: "f"): return false
+        default: return nil
+        }
+    }
+
+    /// An object's members in the order of the text (duplicates included); empty for other kinds.
+    public var members: Members { Members(text, isObject: text[0] == UInt8(ascii: "{")) }
+
+    /// An array's elements in order; empty for other kinds.
+    public var elements: Elements { Elements(text, isArray: text[0] == UInt8(ascii: "[")) }
+
+    /// The value of member `key` of an object (the last of duplicates, as ``JSONValue``), or `nil`.
+    public func member(_ key: String) -> RawJSONValue? {
+        guard text[0] == UInt8(ascii: "{") else { return nil }
+        return JSONDecoding.lookup(text, Span(start: 0, end: text.count), [.key(key)]).map {
+            RawJSONValue(UnsafeBufferPointer(rebasing: text[$0.start..<$0.end]))
+        }
+    }
+
+    /// A member's key as written between its quotes.
+    public struct Key {
+        /// The key's raw bytes between the quotes.
+        public let content: UnsafeBufferPointer<UInt8>
+        /// Whether ``content`` contains escapes (so it is not the key's UTF-8).
+        public let hasEscape: Bool
+
+        /// The decoded key.
+        public var decoded: String { JSONDecoding.string(fromQuotedContent: content) }
+    }
+
+    /// The members of an object, one at a time.
+    public struct Members: Sequence, IteratorProtocol {
+        private let text: UnsafeBufferPointer<UInt8>
+        private var position: Int
+        private var done: Bool
+
+        init(_ text: UnsafeBufferPointer<UInt8>, isObject: Bool) {
+            self.text = text
+            position = 1
+            done = !isObject
+            if !done {
+                JSONDecoding.skipWhitespace(text, &position)
+                done = text[position] == UInt8(ascii: "}")
+            }
+        }
+
+        public mutating func next() -> (key: Key, value: RawJSONValue)? {
+            guard !done else { return nil }
+            JSONDecoding.skipWhitespace(text, &position)
+            let keyEnd = JSONDecoding.endOfString(text, position)
+            let content = UnsafeBufferPointer(rebasing: text[(position + 1)..<(keyEnd - 1)])
+            position = keyEnd
+            JSONDecoding.skipWhitespace(text, &position)
+            position += 1  // ':'
+            JSONDecoding.skipWhitespace(text, &position)
+            let valueEnd = JSONDecoding.endOfValue(text, position)
+            let value = RawJSONValue(UnsafeBufferPointer(rebasing: text[position..<valueEnd]))
+            position = valueEnd
+            JSONDecoding.skipWhitespace(text, &position)
+            done = text[position] == UInt8(ascii: "}")
+            position += 1  // ',' or '}'
+            return (Key(content: content, hasEscape: content.contains(UInt8(ascii: "\\"))), value)
+        }
+    }
+
+    /// The elements of an array, one at a time.
+    public struct Elements: Sequence, IteratorProtocol {
+        private let text: UnsafeBufferPointer<UInt8>
+        private var position: Int
+        private var done: Bool
+
+        init(_ text: UnsafeBufferPointer<UInt8>, isArray: Bool) {
+            self.text = text
+            position = 1
+            done = !isArray
+            if !done {
+                JSONDecoding.skipWhitespace(text, &position)
+                done = text[position] == UInt8(ascii: "]")
+            }
+        }
+
+        public mutating func next() -> RawJSONValue? {
+            guard !done else { return nil }
+            JSONDecoding.skipWhitespace(text, &position)
+            let valueEnd = JSONDecoding.endOfValue(text, position)
+            let value = RawJSONValue(UnsafeBufferPointer(rebasing: text[position..<valueEnd]))
+            position = valueEnd
+            JSONDecoding.skipWhitespace(text, &position)
+            done = text[position] == UInt8(ascii: "]")
+            position += 1  // ',' or ']'
+            return value
+        }
+    }
+}
+
+/// The top-level fields of an event as raw values (see ``RuntimeEvent/withRawFields(_:)``).
+public struct RawEventFields {
+    /// `id`, `type`, `sandboxId`, `runId`, `timestamp` and `data` as written, `nil` when absent.
+    public let id: RawJSONValue?
+    public let type: RawJSONValue
+    public let sandboxId: RawJSONValue?
+    public let runId: RawJSONValue?
+    public let timestamp: RawJSONValue?
+    public let data: RawJSONValue?
+}
+
+extension RuntimeEvent {
+    /// Calls `body` with the event's top-level fields read in place from ``line`` (valid only during the call).
+    public func withRawFields<T>(_ body: (RawEventFields) throws -> T) rethrows -> T {
+        try line.withUnsafeBufferPointer { bytes in
+            func raw(_ span: Span) -> RawJSONValue? {
+                span.isPresent ? RawJSONValue(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])) : nil
+            }
+            return try body(
+                RawEventFields(
+                    id: raw(fields.id),
+                    type: raw(fields.type)!,
+                    sandboxId: raw(fields.sandboxId),
+                    runId: raw(fields.runId),
+                    timestamp: raw(fields.timestamp),
+                    data: raw(fields.data)
+                )
+            )
+        }
+    }
+}
