@@ -173,6 +173,26 @@ import Testing
         #expect(try Self.expectSameBytes(lines) == 0)
     }
 
+    /// Log severity: `data.level`, then the type rules (a type without escapes matched on its bytes).
+    @Test func levelsEncodeAlike() throws {
+        let types = [
+            "sandbox.error", "x.error", "\u{600}.error", "error", ".error", "exec.completed", "exec.\\u0063ompleted",
+            "agent.thinking", "agent.\\u0074hinking", "exec.streamed", "a\\u002eerror", "\\u0600.error", "info",
+        ]
+        let datas = [
+            #"{"level":"WARN"}"#, #"{"level":"warning"}"#, #"{"level":"w\u0061rn"}"#, #"{"level":1}"#,
+            #"{"level":"debug","level":"bogus"}"#, #"{"exitCode":1}"#, #"{"exitCode":0,"level":"error"}"#,
+            #"{"exitCode":"1"}"#, #"{"exitCode":-0.5}"#, "{}", #""x""#,
+        ]
+        var lines: [String] = []
+        for type in types {
+            for data in datas {
+                lines.append(#"{"id":"e","timestamp":"2026-06-15T10:30:00Z","type":"\#(type)","data":\#(data)}"#)
+            }
+        }
+        #expect(try Self.expectSameBytes(lines) == 0)
+    }
+
     /// Keys the byte path does not sort or flatten itself go through the value tree: same bytes still.
     @Test func keysLeftToTheValueTreeEncodeAlike() throws {
         let datas = [

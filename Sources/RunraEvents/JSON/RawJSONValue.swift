@@ -61,23 +61,12 @@ public struct RawJSONValue {
     /// An array's elements in order; empty for other kinds.
     public var elements: Elements { Elements(text, isArray: text[0] == UInt8(ascii: "[")) }
 
-    /// The value of member `key` of an object (the last of duplicates, as ``JSONValue``), or `nil`.
-    public func member(_ key: String) -> RawJSONValue? {
-        guard text[0] == UInt8(ascii: "{") else { return nil }
-        return JSONDecoding.lookup(text, Span(start: 0, end: text.count), [.key(key)]).map {
-            RawJSONValue(UnsafeBufferPointer(rebasing: text[$0.start..<$0.end]))
-        }
-    }
-
     /// A member's key as written between its quotes.
     public struct Key {
         /// The key's raw bytes between the quotes.
         public let content: UnsafeBufferPointer<UInt8>
         /// Whether ``content`` contains escapes (so it is not the key's UTF-8).
         public let hasEscape: Bool
-
-        /// The decoded key.
-        public var decoded: String { JSONDecoding.string(fromQuotedContent: content) }
     }
 
     /// The members of an object, one at a time.
@@ -176,3 +165,28 @@ extension RuntimeEvent {
         }
     }
 }
+
+extension EventLevel {
+    /// The level by SPEC §2's rule from the values already read: the event's `type`, and its `data.level`
+    /// and `data.exitCode` (`nil` when absent or when `data` is not an object). The same as
+    /// ``RuntimeEvent/level`` (a type without escapes is matched on its bytes, as there), without looking
+    /// the two members up again.
+    public static func of(type: RawJSONValue, dataLevel: RawJSONValue?, exitCode: RawJSONValue?) -> EventLevel {
+        if let content = dataLevel?.plainString, let named = EventLevel(name: String(decoding: content, as: UTF8.self))
+        {
+            return named
+        }
+        let code = exitCode?.numberValue
+        guard let type = type.plainString else { return forType(type.stringValue ?? "", exitCode: code) }
+        if type.count >= 6, memcmp(type.baseAddress! + type.count - 6, ".error", 6) == 0 { return .error }
+        if Glob.equals(type, "exec.completed") { return (code ?? 0) != 0 ? .error : .info }
+        if Glob.equals(type, "agent.thinking") || Glob.equals(type, "exec.streamed") { return .debug }
+        return .info
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -52,7 +52,6 @@ struct OTLPEventEncoder {
         let encoded = Self.writeLogRecord(
             event,
             fields,
-            severity: OTLPMapping.severity(fields.level),
             observedNanoseconds: observedNanoseconds,
             ids: ids,
             &records,
@@ -84,18 +83,18 @@ struct OTLPEventEncoder {
         _ scratch: inout Scratch
     ) -> Bool {
         event.withRawFields { raw in
+            let top = TopLevel(raw.data, &scratch)
             writer.messageField(2) { span in  // ScopeSpans.spans
-                let data = raw.data
-                let duration = data?.member("durationMs")?.numberValue
+                let duration = OTLPMapping.durationNanoseconds(milliseconds: top.durationMs?.numberValue)
                 span.bytesField(1, ids.trace)
                 span.bytesField(2, spanID)
                 span.bytesField(4, ids.root)
                 span.stringField(5, name)
                 span.varintField(6, 1)  // SPAN_KIND_INTERNAL
-                span.fixed64Field(7, UInt64(clamping: end - OTLPMapping.durationNanoseconds(milliseconds: duration)))
+                span.fixed64Field(7, UInt64(clamping: end - duration))
                 span.fixed64Field(8, UInt64(clamping: end))
-                writeAttributes(9, fields, data, to: &span, &scratch)
-                if let exitCode = data?.member("exitCode")?.numberValue, exitCode != 0 {
+                writeAttributes(9, fields, top, to: &span, &scratch)
+                if let exitCode = top.exitCode?.numberValue, exitCode != 0 {
                     span.messageField(15) { status in
                         status.stringField(2, "exit code \(JSONText.number(exitCode))")
                         status.varintField(3, 2)  // STATUS_CODE_ERROR
@@ -110,25 +109,66 @@ struct OTLPEventEncoder {
     private static func writeLogRecord(
         _ event: RuntimeEvent,
         _ fields: OTLPMapping.EventFields,
-        severity: (number: Int, text: String),
         observedNanoseconds: UInt64,
         ids: (trace: [UInt8], root: [UInt8]),
         _ writer: inout ProtobufWriter,
         _ scratch: inout Scratch
     ) -> Bool {
         event.withRawFields { raw in
+            let top = TopLevel(raw.data, &scratch)
+            let level = EventLevel.of(type: raw.type, dataLevel: top.level, exitCode: top.exitCode)
+            let severity = OTLPMapping.severity(level)
             writer.messageField(2) { record in  // ScopeLogs.log_records
                 record.fixed64Field(1, fields.time.map { UInt64(clamping: $0) } ?? 0)
-                record.varintField(2, Int64(severity.number))
-                record.stringField(3, severity.text)
+                record.varintField(2, Int64(severity.0))
+                record.stringField(3, severity.1)
                 record.messageField(5) { $0.stringField(1, fields.type, always: true) }  // body
-                writeAttributes(6, fields, raw.data, to: &record, &scratch)
+                writeAttributes(6, fields, top, to: &record, &scratch)
                 record.bytesField(9, ids.trace)
                 record.bytesField(10, ids.root)
                 record.fixed64Field(11, observedNanoseconds)
                 record.stringField(12, fields.type)
             }
             return !scratch.needsValueTree
+        }
+    }
+
+    /// The members of `data` (sorted, on ``Scratch/members`` until ``flattenMembers``), and those the mapping
+    /// reads by name, found in one pass (of duplicate keys the last, as in a ``JSONValue`` object).
+    private struct TopLevel {
+        /// Where the members start on ``Scratch/members``; `nil` when `data` is not an object.
+        var first: Int?
+        var command: RawJSONValue?
+        var exitCode: RawJSONValue?
+        var path: RawJSONValue?
+        var inputTokens: RawJSONValue?
+        var outputTokens: RawJSONValue?
+        var durationMs: RawJSONValue?
+        var level: RawJSONValue?
+
+        init(_ data: RawJSONValue?, _ scratch: inout Scratch) {
+            guard let data, data.kind == .object else { return }
+            let first = sortedMembers(data, &scratch)
+            self.first = first
+            let end = scratch.members.count
+            for index in first..<end {
+                let member = scratch.members[index]
+                if index + 1 < end, equal(member.key, scratch.members[index + 1].key) { continue }
+                func named(_ name: StaticString) -> Bool {
+                    member.key.count == name.utf8CodeUnitCount
+                        && memcmp(member.key.baseAddress!, name.utf8Start, name.utf8CodeUnitCount) == 0
+                }
+                switch member.key.count {
+                case 4: if named("path") { path = member.value }
+                case 5: if named("level") { level = member.value }
+                case 7: if named("command") { command = member.value }
+                case 8: if named("exitCode") { exitCode = member.value }
+                case 10: if named("durationMs") { durationMs = member.value }
+                case 11: if named("inputTokens") { inputTokens = member.value }
+                case 12: if named("outputTokens") { outputTokens = member.value }
+                default: break
+                }
+            }
         }
     }
 
@@ -155,23 +195,20 @@ struct OTLPEventEncoder {
         var inputTokens: Int64?
         var outputTokens: Int64?
 
-        init(_ fields: OTLPMapping.EventFields, _ data: RawJSONValue?) {
+        init(_ fields: OTLPMapping.EventFields, _ top: TopLevel) {
             let type = fields.type
-            guard let data, data.kind == .object else { return }
             if type.hasPrefix("exec.") {
-                if let command = data.member("command") {
-                    switch command.kind {
-                    case .string: commandLine = command
-                    case .array: commandArgs = command
-                    default: break
-                    }
+                switch top.command?.kind {
+                case .string?: commandLine = top.command
+                case .array?: commandArgs = top.command
+                default: break
                 }
-                exitCode = data.member("exitCode").flatMap(OTLPEventEncoder.integer)
+                exitCode = top.exitCode.flatMap(OTLPEventEncoder.integer)
             }
-            if type.hasPrefix("file."), let path = data.member("path"), path.kind == .string { filePath = path }
+            if type.hasPrefix("file."), top.path?.kind == .string { filePath = top.path }
             if type == "cost.llm" {
-                inputTokens = data.member("inputTokens").flatMap(OTLPEventEncoder.integer)
-                outputTokens = data.member("outputTokens").flatMap(OTLPEventEncoder.integer)
+                inputTokens = top.inputTokens.flatMap(OTLPEventEncoder.integer)
+                outputTokens = top.outputTokens.flatMap(OTLPEventEncoder.integer)
             }
         }
 
@@ -203,14 +240,14 @@ struct OTLPEventEncoder {
     private static func writeAttributes(
         _ field: Int,
         _ fields: OTLPMapping.EventFields,
-        _ data: RawJSONValue?,
+        _ top: TopLevel,
         to writer: inout ProtobufWriter,
         _ scratch: inout Scratch
     ) {
-        let own = OwnAttributes(fields, data)
-        if let data, data.kind == .object {
+        let own = OwnAttributes(fields, top)
+        if let first = top.first {
             scratch.prefix.removeAll(keepingCapacity: true)
-            flatten(data, field, own, fields, &writer, &scratch)
+            flattenMembers(from: first, field, own, fields, &writer, &scratch)
         }
         if let command = own.commandLine { attribute(field, "process.command_line", raw: command, &writer, &scratch) }
         if let arguments = own.commandArgs {
@@ -226,16 +263,16 @@ struct OTLPEventEncoder {
         if let run = fields.runIDField { attribute(field, "runra.run.id", string: run, &writer) }
     }
 
-    /// The members of `object` flattened below `scratch.prefix`: objects become dotted keys, nulls are left out.
-    private static func flatten(
-        _ object: RawJSONValue,
+    /// The members on ``Scratch/members`` from `first` on, flattened below ``Scratch/prefix`` (objects become
+    /// dotted keys, nulls are left out), then taken off.
+    private static func flattenMembers(
+        from first: Int,
         _ field: Int,
         _ own: OwnAttributes,
         _ fields: OTLPMapping.EventFields,
         _ writer: inout ProtobufWriter,
         _ scratch: inout Scratch
     ) {
-        let first = sortedMembers(object, &scratch)
         let end = scratch.members.count
         let prefixLength = scratch.prefix.count
         for index in first..<end {
@@ -245,7 +282,8 @@ struct OTLPEventEncoder {
             scratch.prefix.append(contentsOf: member.key)
             switch member.value.kind {
             case .null: break
-            case .object: flatten(member.value, field, own, fields, &writer, &scratch)
+            case .object:
+                flattenMembers(from: sortedMembers(member.value, &scratch), field, own, fields, &writer, &scratch)
             default:
                 let collides =
                     prefixLength > 0 && scratch.prefix.withUnsafeBufferPointer { own.contains($0, fields) }

@@ -23,7 +23,7 @@ enum OTLPMapping {
         var sandboxID: String?
         /// The timestamp in nanoseconds, `nil` without a valid one.
         var time: Int64?
-        var level: EventLevel
+        private let event: RuntimeEvent
 
         init(_ event: RuntimeEvent) {
             type = event.type
@@ -31,8 +31,12 @@ enum OTLPMapping {
             runIDField = event.runId
             sandboxID = event.sandboxId
             time = event.timestamp?.nanosecondsSinceEpoch
-            level = event.level
+            self.event = event
         }
+
+        /// The level by SPEC §2's rule, read when asked (spans do not need it; ``OTLPEventEncoder`` reads it
+        /// from the `data` members it has found anyway).
+        var level: EventLevel { event.level }
 
         /// The run the event belongs to: its `runId`, or `""` for events without one (one shared trace).
         var runID: String { runIDField ?? "" }
