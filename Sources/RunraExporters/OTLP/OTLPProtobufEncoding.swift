@@ -24,10 +24,10 @@ enum OTLPProtobufEncoding {
         let outerLength = resourceField.count + 1 + ProtobufWriter.varintSize(scopeLength) + scopeLength
         var writer = ProtobufWriter(capacity: outerLength + 16)
         writer.lengthDelimitedHeader(1, length: outerLength)  // Export*ServiceRequest.resource_{spans,logs}
-        writer.append(encoded: resourceField.bytes)
+        writer.append(encoded: resourceField)
         writer.lengthDelimitedHeader(2, length: scopeLength)  // Resource{Spans,Logs}.scope_{spans,logs}
-        writer.append(encoded: scopeField.bytes)
-        writer.append(encoded: items.bytes)
+        writer.append(encoded: scopeField)
+        writer.append(encoded: items)
         return writer.bytes
     }
 
