@@ -43,7 +43,7 @@ import Testing
     /// The requests of the byte path, how many events it rejected, and how many it left to the value tree.
     static func bytePath(_ events: [RuntimeEvent]) -> (traces: [UInt8], logs: [UInt8], rejected: Int, valueTree: Int) {
         var runs = RunIdentifiers()
-        var encoder = OTLPEventEncoder()
+        var encoder = OTLPEventEncoder(events: events.count)
         var rejected = 0
         for event in events {
             let fields = OTLPMapping.EventFields(event)

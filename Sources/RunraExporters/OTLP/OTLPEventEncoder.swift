@@ -11,12 +11,18 @@ internal import RunraEvents
 /// an empty key) is encoded by the value-tree path instead.
 struct OTLPEventEncoder {
     /// The encoded `ScopeSpans.spans` fields.
-    private(set) var spans = ProtobufWriter(capacity: 512 * 400)
+    private(set) var spans: ProtobufWriter
     /// The encoded `ScopeLogs.log_records` fields.
-    private(set) var records = ProtobufWriter(capacity: 512 * 400)
+    private(set) var records: ProtobufWriter
     /// How many events went through the value-tree path (the tests check which path they exercise).
     private(set) var valueTreeEvents = 0
     private var scratch = Scratch()
+
+    /// An encoder for about `events` events (spans and log records together: ~400 bytes each).
+    init(events: Int) {
+        spans = ProtobufWriter(capacity: events * 256)
+        records = ProtobufWriter(capacity: events * 256)
+    }
 
     /// Appends the span of a span-type event; `false` (nothing appended) for an event without a timestamp.
     mutating func appendSpan(

@@ -62,7 +62,7 @@ actor OTLPExporter: EventExporter {
         runs tracker: SharedRunTracker
     ) async throws -> ExportOutcome {
         // http/json maps to values (OTLPMapping) and encodes those; protobuf encodes from the line bytes.
-        var encoder = settings.format == .json ? nil : OTLPEventEncoder()
+        var encoder = settings.format == .json ? nil : OTLPEventEncoder(events: events.count)
         var spans: [OTLPSpan] = []
         var bounds: [SharedRunTracker.Bound] = []
         var spanEvents: [RuntimeEvent] = []
