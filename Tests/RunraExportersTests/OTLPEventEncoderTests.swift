@@ -1,6 +1,6 @@
-import RunraEvents
 import Testing
 
+@testable import RunraEvents
 @testable import RunraExporters
 
 /// The byte-level protobuf path (``OTLPEventEncoder``) against the value-tree path (``OTLPMapping`` then
@@ -219,7 +219,7 @@ import Testing
     /// Random nested `data` from a seeded generator: plain keys (the byte path) and, mixed in, keys that
     /// send an event to the value tree.
     @Test(arguments: [false, true]) func randomDataEncodesAlike(withAwkwardKeys: Bool) throws {
-        var random = SplitMix(seed: withAwkwardKeys ? 99 : 42)
+        var random = JSONTextGenerator(seed: withAwkwardKeys ? 99 : 42)
         let types = ["exec.completed", "exec.started", "file.read", "cost.llm", "agent.tool_call", "agent.thinking"]
         let lines = (0..<3000).map { index in
             let data = random.object(depth: 0, awkward: withAwkwardKeys)
@@ -232,21 +232,13 @@ import Testing
     }
 }
 
-/// A small deterministic generator of JSON texts.
-private struct SplitMix {
-    var state: UInt64
+/// A small deterministic generator of JSON texts (on the log generator's seeded source).
+private struct JSONTextGenerator {
+    var random: RandomSource
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = RandomSource(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    mutating func below(_ bound: Int) -> Int { random.below(bound) }
 
     static let keys = [
         "a", "b", "c", "aa", "ab", "B", "_x", "0", "command", "exitCode", "path", "durationMs", "inputTokens",

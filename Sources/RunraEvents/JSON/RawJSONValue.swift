@@ -56,10 +56,10 @@ public struct RawJSONValue {
     }
 
     /// An object's members in the order of the text (duplicates included); empty for other kinds.
-    public var members: Members { Members(text, isObject: text[0] == UInt8(ascii: "{")) }
+    public var members: Members { Members(cursor: Cursor(text, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"))) }
 
     /// An array's elements in order; empty for other kinds.
-    public var elements: Elements { Elements(text, isArray: text[0] == UInt8(ascii: "[")) }
+    public var elements: Elements { Elements(cursor: Cursor(text, open: UInt8(ascii: "["), close: UInt8(ascii: "]"))) }
 
     /// A member's key as written between its quotes.
     public struct Key {
@@ -71,64 +71,59 @@ public struct RawJSONValue {
 
     /// The members of an object, one at a time.
     public struct Members: Sequence, IteratorProtocol {
-        private let text: UnsafeBufferPointer<UInt8>
-        private var position: Int
-        private var done: Bool
+        fileprivate var cursor: Cursor
 
-        init(_ text: UnsafeBufferPointer<UInt8>, isObject: Bool) {
+        public mutating func next() -> (key: Key, value: RawJSONValue)? {
+            guard !cursor.done else { return nil }
+            let content = cursor.key()
+            return (Key(content: content, hasEscape: content.contains(UInt8(ascii: "\\"))), cursor.value())
+        }
+    }
+
+    /// The elements of an array, one at a time.
+    public struct Elements: Sequence, IteratorProtocol {
+        fileprivate var cursor: Cursor
+
+        public mutating func next() -> RawJSONValue? { cursor.done ? nil : cursor.value() }
+    }
+
+    /// A position in the text of an object or array (done at once when the text does not start with `open`).
+    fileprivate struct Cursor {
+        let text: UnsafeBufferPointer<UInt8>
+        let close: UInt8
+        var position = 1
+        var done: Bool
+
+        init(_ text: UnsafeBufferPointer<UInt8>, open: UInt8, close: UInt8) {
             self.text = text
-            position = 1
-            done = !isObject
+            self.close = close
+            done = text[0] != open
             if !done {
                 JSONDecoding.skipWhitespace(text, &position)
-                done = text[position] == UInt8(ascii: "}")
+                done = text[position] == close
             }
         }
 
-        public mutating func next() -> (key: Key, value: RawJSONValue)? {
-            guard !done else { return nil }
+        /// A member's key content, and the position moved to its value.
+        mutating func key() -> UnsafeBufferPointer<UInt8> {
             JSONDecoding.skipWhitespace(text, &position)
             let keyEnd = JSONDecoding.endOfString(text, position)
             let content = UnsafeBufferPointer(rebasing: text[(position + 1)..<(keyEnd - 1)])
             position = keyEnd
             JSONDecoding.skipWhitespace(text, &position)
             position += 1  // ':'
+            return content
+        }
+
+        /// The value at the position, and the position moved past the separator after it.
+        mutating func value() -> RawJSONValue {
             JSONDecoding.skipWhitespace(text, &position)
             let valueEnd = JSONDecoding.endOfValue(text, position)
             let value = RawJSONValue(UnsafeBufferPointer(rebasing: text[position..<valueEnd]))
             position = valueEnd
             JSONDecoding.skipWhitespace(text, &position)
-            done = text[position] == UInt8(ascii: "}")
-            position += 1  // ',' or '}'
-            return (Key(content: content, hasEscape: content.contains(UInt8(ascii: "\\"))), value)
-        }
-    }
-
-    /// The elements of an array, one at a time.
-    public struct Elements: Sequence, IteratorProtocol {
-        private let text: UnsafeBufferPointer<UInt8>
-        private var position: Int
-        private var done: Bool
-
-        init(_ text: UnsafeBufferPointer<UInt8>, isArray: Bool) {
-            self.text = text
-            position = 1
-            done = !isArray
-            if !done {
-                JSONDecoding.skipWhitespace(text, &position)
-                done = text[position] == UInt8(ascii: "]")
-            }
-        }
-
-        public mutating func next() -> RawJSONValue? {
-            guard !done else { return nil }
-            JSONDecoding.skipWhitespace(text, &position)
-            let valueEnd = JSONDecoding.endOfValue(text, position)
-            let value = RawJSONValue(UnsafeBufferPointer(rebasing: text[position..<valueEnd]))
-            position = valueEnd
-            JSONDecoding.skipWhitespace(text, &position)
-            done = text[position] == UInt8(ascii: "]")
-            position += 1  // ',' or ']'
+            done = text[position] == close
+            position += 1  // ',' or the closing bracket
             return value
         }
     }
