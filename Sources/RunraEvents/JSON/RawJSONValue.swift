@@ -3,18 +3,18 @@
 ///
 /// For encoders that copy values straight from the line into another format (the OTLP exporter).
 /// Valid only inside the ``RuntimeEvent/withRawFields(_:)`` call that handed it out.
-public struct RawJSONValue {
+package struct RawJSONValue {
     /// What kind of JSON value this is.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case object, array, string, number, bool, null
     }
 
     /// The value's text (a string with its quotes).
-    public let text: UnsafeBufferPointer<UInt8>
+    package let text: UnsafeBufferPointer<UInt8>
 
     init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
 
-    public var kind: Kind {
+    package var kind: Kind {
         switch text[0] {
         case UInt8(ascii: "{"): return .object
         case UInt8(ascii: "["): return .array
@@ -27,27 +27,27 @@ public struct RawJSONValue {
 
     /// A string's content between its quotes when it has no escapes: then it is the string's UTF-8
     /// (the scanner validated it). `nil` for other kinds and for strings with escapes.
-    public var plainString: UnsafeBufferPointer<UInt8>? {
+    package var plainString: UnsafeBufferPointer<UInt8>? {
         guard text[0] == UInt8(ascii: "\"") else { return nil }
         let content = UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)])
         return content.contains(UInt8(ascii: "\\")) ? nil : content
     }
 
     /// A string's decoded value, as ``JSONValue`` decodes it (lone surrogates become U+FFFD).
-    public var stringValue: String? {
+    package var stringValue: String? {
         guard text[0] == UInt8(ascii: "\"") else { return nil }
         return JSONDecoding.string(fromQuotedContent: UnsafeBufferPointer(rebasing: text[1..<(text.count - 1)]))
     }
 
     /// A number's value, as ``JSONValue`` decodes it.
-    public var numberValue: Double? {
+    package var numberValue: Double? {
         let first = text[0]
         guard first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 else { return nil }
         return JSONDecoding.number(text)
     }
 
     /// A Boolean's value.
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         switch text[0] {
         case UInt8(ascii: "t"): return true
         case UInt8(ascii: "f"): return false
@@ -56,24 +56,24 @@ public struct RawJSONValue {
     }
 
     /// An object's members in the order of the text (duplicates included); empty for other kinds.
-    public var members: Members { Members(cursor: Cursor(text, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"))) }
+    package var members: Members { Members(cursor: Cursor(text, open: UInt8(ascii: "{"), close: UInt8(ascii: "}"))) }
 
     /// An array's elements in order; empty for other kinds.
-    public var elements: Elements { Elements(cursor: Cursor(text, open: UInt8(ascii: "["), close: UInt8(ascii: "]"))) }
+    package var elements: Elements { Elements(cursor: Cursor(text, open: UInt8(ascii: "["), close: UInt8(ascii: "]"))) }
 
     /// A member's key as written between its quotes.
-    public struct Key {
+    package struct Key {
         /// The key's raw bytes between the quotes.
-        public let content: UnsafeBufferPointer<UInt8>
+        package let content: UnsafeBufferPointer<UInt8>
         /// Whether ``content`` contains escapes (so it is not the key's UTF-8).
-        public let hasEscape: Bool
+        package let hasEscape: Bool
     }
 
     /// The members of an object, one at a time.
-    public struct Members: Sequence, IteratorProtocol {
+    package struct Members: Sequence, IteratorProtocol {
         fileprivate var cursor: Cursor
 
-        public mutating func next() -> (key: Key, value: RawJSONValue)? {
+        package mutating func next() -> (key: Key, value: RawJSONValue)? {
             guard !cursor.done else { return nil }
             let content = cursor.key()
             return (Key(content: content, hasEscape: content.contains(UInt8(ascii: "\\"))), cursor.value())
@@ -81,10 +81,10 @@ public struct RawJSONValue {
     }
 
     /// The elements of an array, one at a time.
-    public struct Elements: Sequence, IteratorProtocol {
+    package struct Elements: Sequence, IteratorProtocol {
         fileprivate var cursor: Cursor
 
-        public mutating func next() -> RawJSONValue? { cursor.done ? nil : cursor.value() }
+        package mutating func next() -> RawJSONValue? { cursor.done ? nil : cursor.value() }
     }
 
     /// A position in the text of an object or array (done at once when the text does not start with `open`).
@@ -130,19 +130,19 @@ public struct RawJSONValue {
 }
 
 /// The top-level fields of an event as raw values (see ``RuntimeEvent/withRawFields(_:)``).
-public struct RawEventFields {
+package struct RawEventFields {
     /// `id`, `type`, `sandboxId`, `runId`, `timestamp` and `data` as written, `nil` when absent.
-    public let id: RawJSONValue?
-    public let type: RawJSONValue
-    public let sandboxId: RawJSONValue?
-    public let runId: RawJSONValue?
-    public let timestamp: RawJSONValue?
-    public let data: RawJSONValue?
+    package let id: RawJSONValue?
+    package let type: RawJSONValue
+    package let sandboxId: RawJSONValue?
+    package let runId: RawJSONValue?
+    package let timestamp: RawJSONValue?
+    package let data: RawJSONValue?
 }
 
 extension RuntimeEvent {
     /// Calls `body` with the event's top-level fields read in place from ``line`` (valid only during the call).
-    public func withRawFields<T>(_ body: (RawEventFields) throws -> T) rethrows -> T {
+    package func withRawFields<T>(_ body: (RawEventFields) throws -> T) rethrows -> T {
         try line.withUnsafeBufferPointer { bytes in
             func raw(_ span: Span) -> RawJSONValue? {
                 span.isPresent ? RawJSONValue(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end])) : nil
@@ -166,7 +166,7 @@ extension EventLevel {
     /// and `data.exitCode` (`nil` when absent or when `data` is not an object). The same as
     /// ``RuntimeEvent/level`` (a type without escapes is matched on its bytes, as there), without looking
     /// the two members up again.
-    public static func of(type: RawJSONValue, dataLevel: RawJSONValue?, exitCode: RawJSONValue?) -> EventLevel {
+    package static func of(type: RawJSONValue, dataLevel: RawJSONValue?, exitCode: RawJSONValue?) -> EventLevel {
         if let content = dataLevel?.plainString, let named = EventLevel(name: String(decoding: content, as: UTF8.self))
         {
             return named
