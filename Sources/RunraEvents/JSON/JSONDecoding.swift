@@ -100,7 +100,7 @@ enum JSONDecoding {
         return parseValue(line, &position)
     }
 
-    private static func skipWhitespace(_ line: UnsafeBufferPointer<UInt8>, _ position: inout Int) {
+    static func skipWhitespace(_ line: UnsafeBufferPointer<UInt8>, _ position: inout Int) {
         while position < line.count {
             switch line[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1

@@ -63,6 +63,8 @@ actor OTLPExporter: EventExporter {
         policy: RetryPolicy,
         runs tracker: SharedRunTracker
     ) async throws -> ExportOutcome {
+        // http/json maps to values (OTLPMapping) and encodes those; protobuf encodes from the line bytes.
+        var encoder = settings.format == .json ? nil : OTLPEventEncoder(events: events.count)
         var spans: [OTLPSpan] = []
         var bounds: [SharedRunTracker.Bound] = []
         var spanEvents: [RuntimeEvent] = []
@@ -70,19 +72,24 @@ actor OTLPExporter: EventExporter {
         var recordEvents: [RuntimeEvent] = []
         var outcome = ExportOutcome()
         var runs = RunIdentifiers()
-        let dataPath = JSONPath(keys: "data")
         for event in events {
-            let data = event.value(at: dataPath) ?? .object([:])
             let fields = OTLPMapping.EventFields(event)
-            let isSpan = OTLPMapping.spanNames[fields.type] != nil
             // Each event widens its run to its timestamp: the root span runs from the earliest to the latest
             // timestamp this replay saw (SPEC §7), not back to where a child span's duration starts.
             if let time = fields.time {
                 bounds.append(.init(runID: fields.runID, time: time, sandboxID: fields.sandboxID))
             }
-            if isSpan {
-                if let span = OTLPMapping.span(fields, data: data, runs: &runs) {
+            if let name = OTLPMapping.spanNames[fields.type] {
+                let mapped: Bool
+                if encoder != nil {
+                    mapped = encoder!.appendSpan(event, fields, name: name, runs: &runs)
+                } else if let span = OTLPMapping.span(fields, data: event.data, runs: &runs) {
                     spans.append(span)
+                    mapped = true
+                } else {
+                    mapped = false
+                }
+                if mapped {
                     spanEvents.append(event)
                 } else {
                     outcome.rejected.append(
@@ -93,14 +100,30 @@ actor OTLPExporter: EventExporter {
                     )
                 }
             } else {
-                records.append(OTLPMapping.logRecord(fields, data: data, observedNanoseconds: observed, runs: &runs))
+                if encoder != nil {
+                    encoder!.appendLogRecord(event, fields, observedNanoseconds: observed, runs: &runs)
+                } else {
+                    records.append(
+                        OTLPMapping.logRecord(fields, data: event.data, observedNanoseconds: observed, runs: &runs)
+                    )
+                }
                 recordEvents.append(event)
             }
         }
         tracker.record(bounds)
+        let tracesPayload =
+            spanEvents.isEmpty
+            ? nil
+            : encoder.map { OTLPProtobufEncoding.request(items: $0.spans, source: settings.source) }
+                ?? encode(spans: spans, settings)
+        let logsPayload =
+            recordEvents.isEmpty
+            ? nil
+            : encoder.map { OTLPProtobufEncoding.request(items: $0.records, source: settings.source) }
+                ?? encode(records: records, settings)
         async let tracesResult = sendSignal(
-            spans.isEmpty ? nil : encode(spans: spans, settings),
-            count: spans.count,
+            tracesPayload,
+            count: spanEvents.count,
             url: settings.tracesURL,
             headers: settings.tracesHeaders,
             settings: settings,
@@ -108,8 +131,8 @@ actor OTLPExporter: EventExporter {
             policy: policy
         )
         async let logsResult = sendSignal(
-            records.isEmpty ? nil : encode(records: records, settings),
-            count: records.count,
+            logsPayload,
+            count: recordEvents.count,
             url: settings.logsURL,
             headers: settings.logsHeaders,
             settings: settings,

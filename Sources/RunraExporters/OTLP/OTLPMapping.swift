@@ -23,7 +23,7 @@ enum OTLPMapping {
         var sandboxID: String?
         /// The timestamp in nanoseconds, `nil` without a valid one.
         var time: Int64?
-        var level: EventLevel
+        private let event: RuntimeEvent
 
         init(_ event: RuntimeEvent) {
             type = event.type
@@ -31,8 +31,12 @@ enum OTLPMapping {
             runIDField = event.runId
             sandboxID = event.sandboxId
             time = event.timestamp?.nanosecondsSinceEpoch
-            level = event.level
+            self.event = event
         }
+
+        /// The level by SPEC §2's rule, read when asked (spans do not need it; ``OTLPEventEncoder`` reads it
+        /// from the `data` members it has found anyway).
+        var level: EventLevel { event.level }
 
         /// The run the event belongs to: its `runId`, or `""` for events without one (one shared trace).
         var runID: String { runIDField ?? "" }
@@ -65,9 +69,12 @@ enum OTLPMapping {
 
     /// The start of a span: `durationMs` before its timestamp (none or negative: zero-length).
     static func durationNanoseconds(_ data: JSONValue) -> Int64 {
-        guard let milliseconds = data[.key("durationMs")]?.doubleValue, milliseconds > 0, milliseconds < 1e12 else {
-            return 0
-        }
+        durationNanoseconds(milliseconds: data[.key("durationMs")]?.doubleValue)
+    }
+
+    /// The same from a `durationMs` already read (`nil` when it is not a number).
+    static func durationNanoseconds(milliseconds: Double?) -> Int64 {
+        guard let milliseconds, milliseconds > 0, milliseconds < 1e12 else { return 0 }
         return Int64((milliseconds * 1_000_000).rounded())
     }
 

@@ -1,26 +1,33 @@
 /// `ExportTraceServiceRequest` / `ExportLogsServiceRequest` in protobuf (field numbers: PROTOCOLS §2.4).
 enum OTLPProtobufEncoding {
     static func traces(_ spans: [OTLPSpan], source: OTLPSource) -> [UInt8] {
-        var writer = ProtobufWriter(capacity: spans.count * 400 + 256)
-        writer.messageField(1) { resourceSpans in  // ExportTraceServiceRequest.resource_spans
-            resourceSpans.messageField(1) { resource(&$0, source) }  // ResourceSpans.resource
-            resourceSpans.messageField(2) { scopeSpans in  // ResourceSpans.scope_spans
-                scopeSpans.messageField(1) { scope(&$0, source) }
-                for span in spans { scopeSpans.messageField(2) { write(span, to: &$0) } }
-            }
-        }
-        return writer.bytes
+        var items = ProtobufWriter(capacity: spans.count * 400)
+        for span in spans { items.messageField(2) { write(span, to: &$0) } }  // ScopeSpans.spans
+        return request(items: items, source: source)
     }
 
     static func logs(_ records: [OTLPLogRecord], source: OTLPSource) -> [UInt8] {
-        var writer = ProtobufWriter(capacity: records.count * 400 + 256)
-        writer.messageField(1) { resourceLogs in  // ExportLogsServiceRequest.resource_logs
-            resourceLogs.messageField(1) { resource(&$0, source) }
-            resourceLogs.messageField(2) { scopeLogs in  // ResourceLogs.scope_logs
-                scopeLogs.messageField(1) { scope(&$0, source) }
-                for record in records { scopeLogs.messageField(2) { write(record, to: &$0) } }
-            }
-        }
+        var items = ProtobufWriter(capacity: records.count * 400)
+        for record in records { items.messageField(2) { write(record, to: &$0) } }  // ScopeLogs.log_records
+        return request(items: items, source: source)
+    }
+
+    /// An `ExportTraceServiceRequest` (or `ExportLogsServiceRequest`: the same shape) of one resource and
+    /// scope around `items`, the encoded `spans` (`log_records`) fields, each field 2. The lengths are
+    /// known up front, so the items are copied once and never shifted.
+    static func request(items: ProtobufWriter, source: OTLPSource) -> [UInt8] {
+        var resourceField = ProtobufWriter()
+        resourceField.messageField(1) { resource(&$0, source) }  // Resource{Spans,Logs}.resource
+        var scopeField = ProtobufWriter()
+        scopeField.messageField(1) { scope(&$0, source) }  // Scope{Spans,Logs}.scope
+        let scopeLength = scopeField.count + items.count
+        let outerLength = resourceField.count + 1 + ProtobufWriter.varintSize(scopeLength) + scopeLength
+        var writer = ProtobufWriter(capacity: outerLength + 16)
+        writer.lengthDelimitedHeader(1, length: outerLength)  // Export*ServiceRequest.resource_{spans,logs}
+        writer.append(encoded: resourceField)
+        writer.lengthDelimitedHeader(2, length: scopeLength)  // Resource{Spans,Logs}.scope_{spans,logs}
+        writer.append(encoded: scopeField)
+        writer.append(encoded: items)
         return writer.bytes
     }
 

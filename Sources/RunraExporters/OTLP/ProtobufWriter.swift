@@ -2,20 +2,52 @@
 ///
 /// Nested messages are written in place: one byte is reserved for the length and the content is
 /// shifted when the length needs more (only messages of 128 bytes or more, once per level).
+///
+/// The bytes live in a buffer of its own (copied on write, like an array's) that each write fills
+/// through a pointer: an exporter writes a few dozen fields per event, most of them a few bytes long.
 struct ProtobufWriter {
-    private(set) var bytes: [UInt8] = []
+    private var storage: Storage
 
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 0) { storage = Storage(capacity: max(capacity, 64)) }
 
-    mutating func varint(_ value: UInt64) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
+    /// What was written.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    /// The number of bytes written so far.
+    var count: Int { storage.count }
+
+    /// Room for `extra` more bytes; the pointer to write them at (then add them to `storage.count`).
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy(capacity: max(storage.capacity, storage.count + extra))
+        } else if storage.capacity - storage.count < extra {
+            storage.grow(toAtLeast: storage.count + extra)
         }
-        bytes.append(UInt8(value))
+        return storage.base + storage.count
     }
 
+    @inline(__always)
+    private mutating func append(_ source: UnsafePointer<UInt8>?, count: Int) {
+        guard count > 0, let source else { return }
+        reserve(count).update(from: source, count: count)
+        storage.count += count
+    }
+
+    mutating func varint(_ value: UInt64) {
+        let out = reserve(10)
+        var value = value
+        var written = 0
+        while value >= 0x80 {
+            out[written] = UInt8(truncatingIfNeeded: value) | 0x80
+            value >>= 7
+            written += 1
+        }
+        out[written] = UInt8(value)
+        storage.count += written + 1
+    }
+
+    @inline(__always)
     mutating func tag(_ field: Int, _ wireType: Int) { varint(UInt64(field << 3 | wireType)) }
 
     /// A varint field (enums, uint32, int64 as two's complement); `always` writes zero too (oneofs).
@@ -27,7 +59,8 @@ struct ProtobufWriter {
 
     mutating func boolField(_ field: Int, _ value: Bool) {
         tag(field, 0)
-        bytes.append(value ? 1 : 0)
+        reserve(1).pointee = value ? 1 : 0
+        storage.count += 1
     }
 
     /// A fixed64 field (times); zero is not written.
@@ -47,45 +80,110 @@ struct ProtobufWriter {
         guard always || !value.isEmpty else { return }
         tag(field, 2)
         varint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        value.withUnsafeBufferPointer { append($0.baseAddress, count: $0.count) }
     }
 
     /// A string field; empty is not written unless `always`.
     mutating func stringField(_ field: Int, _ value: String, always: Bool = false) {
         guard always || !value.isEmpty else { return }
-        tag(field, 2)
         var value = value
-        value.withUTF8 { utf8 in
-            varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
+        value.withUTF8 { stringField(field, utf8: $0, always: true) }
+    }
+
+    /// A string or bytes field of raw UTF-8 (a string read in place from an event line); empty is not written
+    /// unless `always`.
+    mutating func stringField(_ field: Int, utf8: UnsafeBufferPointer<UInt8>, always: Bool = false) {
+        guard always || !utf8.isEmpty else { return }
+        tag(field, 2)
+        varint(UInt64(utf8.count))
+        append(utf8.baseAddress, count: utf8.count)
+    }
+
+    /// The tag and length of a length-delimited field whose `length` bytes the caller appends next.
+    mutating func lengthDelimitedHeader(_ field: Int, length: Int) {
+        tag(field, 2)
+        varint(UInt64(length))
+    }
+
+    /// Appends bytes already encoded (fields of the message being written).
+    mutating func append(encoded: ProtobufWriter) {
+        append(encoded.storage.base, count: encoded.count)
+    }
+
+    /// Drops what was written after the first `count` bytes (an abandoned attempt).
+    mutating func truncate(to count: Int) {
+        _ = reserve(0)
+        storage.count = min(count, storage.count)
+    }
+
+    /// The size of `value` as a varint.
+    static func varintSize(_ value: Int) -> Int {
+        var size = 1
+        while value >> (7 * size) != 0 { size += 1 }
+        return size
     }
 
     /// An embedded message written by `body`.
     mutating func messageField(_ field: Int, _ body: (inout ProtobufWriter) -> Void) {
         tag(field, 2)
-        let lengthAt = bytes.count
-        bytes.append(0)
+        let lengthAt = storage.count
+        _ = reserve(1)
+        storage.count += 1
         body(&self)
-        let length = bytes.count - lengthAt - 1
+        let length = storage.count - lengthAt - 1
         if length < 0x80 {
-            bytes[lengthAt] = UInt8(length)
+            storage.base[lengthAt] = UInt8(length)
             return
         }
-        // Make room for the longer length in place (no temporary array), then write it.
-        var size = 1
-        while length >> (7 * size) != 0 { size += 1 }
-        bytes.insert(contentsOf: repeatElement(0, count: size - 1), at: lengthAt + 1)
+        // Make room for the longer length in place, then write it.
+        let size = Self.varintSize(length)
+        _ = reserve(size - 1)
+        let base = storage.base
+        (base + lengthAt + size).update(from: base + lengthAt + 1, count: length)  // overlapping: memmove
         var value = length
         for index in lengthAt..<(lengthAt + size - 1) {
-            bytes[index] = UInt8(truncatingIfNeeded: value) | 0x80
+            base[index] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
         }
-        bytes[lengthAt + size - 1] = UInt8(value)
+        base[lengthAt + size - 1] = UInt8(value)
+        storage.count += size - 1
     }
 
     private mutating func appendLittleEndian(_ value: UInt64) {
-        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        let out = reserve(8)
+        UnsafeMutableRawPointer(out).storeBytes(of: value.littleEndian, as: UInt64.self)
+        storage.count += 8
+    }
+
+    /// The buffer: `count` bytes written at `base`, room for `capacity`.
+    private final class Storage {
+        private(set) var base: UnsafeMutablePointer<UInt8>
+        private(set) var capacity: Int
+        var count = 0
+
+        init(capacity: Int) {
+            base = .allocate(capacity: capacity)
+            self.capacity = capacity
+        }
+
+        deinit { base.deallocate() }
+
+        func copy(capacity: Int) -> Storage {
+            let copy = Storage(capacity: capacity)
+            copy.base.update(from: base, count: count)
+            copy.count = count
+            return copy
+        }
+
+        func grow(toAtLeast needed: Int) {
+            var newCapacity = max(capacity * 2, 64)
+            while newCapacity < needed { newCapacity *= 2 }
+            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            newBase.update(from: base, count: count)
+            base.deallocate()
+            base = newBase
+            capacity = newCapacity
+        }
     }
 }
 

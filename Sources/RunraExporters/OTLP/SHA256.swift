@@ -13,62 +13,95 @@ struct SHA256 {
     ]
 
     /// The 32-byte digest of `message`.
-    static func hash(_ message: some Collection<UInt8>) -> [UInt8] {
+    static func hash(_ message: some Collection<UInt8>) -> [UInt8] { hash(message, prefix: 32) }
+
+    /// The first `prefix` bytes (at most 32) of the digest of `message`.
+    static func hash(_ message: some Collection<UInt8>, prefix: Int) -> [UInt8] {
+        if let digest = message.withContiguousStorageIfAvailable({ hash(bytes: $0, prefix: prefix) }) { return digest }
+        return Array(message).withUnsafeBufferPointer { hash(bytes: $0, prefix: prefix) }
+    }
+
+    /// The digest of contiguous bytes: whole blocks are read in place, the padded tail from a small
+    /// buffer on the stack (no allocation but the digest's).
+    private static func hash(bytes message: UnsafeBufferPointer<UInt8>, prefix: Int) -> [UInt8] {
         var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
             0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
         )
-        var padded = Array(message)
-        let bitLength = UInt64(padded.count) &* 8
-        padded.append(0x80)
-        while padded.count % 64 != 56 { padded.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) {
-            padded.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                roundConstants.withUnsafeBufferPointer { k in
+                    let wholeBlocks = message.count / 64
+                    for block in 0..<wholeBlocks {
+                        compress(message.baseAddress! + block * 64, &state, w.baseAddress!, k.baseAddress!)
+                    }
+                    // The rest, 0x80, zeros, and the length in bits (big-endian): one block or two.
+                    let rest = message.count - wholeBlocks * 64
+                    let tailLength = rest + 9 <= 64 ? 64 : 128
+                    let tailBytes = tail.baseAddress!
+                    tailBytes.initialize(repeating: 0, count: tailLength)
+                    if rest > 0 { tailBytes.update(from: message.baseAddress! + wholeBlocks * 64, count: rest) }
+                    tailBytes[rest] = 0x80
+                    let bitLength = UInt64(message.count) &* 8
+                    for index in 0..<8 {
+                        tailBytes[tailLength - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8))
+                    }
+                    for start in stride(from: 0, to: tailLength, by: 64) {
+                        compress(tailBytes + start, &state, w.baseAddress!, k.baseAddress!)
+                    }
+                }
+            }
         }
+        let count = min(prefix, 32)
+        return withUnsafeBytes(of: state) { words in  // eight UInt32s, in order
+            [UInt8](unsafeUninitializedCapacity: count) { digest, initialized in
+                for index in 0..<count {
+                    let word = words.load(fromByteOffset: index / 4 * 4, as: UInt32.self)
+                    digest[index] = UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * (index % 4)))
+                }
+                initialized = count
+            }
+        }
+    }
 
-        var w = [UInt32](repeating: 0, count: 64)
-        for blockStart in stride(from: 0, to: padded.count, by: 64) {
-            for i in 0..<16 {
-                let j = blockStart + i * 4
-                w[i] =
-                    UInt32(padded[j]) << 24 | UInt32(padded[j + 1]) << 16 | UInt32(padded[j + 2]) << 8
-                    | UInt32(padded[j + 3])
-            }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, h) = state
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let choice = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ choice &+ roundConstants[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ majority
-                h = g
-                g = f
-                f = e
-                e = d &+ t1
-                d = c
-                c = b
-                b = a
-                a = t1 &+ t2
-            }
-            state = (
-                state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
-                state.7 &+ h
-            )
+    /// Folds one 64-byte block into `state`.
+    @inline(__always)
+    private static func compress(
+        _ block: UnsafePointer<UInt8>,
+        _ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+        _ w: UnsafeMutablePointer<UInt32>,
+        _ k: UnsafePointer<UInt32>
+    ) {
+        for i in 0..<16 {
+            w[i] =
+                UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8
+                | UInt32(block[i * 4 + 3])
         }
-        var digest: [UInt8] = []
-        digest.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            digest.append(UInt8(truncatingIfNeeded: word >> 24))
-            digest.append(UInt8(truncatingIfNeeded: word >> 16))
-            digest.append(UInt8(truncatingIfNeeded: word >> 8))
-            digest.append(UInt8(truncatingIfNeeded: word))
+        for i in 16..<64 {
+            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
-        return digest
+        var (a, b, c, d, e, f, g, h) = state
+        for i in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let choice = (e & f) ^ (~e & g)
+            let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let majority = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ majority
+            h = g
+            g = f
+            f = e
+            e = d &+ t1
+            d = c
+            c = b
+            b = a
+            a = t1 &+ t2
+        }
+        state = (
+            state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
+            state.7 &+ h
+        )
     }
 
     @inline(__always) private static func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 {
@@ -79,17 +112,24 @@ struct SHA256 {
 /// The deterministic OTLP ids of SPEC §7.
 enum OTLPIdentifiers {
     /// First 16 bytes of SHA-256("runra/trace/" + runId).
-    static func traceID(runID: String) -> [UInt8] {
-        Array(SHA256.hash(Array("runra/trace/\(runID)".utf8)).prefix(16))
-    }
+    static func traceID(runID: String) -> [UInt8] { digest("runra/trace/", runID, nil, prefix: 16) }
 
     /// First 8 bytes of SHA-256("runra/span/" + runId): the run's root span.
-    static func rootSpanID(runID: String) -> [UInt8] {
-        Array(SHA256.hash(Array("runra/span/\(runID)".utf8)).prefix(8))
-    }
+    static func rootSpanID(runID: String) -> [UInt8] { digest("runra/span/", runID, nil, prefix: 8) }
 
     /// First 8 bytes of SHA-256("runra/span/" + runId + "/" + eventId).
-    static func spanID(runID: String, eventID: String) -> [UInt8] {
-        Array(SHA256.hash(Array("runra/span/\(runID)/\(eventID)".utf8)).prefix(8))
+    static func spanID(runID: String, eventID: String) -> [UInt8] { digest("runra/span/", runID, eventID, prefix: 8) }
+
+    /// The digest prefix of `label + runID`, or of `label + runID + "/" + eventID`.
+    private static func digest(_ label: StaticString, _ runID: String, _ eventID: String?, prefix: Int) -> [UInt8] {
+        var message: [UInt8] = []
+        message.reserveCapacity(label.utf8CodeUnitCount + runID.utf8.count + 1 + (eventID?.utf8.count ?? 0))
+        message.append(contentsOf: UnsafeBufferPointer(start: label.utf8Start, count: label.utf8CodeUnitCount))
+        message.append(contentsOf: runID.utf8)
+        if let eventID {
+            message.append(UInt8(ascii: "/"))
+            message.append(contentsOf: eventID.utf8)
+        }
+        return SHA256.hash(message, prefix: prefix)
     }
 }
