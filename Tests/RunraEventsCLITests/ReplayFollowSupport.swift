@@ -64,9 +64,13 @@ final class AxiomSink {
 
     struct SinkDidNotStart: Error { var output: String }
 
-    /// Stops the sink (it exits when its standard input closes).
+    /// Stops the sink: it exits when its standard input closes, unless another test's child process inherited the
+    /// pipe's write end (the suites run in parallel), so SIGTERM follows after a moment.
     func stop() {
+        guard process.isRunning else { return }
         try? input.fileHandleForWriting.close()
+        for _ in 0..<20 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         try? process.waitForExit(timeout: .seconds(10))
     }
 
