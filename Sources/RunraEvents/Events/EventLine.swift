@@ -74,13 +74,7 @@ struct EventLine: ExpressionContext {
             return named
         }
         guard let type = plainType else { return EventLevel.forType(self.type, exitCode: exitCode) }
-        if type.count >= 6, memcmp(type.baseAddress! + type.count - 6, ".error", 6) == 0 { return .error }
-        if Glob.equals(type, "exec.completed") {
-            if let code = exitCode, code != 0 { return .error }
-            return .info
-        }
-        if Glob.equals(type, "agent.thinking") || Glob.equals(type, "exec.streamed") { return .debug }
-        return .info
+        return EventLevel.forType(bytes: type, exitCode: exitCode)
     }
 
     /// `data.exitCode` when it is a number.
@@ -105,6 +99,14 @@ extension EventLevel {
         if type.hasSuffix(".error") { return .error }
         if type == "exec.completed" { return (exitCode ?? 0) != 0 ? .error : .info }
         if type == "agent.thinking" || type == "exec.streamed" { return .debug }
+        return .info
+    }
+
+    /// The same rule on a type's bytes (written without escapes).
+    static func forType(bytes type: UnsafeBufferPointer<UInt8>, exitCode: Double?) -> EventLevel {
+        if type.count >= 6, memcmp(type.baseAddress! + type.count - 6, ".error", 6) == 0 { return .error }
+        if Glob.equals(type, "exec.completed") { return (exitCode ?? 0) != 0 ? .error : .info }
+        if Glob.equals(type, "agent.thinking") || Glob.equals(type, "exec.streamed") { return .debug }
         return .info
     }
 }

@@ -108,12 +108,7 @@ final class FollowedFile {
     ) throws -> Int {
         guard !isFinished else { return 0 }
         let base = lineBase
-        func numbered(_ line: LineSplitter.Line) throws {
-            switch line {
-            case .line(let bytes, let number, let offset): try onLine(.line(bytes, number: base + number, offset: offset))
-            case .overlong(let number, let offset): try onLine(.overlong(number: base + number, offset: offset))
-            }
-        }
+        func numbered(_ line: LineSplitter.Line) throws { try onLine(Self.renumbered(line, after: base)) }
         var total = 0
         while total < budget {
             let count: Int
@@ -151,17 +146,20 @@ final class FollowedFile {
     func finish(_ onLine: (LineSplitter.Line) throws -> Void) throws {
         guard !isFinished else { return }
         let base = lineBase
-        try splitter.finish { line in
-            switch line {
-            case .line(let bytes, let number, let offset): try onLine(.line(bytes, number: base + number, offset: offset))
-            case .overlong(let number, let offset): try onLine(.overlong(number: base + number, offset: offset))
-            }
-        }
+        try splitter.finish { line in try onLine(Self.renumbered(line, after: base)) }
         if !isCompressed { knownSize = max(knownSize ?? 0, splitter.offset) }
         isFinished = true
         source = nil
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
+    }
+
+    /// `line` numbered as in the file: the splitter counts from the resume point, `base` lines after the start.
+    private static func renumbered(_ line: LineSplitter.Line, after base: Int) -> LineSplitter.Line {
+        switch line {
+        case .line(let bytes, let number, let offset): .line(bytes, number: base + number, offset: offset)
+        case .overlong(let number, let offset): .overlong(number: base + number, offset: offset)
+        }
     }
 
     /// Gives up the file without reading further (its content moved elsewhere, or it was truncated).

@@ -26,7 +26,7 @@ final class FollowedSet {
 
     /// Looks at the set's files now: notes where the known ones are, and opens the new ones (resuming where
     /// `resume` says for content seen by an earlier run). Called between reads, also while reading waits.
-    func scan(resume: (String) -> LiveLogReader.Resume?, maximumLineBytes: Int, onNotice: (String) -> Void) {
+    func scan(resume: (String) -> LiveLogReader.Resume?, maximumLineBytes: Int) {
         scans += 1
         let members = (try? RotatedSet(basePath: basePath).members()) ?? []
         var seenKeys = Set<FileKey>()

@@ -204,7 +204,7 @@ public final class LiveLogReader: @unchecked Sendable {
                 var waited = Duration.zero
                 while waited < pollInterval && !shouldStop() {
                     let slice = min(.milliseconds(50), pollInterval - waited)
-                    Self.sleep(slice)
+                    sleepThread(for: slice)
                     waited += slice
                 }
             }
@@ -221,7 +221,7 @@ public final class LiveLogReader: @unchecked Sendable {
             sets.append(FollowedSet(basePath: path))
         }
         for input in inputs where !noticedMissing.contains(input) {
-            let isGlob = input.contains(where: { "*?[".contains($0) })
+            let isGlob = Self.isGlob(input)
             let found = isGlob ? logs.contains { Self.matches(input, $0) } : ((try? RotatedSet(basePath: input).members()) ?? []).isEmpty == false
             if !found {
                 noticedMissing.insert(input)
@@ -235,8 +235,7 @@ public final class LiveLogReader: @unchecked Sendable {
                     self.matchedResumePoints.insert(fingerprint)
                     return point
                 },
-                maximumLineBytes: options.maximumLineBytes,
-                onNotice: onNotice)
+                maximumLineBytes: options.maximumLineBytes)
         }
         publishStates()
     }
@@ -245,7 +244,7 @@ public final class LiveLogReader: @unchecked Sendable {
     private func expandInputs() -> [String] {
         var result: [String] = []
         for input in inputs {
-            guard input.contains(where: { "*?[".contains($0) }) else {
+            guard Self.isGlob(input) else {
                 if !result.contains(input) { result.append(input) }
                 continue
             }
@@ -263,6 +262,9 @@ public final class LiveLogReader: @unchecked Sendable {
         }
         return result
     }
+
+    /// Whether `input` is a glob pattern rather than a path.
+    static func isGlob(_ input: String) -> Bool { input.contains(where: { "*?[".contains($0) }) }
 
     /// Whether `path` matches the glob `pattern`.
     static func matches(_ pattern: String, _ path: String) -> Bool {
@@ -300,11 +302,6 @@ public final class LiveLogReader: @unchecked Sendable {
         monitor.withLock { states = all }
     }
 
-    private static func sleep(_ interval: Duration) {
-        let (seconds, attoseconds) = interval.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        _ = nanosleep(&request, nil)
-    }
 }
 
 /// Collects one stretch of a file into a ``LiveLogReader/Piece``: its selected events and where each ends.

@@ -173,10 +173,7 @@ extension EventLevel {
         }
         let code = exitCode?.numberValue
         guard let type = type.plainString else { return forType(type.stringValue ?? "", exitCode: code) }
-        if type.count >= 6, memcmp(type.baseAddress! + type.count - 6, ".error", 6) == 0 { return .error }
-        if Glob.equals(type, "exec.completed") { return (code ?? 0) != 0 ? .error : .info }
-        if Glob.equals(type, "agent.thinking") || Glob.equals(type, "exec.streamed") { return .debug }
-        return .info
+        return forType(bytes: type, exitCode: code)
     }
 }
 

@@ -262,7 +262,7 @@ private struct RunState {
             )
             try writer.flush()
             if shouldStop() { break }
-            Self.sleep(tail.pollInterval)
+            sleepThread(for: tail.pollInterval)
         }
     }
 
@@ -346,9 +346,4 @@ private struct RunState {
         if collecting { try flushRing() }
     }
 
-    private static func sleep(_ interval: Duration) {
-        let (seconds, attoseconds) = interval.components
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        _ = nanosleep(&request, nil)
-    }
 }

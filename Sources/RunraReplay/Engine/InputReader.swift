@@ -20,8 +20,8 @@ final class InputReader: @unchecked Sendable {
             var summary = ReadSummary()
             var failure: (any Error)?
             do {
-                if case .live(let reader) = source, let live {
-                    summary = try Self.follow(reader, live: live, channel: channel, onBadLine: onBadLine)
+                if let live {
+                    summary = try Self.follow(live, channel: channel, onBadLine: onBadLine)
                 } else {
                     summary = try Self.read(source, after: resume, channel: channel, onBadLine: onBadLine)
                 }
@@ -83,8 +83,8 @@ final class InputReader: @unchecked Sendable {
             return summary
         case .deadLetters(let path):
             return try readDeadLetters(path: path, after: resume, channel: channel, onBadLine: onBadLine)
-        case .live(let reader):
-            return try follow(reader, live: LiveShipping(ledger: LiveLedger(resumingFrom: nil)), channel: channel, onBadLine: onBadLine)
+        case .live:
+            preconditionFailure("a followed source is read by follow(_:channel:onBadLine:), with the engine's ledger")
         }
     }
 
@@ -92,9 +92,10 @@ final class InputReader: @unchecked Sendable {
     /// back to file offsets. While the channel is full (an exporter is slow or down), reading pauses, but the
     /// logs are still looked at, so that files rotated meanwhile are held open before rotation deletes them.
     private static func follow(
-        _ reader: LiveLogReader, live: LiveShipping, channel: InputChannel, onBadLine: @escaping @Sendable (BadLine) throws -> Void
+        _ live: LiveShipping, channel: InputChannel, onBadLine: @escaping @Sendable (BadLine) throws -> Void
     ) throws -> ReadSummary {
-        try reader.run(
+        let reader = live.reader
+        return try reader.run(
             resume: live.ledger.resumePoints,
             onPiece: { piece in
                 let sequence = live.ledger.record(piece)

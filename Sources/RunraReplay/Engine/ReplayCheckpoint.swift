@@ -46,11 +46,10 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
             defer { try? handle.close() }
             let size = Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0)
             let head = (try handle.read(upToCount: fingerprintLength)) ?? Data()
-            return Input(path: path, size: size, fingerprint: hash(head), fingerprintBytes: head.count)
+            return Input(path: path, size: size, fingerprint: ContentFingerprint.of(head), fingerprintBytes: head.count)
         }
     }
 
-    static func hash(_ data: Data) -> String { ContentFingerprint.of(data) }
 
     /// Reads the checkpoint at `path`, or `nil` when there is none.
     public static func load(path: String) throws -> ReplayCheckpoint? {
@@ -79,7 +78,7 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
             guard let handle = FileHandle(forReadingAtPath: path) else { throw RunraError(.io, "cannot open \(path)") }
             defer { try? handle.close() }
             let head = (try handle.read(upToCount: saved.fingerprintBytes)) ?? Data()
-            if head.count != saved.fingerprintBytes || Self.hash(head) != saved.fingerprint {
+            if head.count != saved.fingerprintBytes || ContentFingerprint.of(head) != saved.fingerprint {
                 throw RunraError(
                     .usage,
                     "checkpoint \(checkpointPath) was written for different input: \(path) is not the file \(saved.path) was (its first \(saved.fingerprintBytes) bytes differ; was it rotated or rewritten?): \(advice)"

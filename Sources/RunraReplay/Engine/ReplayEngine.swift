@@ -15,7 +15,7 @@ public final class ReplayEngine: @unchecked Sendable {
     private var channel: InputChannel?
     private var summaries: [ExporterSummary]
     private var dispatchedEvents = 0
-    private var following: (reader: LiveLogReader, ledger: LiveLedger)?
+    private var following: LiveShipping?
     private var noticeHandler: @Sendable (String) -> Void = { _ in }
 
     /// An engine for `targets`.
@@ -45,9 +45,7 @@ public final class ReplayEngine: @unchecked Sendable {
     public func lag() -> [LogLag] {
         guard let following = lock.withLock({ self.following }) else { return [] }
         let now = Timestamp(nanosecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1e9))
-        return following.ledger.lag(status: following.reader.status(), now: now).map {
-            LogLag(log: $0.log, bytes: $0.bytes, files: $0.files, seconds: $0.seconds)
-        }
+        return following.ledger.lag(status: following.reader.status(), now: now)
     }
 
     private var isInterrupted: Bool {
@@ -81,9 +79,9 @@ public final class ReplayEngine: @unchecked Sendable {
         var live: LiveShipping?
         if case .live(let reader) = source {
             let saved = try options.checkpointPath.flatMap { try LiveCheckpoint.load(path: $0) }
-            let ledger = LiveLedger(resumingFrom: saved)
-            live = LiveShipping(ledger: ledger, onNotice: onNotice)
-            lock.withLock { self.following = (reader, ledger) }
+            let shipping = LiveShipping(reader: reader, ledger: LiveLedger(resumingFrom: saved), onNotice: onNotice)
+            live = shipping
+            lock.withLock { self.following = shipping }
         } else if let checkpointPath = options.checkpointPath {
             guard let paths = source.checkpointPaths else {
                 throw RunraError(.usage, "--checkpoint needs input files: standard input cannot be resumed")
@@ -142,7 +140,7 @@ public final class ReplayEngine: @unchecked Sendable {
         let initialization = initializationErrors
         let resumePoint = resume ?? .start
         let deadLetterWriter = deadLetters
-        let liveFollowing = live.flatMap { live in lock.withLock { self.following }.map { (live, $0.reader) } }
+        let following = live
 
         await withTaskGroup(of: Void.self) { group in
             if !options.dryRun {
@@ -165,15 +163,17 @@ public final class ReplayEngine: @unchecked Sendable {
                             channel.tick()
                         }
                     }
-                    if let (live, liveReader) = liveFollowing {
+                    if let live = following {
                         // The ledger follows the acknowledgements (for the lag) with or without a checkpoint file.
                         helpers.addTask {
                             var written: LiveCheckpoint?
                             while !Task.isCancelled {
                                 try? await Task.sleep(for: self.options.checkpointInterval)
-                                live.ledger.commit(through: tracker.committed)
-                                guard let checkpointPath else { continue }
-                                let checkpoint = live.ledger.checkpoint(status: liveReader.status())
+                                guard let checkpointPath else {
+                                    live.ledger.commit(through: tracker.committed)
+                                    continue
+                                }
+                                let checkpoint = live.checkpoint(committed: tracker.committed)
                                 if checkpoint != written {
                                     try? checkpoint.write(to: checkpointPath)
                                     written = checkpoint
@@ -217,9 +217,9 @@ public final class ReplayEngine: @unchecked Sendable {
         if let readError { report.inputError = readError as? RunraError ?? RunraError(.io, "\(readError)") }
         report.interrupted = isInterrupted
         let committed = tracker.committed
-        if let live, case .live(let liveReader) = source {
-            live.ledger.commit(through: committed)
-            if let checkpointPath { try live.ledger.checkpoint(status: liveReader.status()).write(to: checkpointPath) }
+        if let live {
+            let checkpoint = live.checkpoint(committed: committed)
+            if let checkpointPath { try checkpoint.write(to: checkpointPath) }
             report.lostFiles = live.ledger.lostFiles
         } else if let checkpointPath, committed > (resume ?? .start) {
             try ReplayCheckpoint(inputs: checkpointInputs, position: committed).write(to: checkpointPath)

@@ -142,24 +142,21 @@ final class LiveLedger: @unchecked Sendable {
 
     /// Per followed log: bytes not yet acknowledged (of the files whose size is known), how many files are not
     /// delivered to their end, and how old the oldest unacknowledged event is (when it was read).
-    func lag(status: [LiveLogReader.FileState], now: Timestamp) -> [(log: String, bytes: Int64, files: Int, seconds: Double?)] {
+    func lag(status: [LiveLogReader.FileState], now: Timestamp) -> [LogLag] {
         lock.withLock {
-            var result: [(log: String, bytes: Int64, files: Int, seconds: Double?)] = []
+            var result: [LogLag] = []
             for state in status {
-                let delivered = files[state.fingerprint]?.offset ?? 0
-                let behind = (state.size ?? state.readOffset) - delivered
-                let unfinished = !state.isFinished || behind > 0
+                let behind = max(0, (state.size ?? state.readOffset) - (files[state.fingerprint]?.offset ?? 0))
                 if let index = result.firstIndex(where: { $0.log == state.log }) {
-                    result[index].bytes += max(0, behind)
-                    result[index].files += unfinished && behind > 0 ? 1 : 0
+                    result[index].bytes += behind
+                    result[index].files += behind > 0 ? 1 : 0
                 } else {
-                    result.append((state.log, max(0, behind), unfinished && behind > 0 ? 1 : 0, nil))
+                    result.append(LogLag(log: state.log, bytes: behind, files: behind > 0 ? 1 : 0, seconds: nil))
                 }
             }
             // The oldest piece not yet acknowledged: its first event's timestamp.
-            if head < pending.count, let event = pending[head].firstEvent, let timestamp = event.timestamp,
-                let fingerprint = Optional(pending[head].fingerprint),
-                let log = status.first(where: { $0.fingerprint == fingerprint })?.log,
+            if head < pending.count, let timestamp = pending[head].firstEvent?.timestamp,
+                let log = status.first(where: { $0.fingerprint == pending[head].fingerprint })?.log,
                 let index = result.firstIndex(where: { $0.log == log })
             {
                 result[index].seconds = max(0, Double(now.nanosecondsSinceEpoch - timestamp.nanosecondsSinceEpoch) / 1e9)
