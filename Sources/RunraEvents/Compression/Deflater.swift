@@ -13,7 +13,13 @@ public final class Deflater {
     private let configuredLevel: Int32
 
     /// A compressor at zlib `level` (1 fastest … 9 smallest; 6 is gzip's default).
-    public init(level: Int = 6, outputChunkSize: Int = 256 * 1024) throws {
+    public convenience init(level: Int = 6, outputChunkSize: Int = 256 * 1024) throws {
+        try self.init(level: level, outputChunkSize: outputChunkSize, rawDeflate: false)
+    }
+
+    /// A compressor that writes a gzip member (header and trailer included) or, with `rawDeflate`, the bare
+    /// deflate data only (``BlockGzipWriter`` writes its own header and trailer around it).
+    init(level: Int, outputChunkSize: Int, rawDeflate: Bool) throws {
         guard (1...9).contains(level) else {
             throw RunraError(.usage, "gzip level \(level) is out of range: use 1 (fastest) to 9 (smallest)")
         }
@@ -21,8 +27,9 @@ public final class Deflater {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = .allocate(byteCount: max(outputChunkSize, 1024), alignment: 16)
-        // windowBits 15 + 16 asks zlib for a gzip wrapper; memLevel 8 is zlib's default.
-        let status = CZlib_deflateInit2(stream, Int32(level), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY)
+        // windowBits 15 + 16 asks zlib for a gzip wrapper, -15 for none; memLevel 8 is zlib's default.
+        let windowBits: Int32 = rawDeflate ? -15 : 15 + 16
+        let status = CZlib_deflateInit2(stream, Int32(level), Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY)
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()

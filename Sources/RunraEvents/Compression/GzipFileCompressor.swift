@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Gzips a file next to itself, crash-safely: `name` becomes `name.gz`, then `name` is removed.
+/// Gzips a file next to itself (block gzip, ``BlockGzip``), crash-safely: `name` becomes `name.gz`, then `name` is
+/// removed.
 ///
 /// The output is written to a hidden temporary file in the same folder
 /// (`.name.gz.tmp-<pid>`), synced, and renamed into place only when complete, so a crash
@@ -31,18 +32,15 @@ enum GzipFileCompressor {
         do {
             // The temporary file was created under the umask: give it the source's mode exactly.
             _ = fchmod(output, sourceInfo.st_mode & 0o7777)
-            let deflater = try Deflater(level: level)
+            let writer = try BlockGzipWriter(level: level) { try POSIX.writeAll(output, $0, path: temporary) }
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
             defer { buffer.deallocate() }
-            let emit: (UnsafeRawBufferPointer) throws -> Void = {
-                try POSIX.writeAll(output, $0, path: temporary)
-            }
             while true {
                 let count = try POSIX.read(input, into: buffer, path: source)
                 if count == 0 { break }
-                try deflater.compress(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), emit: emit)
+                try writer.write(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
             }
-            try deflater.finish(emit: emit)
+            try writer.finish()
             try POSIX.fsync(output, path: temporary)
             close(output)
             outputOpen = false

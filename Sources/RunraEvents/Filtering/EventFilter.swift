@@ -39,7 +39,7 @@ public struct EventFilter: Sendable {
         onBadLine: (BadLine) throws -> Void
     ) throws -> Summary {
         let renderer = EventRenderer(format: format, fields: fields, colors: usesColor)
-        let pipeline = EventPipeline<FilterProcessor>(paths: paths.isEmpty ? [nil] : paths, options: options)
+        let pipeline = EventPipeline<FilterProcessor>(paths: paths.isEmpty ? [nil] : paths, options: options.skippingMembers(outside: selection))
         var matched = 0
         var wroteElement = false
         if !countsOnly && printsHeader { try output.write(renderer.header()) }

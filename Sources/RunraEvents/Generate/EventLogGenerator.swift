@@ -34,15 +34,15 @@ public final class EventLogGenerator {
         synthesizer = EventSynthesizer(seed: seed)
     }
 
-    /// Writes events to `output` until `limit`, as JSONL or, with `gzip`, as one gzip member.
+    /// Writes events to `output` until `limit`, as JSONL or, with `gzip`, as block gzip (``BlockGzip``).
     ///
     /// Does not flush `output`. Throws what `output` throws (``ByteWriter/BrokenPipe`` included).
     @discardableResult
     public func write(_ limit: Limit, gzip: Bool = false, to output: ByteWriter) throws -> Summary {
         if gzip {
-            let compressor = try Deflater()
-            let summary = try generate(limit) { try compressor.compress($0, emit: output.write) }
-            try compressor.finish(emit: output.write)
+            let compressor = try BlockGzipWriter(emit: output.write)
+            let summary = try generate(limit) { try compressor.write($0) }
+            try compressor.finish()
             return summary
         }
         return try generate(limit) { try output.write($0) }

@@ -12,6 +12,9 @@ final class ByteSource {
     private let fileDescriptor: Int32
     private let ownsDescriptor: Bool
     private var inflater: Inflater?
+    /// Decodes block gzip on several threads until it hands over to `inflater` (see ``BlockGzipInflater``).
+    private var blockReader: BlockGzipInflater?
+    private var skipped = BlockGzipInflater.Skipped()
     private var compressed: UnsafeMutableRawBufferPointer
     private var compressedStart = 0
     private var compressedEnd = 0
@@ -21,6 +24,9 @@ final class ByteSource {
     let isStreaming: Bool
     /// Asked while a read of a streaming input waits for data; `true` ends the wait as if the input had ended.
     var isCancelled: (@Sendable () -> Bool)?
+    /// Block-gzip members of a regular file for which this returns true are skipped unread (`--since`/`--until`);
+    /// see ``takeSkipped()``. Set before the first read.
+    var skipsMember: ((BlockGzip.Member) -> Bool)?
 
     /// Opens `path`, or standard input when `path` is `nil` or `-`.
     init(path: String?) throws {
@@ -54,6 +60,7 @@ final class ByteSource {
     }
 
     deinit {
+        blockReader?.close()
         compressed.deallocate()
         if ownsDescriptor { close(fileDescriptor) }
     }
@@ -72,7 +79,7 @@ final class ByteSource {
     /// within a millisecond, so that a fast writer (`cat big.jsonl |`) is not mistaken for an idle one.
     var hasInputReady: Bool {
         guard isStreaming else { return true }
-        if compressedStart < compressedEnd || endOfInput { return true }
+        if compressedStart < compressedEnd || endOfInput || blockReader?.hasOutputReady == true { return true }
         return Self.isReadable(fileDescriptor, timeoutMilliseconds: 1)
     }
 
@@ -114,7 +121,15 @@ final class ByteSource {
         )
     }
 
-    /// Fills `buffer` with up to its size of decompressed bytes; returns 0 at the end.
+    /// The lines and bytes of block-gzip members skipped (``skipsMember``) right after the bytes of the last
+    /// ``read(into:)``; a read that returns 0 with some skipped is not the end of the input.
+    func takeSkipped() -> BlockGzipInflater.Skipped {
+        defer { skipped = BlockGzipInflater.Skipped() }
+        return skipped
+    }
+
+    /// Fills `buffer` with up to its size of decompressed bytes; returns 0 at the end (or at a skip, see
+    /// ``takeSkipped()``).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if isFirstRead {
             isFirstRead = false
@@ -122,7 +137,15 @@ final class ByteSource {
             let bytes = compressed.baseAddress!.assumingMemoryBound(to: UInt8.self)
             if compressedEnd >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
                 inflater = try Inflater()
+                try startBlockReaderIfBlockGzip()
             }
+        }
+        if let blockReader {
+            let count = try blockReader.read(into: buffer)
+            if count > 0 { return count }
+            skipped = blockReader.takeSkipped()
+            if skipped != BlockGzipInflater.Skipped() { return 0 }
+            try handOver(from: blockReader)
         }
         guard let inflater else { return try readPlain(into: buffer) }
         var produced = 0
@@ -150,6 +173,52 @@ final class ByteSource {
             throw RunraError(.truncatedInput, "\(name): gzip data ends unexpectedly (the file is truncated)")
         }
         return produced
+    }
+
+    /// Reads the rest of a first member header; when it is block gzip's, decoding goes parallel.
+    private func startBlockReaderIfBlockGzip() throws {
+        while compressedEnd < BlockGzip.memberHeaderSize && !endOfInput {
+            let count = try readRaw(into: UnsafeMutableRawBufferPointer(rebasing: compressed[compressedEnd...]))
+            if count == 0 { endOfInput = true }
+            compressedEnd += count
+        }
+        let header = UnsafeRawBufferPointer(rebasing: compressed[..<compressedEnd])
+        guard BlockGzip.parseMemberHeader(header) != nil else { return }
+        let reader = BlockGzipInflater(
+            initial: header,
+            threads: ReadOptions.defaultScanThreads,
+            readRaw: { [unowned self] in try readRaw(into: $0) },
+            seekRaw: isStreaming ? nil : { [unowned self] in try seekRaw(to: $0) }
+        )
+        if !isStreaming { reader.shouldSkip = skipsMember }
+        blockReader = reader
+        compressedStart = 0
+        compressedEnd = 0
+    }
+
+    private func seekRaw(to offset: Int64) throws {
+        guard lseek(fileDescriptor, off_t(offset), SEEK_SET) >= 0 else {
+            throw RunraError(.io, "cannot read \(name): \(String(cString: strerror(errno)))")
+        }
+        rawOffset = offset
+        endOfInput = false
+    }
+
+    /// Goes on with the sequential inflater where the block reader stopped.
+    private func handOver(from reader: BlockGzipInflater) throws {
+        reader.close()
+        blockReader = nil
+        inflater = try Inflater()
+        compressedStart = 0
+        compressedEnd = 0
+        if case .bytes(let bytes)? = reader.handOver, !bytes.isEmpty {
+            if bytes.count > compressed.count {
+                compressed.deallocate()
+                compressed = .allocate(byteCount: bytes.count, alignment: 16)
+            }
+            bytes.withUnsafeBytes { compressed.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+            compressedEnd = bytes.count
+        }
     }
 
     private func fillAtLeast(_ wanted: Int) throws -> Int {

@@ -76,10 +76,10 @@ struct EventPipeline<Processor: EventProcessor> {
                 summary.badLines += 1
                 try onBadLine(bad)
             }
-            summary.lines += result.lines
-            summary.events += result.events
+            summary.lines += result.lines + chunk.skippedLines
+            summary.events += result.events + chunk.skippedLines
             let base = lineBase
-            lineBase += chunk.lineCount
+            lineBase += chunk.lineCount + chunk.skippedLines
             if let output = result.output {
                 if try !consume(output, chunk.sourceIndex, base) { break }
             }
@@ -110,6 +110,8 @@ struct EventPipeline<Processor: EventProcessor> {
         var error: RunraError?
         /// The chunk was cut early because a pipe or terminal had no more input for now.
         var endsBurst = false
+        /// Lines of block-gzip members skipped right after this chunk (events outside `--since`/`--until`).
+        var skippedLines = 0
 
         init(sequence: Int, sourceIndex: Int, buffer: UnsafeMutableRawBufferPointer, count: Int) {
             self.sequence = sequence
@@ -220,6 +222,7 @@ struct EventPipeline<Processor: EventProcessor> {
             do {
                 source = try ByteSource(path: path)
                 source.isCancelled = { [self] in monitor.withLock { stopped } }
+                if options.since != nil || options.until != nil { source.skipsMember = { [options] in options.skips($0) } }
             } catch {
                 let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: allocate(1), count: 0)
                 chunk.error = error as? RunraError ?? RunraError(.io, "\(error)")
@@ -240,6 +243,7 @@ struct EventPipeline<Processor: EventProcessor> {
                 var count = carryCount
                 carryCount = 0
                 var endsBurst = false
+                var skippedLines = 0
                 // Fill it; from a pipe, stop early when the complete lines read so far are all there is for now.
                 while count < buffer.count {
                     let read: Int
@@ -251,7 +255,9 @@ struct EventPipeline<Processor: EventProcessor> {
                         break
                     }
                     if read == 0 {
-                        atEnd = true
+                        // Members skipped here end the chunk (it ends at a member's end, a line end).
+                        skippedLines = source.takeSkipped().lines
+                        if skippedLines == 0 { atEnd = true }
                         break
                     }
                     if firstRead {
@@ -292,7 +298,7 @@ struct EventPipeline<Processor: EventProcessor> {
                 if !atEnd || endError != nil {
                     cut = Self.endOfLastLine(bytes, count)
                 }
-                if cut == 0 && !atEnd {
+                if cut == 0 && !atEnd && skippedLines == 0 {
                     // No newline in the whole buffer: one line longer than the buffer.
                     if count > options.maximumLineBytes + 1 {
                         if options.keepsBadLines {
@@ -330,6 +336,7 @@ struct EventPipeline<Processor: EventProcessor> {
                 }
                 let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: buffer, count: cut)
                 chunk.endsBurst = endsBurst
+                chunk.skippedLines = skippedLines
                 if atEnd {
                     if let endError {
                         var message = Self.prefixed(endError.message, with: source.name)

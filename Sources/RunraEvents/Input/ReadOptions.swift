@@ -8,6 +8,26 @@ public struct ReadOptions: Sendable {
     public var scanThreads: Int = ReadOptions.defaultScanThreads
     /// Bytes read per chunk of work.
     public var chunkBytes: Int = 1024 * 1024
+    /// Only events at or after `since` and before `until` are wanted (`--since`/`--until`): block-gzip members of
+    /// regular files whose events all lie outside are skipped unread. Their lines count towards line numbers and
+    /// ``ReadSummary``, but are not handed to the processor.
+    public var since: Timestamp?
+    public var until: Timestamp?
+
+    /// These options with ``since`` and ``until`` taken from `selection`, which hands over nothing outside them.
+    func skippingMembers(outside selection: EventSelection) -> ReadOptions {
+        var options = self
+        options.since = selection.since ?? since
+        options.until = selection.until ?? until
+        return options
+    }
+
+    /// Whether a block-gzip member holds no event inside ``since`` ..< ``until``.
+    func skips(_ member: BlockGzip.Member) -> Bool {
+        if let since, member.latest < since.nanosecondsSinceEpoch { return true }
+        if let until, member.earliest >= until.nanosecondsSinceEpoch { return true }
+        return false
+    }
 
     /// Default options.
     public init() {}

@@ -1,0 +1,246 @@
+import Foundation
+import Testing
+
+@testable import RunraEvents
+
+/// Block gzip (``BlockGzip``): what ``BlockGzipWriter`` writes, that other gzip readers read it, and that the parallel
+/// reader (``BlockGzipInflater`` inside ``ByteSource``) gives the same bytes and errors as the sequential one.
+@Suite struct BlockGzipTests {
+    /// `count` generated events, in time order, as JSONL.
+    static func events(_ count: Int, seed: UInt64 = 11) -> [UInt8] {
+        let generator = EventLogGenerator(seed: seed)
+        var bytes: [UInt8] = []
+        for _ in 0..<count { bytes += generator.nextLine() }
+        return bytes
+    }
+
+    static func blockGzip(_ bytes: [UInt8], memberBytes: Int = 16 * 1024, level: Int = 6) throws -> [UInt8] {
+        var output: [UInt8] = []
+        let writer = try BlockGzipWriter(level: level, targetMemberBytes: memberBytes) { output.append(contentsOf: $0) }
+        // Odd pieces, so that members are cut inside what one write gets.
+        var position = 0
+        while position < bytes.count {
+            let end = min(bytes.count, position + 7_777)
+            try bytes[position..<end].withUnsafeBytes { try writer.write($0) }
+            position = end
+        }
+        try writer.finish()
+        return output
+    }
+
+    /// Everything a ``ByteSource`` reads from `path`, `chunk` bytes at a time, and the error that ended it.
+    static func readAll(_ path: String, chunk: Int = 1 << 20) -> (bytes: [UInt8], error: String?) {
+        var bytes: [UInt8] = []
+        do {
+            let source = try ByteSource(path: path)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
+            defer { buffer.deallocate() }
+            while true {
+                let count = try source.read(into: buffer)
+                if count == 0 { break }
+                bytes += UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            }
+        } catch {
+            return (bytes, (error as? RunraError)?.message ?? "\(error)")
+        }
+        return (bytes, nil)
+    }
+
+    /// The offsets of the data members, walking the headers from the start.
+    static func memberOffsets(_ file: [UInt8]) -> [(offset: Int, member: BlockGzip.Member)] {
+        var result: [(Int, BlockGzip.Member)] = []
+        var offset = 0
+        while offset + BlockGzip.memberHeaderSize <= file.count {
+            guard let member = file.withUnsafeBytes({ BlockGzip.parseMemberHeader(UnsafeRawBufferPointer(rebasing: $0[offset...])) })
+            else { break }
+            result.append((offset, member))
+            offset += member.size
+        }
+        return result
+    }
+
+    /// The same file with every data member's subfield id changed, so that only the sequential reader reads it.
+    static func disguised(_ file: [UInt8]) -> [UInt8] {
+        var copy = file
+        for (offset, _) in memberOffsets(file) { copy[offset + 13] = UInt8(ascii: "X") }
+        return copy
+    }
+
+    @Test func membersHoldWholeLinesAndTheHeadersIndexThem() throws {
+        let input = Self.events(3000)
+        let file = try Self.blockGzip(input)
+        let members = Self.memberOffsets(file)
+        #expect(members.count > 20)
+        var position = 0
+        var previousSize = 0
+        for (index, (offset, member)) in members.enumerated() {
+            #expect(member.previousSize == previousSize)
+            previousSize = member.size
+            let isLast = index == members.count - 1
+            if !isLast { #expect(member.uncompressedSize >= 16 * 1024 && member.uncompressedSize < 16 * 1024 + 4096) }
+            let decoded = try file[offset..<(offset + member.size)].withUnsafeBytes {
+                try Inflater().decompressAll($0, inputChunk: 1 << 20, outputChunk: 1 << 20)
+            }
+            #expect(decoded.failure == nil)
+            let expected = Array(input[position..<(position + member.uncompressedSize)])
+            let same = decoded.output == expected
+            #expect(same)
+            #expect(expected.last == 0x0A)
+            #expect(member.lineCount == expected.filter { $0 == 0x0A }.count)
+            // The time range is that of the member's events.
+            let times = expected.split(separator: 0x0A).map { line -> Int64 in
+                let object = try! JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+                return Timestamp(rfc3339: object["timestamp"] as! String)!.nanosecondsSinceEpoch
+            }
+            #expect(member.earliest == times.min() && member.latest == times.max())
+            position += member.uncompressedSize
+        }
+        #expect(position == input.count)
+        let trailerStart = members.last!.offset + members.last!.member.size
+        #expect(file.count - trailerStart == BlockGzip.trailerSize)
+        let trailer = file[trailerStart...].withUnsafeBytes { BlockGzip.parseTrailer($0) }
+        #expect(trailer?.lastMemberOffset == Int64(members.last!.offset))
+        #expect(trailer?.memberCount == members.count)
+    }
+
+    @Test func aMemberWithALineThatIsNotATimedEventIsNeverSkipped() throws {
+        let lines = #"{"type":"a","timestamp":"2026-01-01T00:00:00Z"}"# + "\n" + #"{"type":"b"}"# + "\n"
+        let members = Self.memberOffsets(try Self.blockGzip(Array(lines.utf8)))
+        #expect(members.count == 1)
+        #expect(members[0].member.earliest == .min && members[0].member.latest == .max)
+        let timed = Self.memberOffsets(try Self.blockGzip(Array(lines.utf8.prefix(48))))
+        #expect(timed[0].member.earliest == timed[0].member.latest && timed[0].member.earliest != .min)
+    }
+
+    @Test func gzipAndZcatReadTheFileAsTheLines() throws {
+        let input = Self.events(2000)
+        let file = try TemporaryFile(Data(try Self.blockGzip(input)), suffix: ".jsonl.gz")
+        let test = Process()
+        test.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        test.arguments = ["-t", file.path]
+        try test.run()
+        try test.waitForExit()
+        #expect(test.terminationStatus == 0)
+        let zcat = Process()
+        zcat.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        zcat.arguments = ["-dc", file.path]
+        let output = Pipe()
+        zcat.standardOutput = output
+        try zcat.run()
+        let decoded = output.fileHandleForReading.readDataToEndOfFile()
+        try zcat.waitForExit()
+        let same = Array(decoded) == input
+        #expect(same)
+    }
+
+    @Test func compressesWithinThreePercentOfGzipSix() throws {
+        let input = Self.events(16_000)
+        let ours = try Self.blockGzip(input, memberBytes: BlockGzip.targetMemberBytes)
+        // gzip -6 from a file (`gzipped` writes all of its input before reading, which suits small inputs only).
+        let plain = try TemporaryFile(Data(input))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-6", "-n", "-c", plain.path]
+        let output = Pipe()
+        gzip.standardOutput = output
+        try gzip.run()
+        let reference = output.fileHandleForReading.readDataToEndOfFile()
+        try gzip.waitForExit()
+        #expect(Self.memberOffsets(ours).count >= 4)
+        #expect(Double(ours.count) <= Double(reference.count) * 1.03, "\(ours.count) vs gzip -6 \(reference.count)")
+    }
+
+    @Test(arguments: [1 << 20, 4096, 1])
+    func theParallelReaderGivesTheLines(chunk: Int) throws {
+        let input = Self.events(chunk == 1 ? 300 : 3000)
+        let file = try TemporaryFile(Data(try Self.blockGzip(input, memberBytes: chunk == 1 ? 2048 : 16 * 1024)), suffix: ".gz")
+        let read = Self.readAll(file.path, chunk: chunk)
+        #expect(read.error == nil)
+        let same = read.bytes == input
+        #expect(same, "\(read.bytes.count) bytes read, \(input.count) written")
+    }
+
+    /// Each damage, read in parallel and (disguised) sequentially: the same bytes before the same error.
+    @Test func damagedFilesReadAsTheSequentialReaderReadsThem() throws {
+        let input = Self.events(3000)
+        let file = try Self.blockGzip(input)
+        let members = Self.memberOffsets(file)
+        let middle = members[members.count / 2]
+        var damages: [(String, [UInt8])] = []
+        var flipped = file
+        flipped[middle.offset + middle.member.size / 2] ^= 0x55
+        damages.append(("a byte of deflate data flipped", flipped))
+        var wrongSize = file
+        wrongSize[middle.offset + 24] &+= 1
+        damages.append(("an uncompressed size one too large", wrongSize))
+        var wrongMemberSize = file
+        wrongMemberSize[middle.offset + 16] &+= 3
+        damages.append(("a member size three too large", wrongMemberSize))
+        var wrongCRC = file
+        wrongCRC[middle.offset + middle.member.size - 8] ^= 0xFF
+        damages.append(("a wrong CRC-32", wrongCRC))
+        damages.append(("cut inside a member", Array(file[..<(middle.offset + middle.member.size / 3)])))
+        damages.append(("cut inside a header", Array(file[..<(middle.offset + 20)])))
+        damages.append(("cut at a member's end", Array(file[..<middle.offset])))
+        damages.append(("cut inside the trailer", Array(file.dropLast(5))))
+        damages.append(("no trailer", Array(file.dropLast(BlockGzip.trailerSize))))
+        damages.append(("garbage after the trailer", file + [0x41, 0x42, 0x43]))
+        for (what, damaged) in damages {
+            // One path for both, since messages name the file.
+            let file = try TemporaryFile(Data(Self.disguised(damaged)), suffix: ".gz")
+            let expected = Self.readAll(file.path)
+            try Data(damaged).write(to: URL(fileURLWithPath: file.path))
+            let got = Self.readAll(file.path)
+            #expect(got.error == expected.error, "\(what)")
+            // Where both handed out bytes they agree. (They may hand out different amounts before an error: a read
+            // that ends in an error loses what it decoded, and the parallel reader decodes whole members first.)
+            let common = min(got.bytes.count, expected.bytes.count)
+            let agree = got.bytes[..<common] == expected.bytes[..<common]
+            #expect(agree, "\(what): \(got.bytes.count) bytes vs \(expected.bytes.count)")
+            if expected.error == nil {
+                #expect(got.bytes.count == expected.bytes.count, "\(what)")
+            }
+        }
+        // Every member before the damaged one comes out whole.
+        let before = members.prefix { $0.offset < middle.offset }.reduce(0) { $0 + $1.member.uncompressedSize }
+        let flippedRead = try TemporaryFile(Data(flipped), suffix: ".gz")
+        let flippedBytes = Self.readAll(flippedRead.path).bytes
+        let wholeMembers = flippedBytes.count >= before && flippedBytes[..<before] == input[..<before]
+        #expect(wholeMembers, "\(flippedBytes.count) bytes before the damage, \(before) expected")
+        // The damage is noticed at all (the comparison above is not between two readers that ignore it).
+        let flippedFile = try TemporaryFile(Data(flipped), suffix: ".gz")
+        #expect(Self.readAll(flippedFile.path).error?.contains("corrupt gzip data") == true)
+    }
+
+    /// Members before `--since` are skipped unread: their deflate data is destroyed, and nothing notices.
+    @Test func membersOutsideSinceAreSkippedUnreadAndLinesKeepTheirNumbers() throws {
+        var input = Self.events(3000)
+        // A bad line late in the input: its number must be the same as in the plain file.
+        let badLine = Array("{\"type\": oops}\n".utf8)
+        let lastNewlines = input.indices.filter { input[$0] == 0x0A }
+        input.insert(contentsOf: badLine, at: lastNewlines[lastNewlines.count - 40] + 1)
+        let file = try Self.blockGzip(input)
+        let members = Self.memberOffsets(file)
+        let keptFrom = members.count - 3
+        let since = Timestamp(nanosecondsSinceEpoch: members[keptFrom].member.earliest)
+        var damaged = file
+        for (offset, member) in members[..<keptFrom] where member.latest < since.nanosecondsSinceEpoch {
+            for index in (offset + BlockGzip.memberHeaderSize)..<(offset + member.size - 8) { damaged[index] = 0xFF }
+        }
+        let plain = try TemporaryFile(Data(input))
+        let gz = try TemporaryFile(Data(damaged), suffix: ".gz")
+        var selection = EventSelection()
+        selection.since = since
+        let filter = EventFilter(selection: selection)
+        let expected = try FilterRun.run(filter, paths: [plain.path])
+        let got = try FilterRun.run(filter, paths: [gz.path])
+        #expect(got.summary.read.inputErrors.isEmpty)
+        #expect(got.output == expected.output)
+        #expect(!got.output.isEmpty)
+        #expect(got.badLines.map(\.lineNumber) == expected.badLines.map(\.lineNumber))
+        #expect(got.badLines.count == 1)
+        // Without --since the destroyed members are read, and reported.
+        let all = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [gz.path])
+        #expect(!all.summary.read.inputErrors.isEmpty)
+    }
+}
