@@ -323,6 +323,8 @@ enum JSONScanner {
 struct ContainerStack {
     private var bits: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     private(set) var depth = 0
+    /// Whether the innermost open container is an object. Read after every value, so kept apart from `bits`.
+    private(set) var topIsObject = false
 
     @inline(__always) mutating func push(object: Bool) {
         let word = depth >> 6
@@ -332,15 +334,14 @@ struct ContainerStack {
             if object { words[word] |= mask } else { words[word] &= ~mask }
         }
         depth += 1
+        topIsObject = object
     }
 
     @inline(__always) mutating func pop() {
         depth -= 1
-    }
-
-    @inline(__always) var topIsObject: Bool {
+        guard depth > 0 else { return }
         let index = depth - 1
-        return withUnsafeBytes(of: bits) { raw in
+        topIsObject = withUnsafeMutableBytes(of: &bits) { raw in
             raw.load(fromByteOffset: (index >> 6) * 8, as: UInt64.self) & (UInt64(1) << UInt64(index & 63)) != 0
         }
     }
