@@ -234,6 +234,7 @@ enum JSONScanner {
 
         /// Scans a string starting at its opening quote; leaves `position` after the closing quote.
         /// Plain bytes are skipped with ``StringStops``; the bytes it stops at are checked here.
+        @inline(__always)
         mutating func scanString(_ hasEscape: inout Bool) -> Failure? {
             let start = position
             position += 1
