@@ -25,7 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
     ],
     targets: [
-        // MARK: C system libraries
+        // MARK: C targets
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -41,11 +41,13 @@ let package = Package(
             name: "CLibPQ",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // Vectorised byte scans for the JSON scanner (SSE2/AVX2 chosen at run time, a scalar version everywhere).
+        .target(name: "CRunraSIMD"),
 
         // MARK: Libraries
         .target(
             name: "RunraEvents",
-            dependencies: ["CZlib", "CISAL"],
+            dependencies: ["CZlib", "CISAL", "CRunraSIMD"],
             swiftSettings: swiftSettings
         ),
 
@@ -94,7 +96,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "RunraEventsTests",
-            dependencies: ["RunraEvents"],
+            dependencies: ["RunraEvents", "CRunraSIMD"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

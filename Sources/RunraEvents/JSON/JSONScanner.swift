@@ -27,22 +27,12 @@ enum JSONScanner {
         }
     }
 
-    // Character classes for the string fast path: 0 = plain, 1 = quote, 2 = backslash, 3 = control, 4 = non-ASCII.
-    private static let stringClass: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 256)
-        for byte in 0..<0x20 { table[byte] = 3 }
-        table[Int(UInt8(ascii: "\""))] = 1
-        table[Int(UInt8(ascii: "\\"))] = 2
-        for byte in 0x80..<0x100 { table[byte] = 4 }
-        return table
-    }()
-
     /// Validates `line` as one JSON text and, when it is an object, records its top-level members.
     static func scan(_ line: UnsafeBufferPointer<UInt8>, into fields: inout EventFields) -> Failure? {
         fields = EventFields()
         guard let base = line.baseAddress, line.count > 0 else { return .invalidJSON("empty line", offset: 0) }
-        return stringClass.withUnsafeBufferPointer { table in
-            var scanner = Cursor(base: base, end: line.count, table: table.baseAddress!)
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: StringStops.bitmapWords) { bitmap in
+            var scanner = Cursor(base: base, end: line.count, bitmap: bitmap.baseAddress!)
             return scanner.scanDocument(&fields)
         }
     }
@@ -60,16 +50,16 @@ enum JSONScanner {
     private struct Cursor {
         let base: UnsafePointer<UInt8>
         let end: Int
-        let table: UnsafePointer<UInt8>
         var position = 0
+        var stops: StringStops
 
         // The stack of open containers: true for an object, false for an array.
         var stack = ContainerStack()
 
-        init(base: UnsafePointer<UInt8>, end: Int, table: UnsafePointer<UInt8>) {
+        init(base: UnsafePointer<UInt8>, end: Int, bitmap: UnsafeMutablePointer<UInt64>) {
             self.base = base
             self.end = end
-            self.table = table
+            self.stops = StringStops(bytes: base, count: end, bitmap: bitmap)
         }
 
         @inline(__always) mutating func skipWhitespace() {
@@ -243,35 +233,25 @@ enum JSONScanner {
         }
 
         /// Scans a string starting at its opening quote; leaves `position` after the closing quote.
+        /// Plain bytes are skipped with ``StringStops``; the bytes it stops at are checked here.
+        @inline(__always)
         mutating func scanString(_ hasEscape: inout Bool) -> Failure? {
             let start = position
             position += 1
             while true {
-                // Fast path over plain ASCII: eight bytes at a time, then byte by byte.
-                while end - position >= 8 {
-                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                    let mask = JSONScanner.attentionMask(word)
-                    if mask != 0 {
-                        // The lowest flagged byte is exact (borrows only run upwards), so jump to it.
-                        position += mask.trailingZeroBitCount >> 3
-                        break
-                    }
-                    position += 8
-                }
-                while position < end && table[Int(base[position])] == 0 { position += 1 }
+                position = stops.next(from: position)
                 guard position < end else { return .invalidJSON("unterminated string", offset: start) }
                 let byte = base[position]
-                switch table[Int(byte)] {
-                case 1:
+                if byte == UInt8(ascii: "\"") {
                     position += 1
                     return nil
-                case 2:
+                } else if byte == UInt8(ascii: "\\") {
                     hasEscape = true
                     if let failure = scanEscape() { return failure }
-                case 3:
+                } else if byte < 0x20 {
                     return .invalidJSON("control character in string", offset: position)
-                default:
-                    if let failure = scanUTF8Sequence() { return failure }
+                } else if let failure = scanUTF8Sequence() {
+                    return failure
                 }
             }
         }
@@ -329,20 +309,6 @@ enum JSONScanner {
         }
     }
 
-    /// The high bit of each byte of `word` that may be a quote, a backslash, a control character or
-    /// non-ASCII (SWAR; little-endian). The lowest set bit marks the first such byte exactly.
-    @inline(__always)
-    static func attentionMask(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* 0x22)
-        let backslashes = word ^ (ones &* 0x5C)
-        let hasQuote = (quotes &- ones) & ~quotes
-        let hasBackslash = (backslashes &- ones) & ~backslashes
-        let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl | word) & highs
-    }
-
     @inline(__always)
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
@@ -358,6 +324,8 @@ enum JSONScanner {
 struct ContainerStack {
     private var bits: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     private(set) var depth = 0
+    /// Whether the innermost open container is an object. Read after every value, so kept apart from `bits`.
+    private(set) var topIsObject = false
 
     @inline(__always) mutating func push(object: Bool) {
         let word = depth >> 6
@@ -367,15 +335,14 @@ struct ContainerStack {
             if object { words[word] |= mask } else { words[word] &= ~mask }
         }
         depth += 1
+        topIsObject = object
     }
 
     @inline(__always) mutating func pop() {
         depth -= 1
-    }
-
-    @inline(__always) var topIsObject: Bool {
+        guard depth > 0 else { return }
         let index = depth - 1
-        return withUnsafeBytes(of: bits) { raw in
+        topIsObject = withUnsafeMutableBytes(of: &bits) { raw in
             raw.load(fromByteOffset: (index >> 6) * 8, as: UInt64.self) & (UInt64(1) << UInt64(index & 63)) != 0
         }
     }
