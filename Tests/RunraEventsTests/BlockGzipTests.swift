@@ -101,6 +101,7 @@ import Testing
         let trailer = file[trailerStart...].withUnsafeBytes { BlockGzip.parseTrailer($0) }
         #expect(trailer?.lastMemberOffset == Int64(members.last!.offset))
         #expect(trailer?.memberCount == members.count)
+        #expect(trailer?.lineCount == input.filter { $0 == 0x0A }.count)
     }
 
     @Test func aMemberWithALineThatIsNotATimedEventIsNeverSkipped() throws {
@@ -242,5 +243,80 @@ import Testing
         // Without --since the destroyed members are read, and reported.
         let all = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [gz.path])
         #expect(!all.summary.read.inputErrors.isEmpty)
+    }
+
+    /// `tail` of `path`: the output lines, the bad lines, and the error that ended the read.
+    static func tail(_ path: String, count: Int, types: [String] = []) throws -> (lines: [String], bad: [BadLine], error: String?) {
+        let output = try TemporaryFile("")
+        let descriptor = open(output.path, O_WRONLY | O_TRUNC)
+        defer { close(descriptor) }
+        var tail = EventTail(selection: EventSelection())
+        tail.count = count
+        tail.selection.types = types.map { Glob($0) }
+        var bad: [BadLine] = []
+        let writer = ByteWriter(fileDescriptor: descriptor)
+        var failure: String?
+        do {
+            let summary = try tail.run(path: path, output: writer, onBadLine: { bad.append($0) })
+            failure = summary.read.inputErrors.first?.message
+        } catch {
+            failure = (error as? RunraError)?.message ?? "\(error)"
+        }
+        try writer.flush()
+        let text = try String(contentsOfFile: output.path, encoding: .utf8)
+        return (text.split(separator: "\n").map(String.init), bad, failure)
+    }
+
+    /// `tail -n` reads only the last members: the others are destroyed, and nothing notices. Bad lines keep their
+    /// numbers.
+    @Test(arguments: [1, 10, 400])
+    func tailReadsTheLastMembersOnly(count: Int) throws {
+        var input = Self.events(3000)
+        var lines = input.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Array($0) }
+        let badNumber = lines.count - 5
+        lines.insert(Array("{\"type\": oops}".utf8), at: badNumber - 1)
+        input = lines.flatMap { $0 + [0x0A] }
+        let file = try Self.blockGzip(input)
+        let members = Self.memberOffsets(file)
+        var damaged = file
+        for (offset, member) in members.dropLast(10) {
+            for index in (offset + BlockGzip.memberHeaderSize)..<(offset + member.size - 8) { damaged[index] = 0xFF }
+        }
+        let gz = try TemporaryFile(Data(damaged), suffix: ".gz")
+        let result = try Self.tail(gz.path, count: count)
+        #expect(result.error == nil)
+        let expected = lines.suffix(count + 1).filter { $0.first == UInt8(ascii: "{") && $0.count > 20 }.suffix(count)
+            .map { String(decoding: $0, as: UTF8.self) }
+        #expect(result.lines == Array(expected))
+        // The bad line is the sixth line from the end: reached when six or more events are asked for.
+        #expect(result.bad.map(\.lineNumber) == (count >= 6 ? [badNumber] : []))
+        // The same file read forward (disguised) agrees on the bad line's number.
+        let whole = try TemporaryFile(Data(Self.disguised(file)), suffix: ".gz")
+        let forward = try Self.tail(whole.path, count: count)
+        #expect(forward.lines == result.lines)
+        #expect(forward.bad.map(\.lineNumber) == [badNumber])
+    }
+
+    /// A selection that reaches back over many members, and a damaged last member (read forward, as before).
+    @Test func tailWalksBackAndFallsBackOnDamage() throws {
+        let input = Self.events(3000)
+        let file = try Self.blockGzip(input)
+        let gz = try TemporaryFile(Data(file), suffix: ".gz")
+        let plain = try TemporaryFile(Data(input))
+        for types in [["sandbox.created"], ["no.such.type"]] {
+            let got = try Self.tail(gz.path, count: 7, types: types)
+            let expected = try Self.tail(plain.path, count: 7, types: types)
+            #expect(got.lines == expected.lines && got.error == nil, "\(types)")
+        }
+        let members = Self.memberOffsets(file)
+        var damaged = file
+        damaged[members.last!.offset + members.last!.member.size / 2] ^= 0x55
+        try Data(damaged).write(to: URL(fileURLWithPath: gz.path))
+        let got = try Self.tail(gz.path, count: 3)
+        try Data(Self.disguised(damaged)).write(to: URL(fileURLWithPath: gz.path))
+        let expected = try Self.tail(gz.path, count: 3)
+        #expect(got.error != nil && got.error == expected.error)
+        // (Which events come before the error differs: the forward reader loses what its failing read decoded.)
+        #expect(got.lines.count == 3)
     }
 }

@@ -6,8 +6,9 @@
 ///   uncompressed size, the number of lines, and the earliest and latest event timestamp (nanoseconds since the
 ///   epoch). Knowing each member's size before decoding it lets readers hand members to several threads; the
 ///   previous size lets `tail` walk backwards; the time range lets `--since`/`--until` skip members.
-/// - The file ends with an empty **trailer member** (no data; 42 bytes) whose `RT` subfield holds the offset of the
-///   last data member and the number of data members.
+/// - The file ends with an empty **trailer member** (no data; 50 bytes) whose `RT` subfield holds the offset of the
+///   last data member, the number of data members and the number of lines (so that `tail` can number lines while
+///   reading backwards).
 ///
 /// A data member whose lines are not all events with a timestamp gets the widest time range, so that it is never
 /// skipped (its bad lines are reported as in any other file). A member too large for 32-bit fields is written
@@ -37,10 +38,10 @@ enum BlockGzip {
     /// Bytes of a data member's header: the fixed 10, `XLEN`, and the subfield (4 + 32).
     static let memberHeaderSize = 48
     /// Bytes of the trailer member.
-    static let trailerSize = 42
+    static let trailerSize = 50
 
     private static let memberPayloadSize: UInt16 = 32
-    private static let trailerPayloadSize: UInt16 = 16
+    private static let trailerPayloadSize: UInt16 = 24
     private static let subfieldMember: (UInt8, UInt8) = (UInt8(ascii: "R"), UInt8(ascii: "E"))
     private static let subfieldTrailer: (UInt8, UInt8) = (UInt8(ascii: "R"), UInt8(ascii: "T"))
 
@@ -76,26 +77,36 @@ enum BlockGzip {
     }
 
     /// The trailer member: an empty gzip member whose `RT` subfield points at the last data member.
-    static func trailer(lastMemberOffset: Int64, memberCount: Int) -> [UInt8] {
+    static func trailer(_ trailer: Trailer) -> [UInt8] {
         var bytes = fixedHeader(extraLength: 4 + trailerPayloadSize, subfield: subfieldTrailer, payloadSize: trailerPayloadSize)
-        appendLittleEndian(UInt64(lastMemberOffset), to: &bytes)
-        appendLittleEndian(UInt64(memberCount), to: &bytes)
+        appendLittleEndian(UInt64(trailer.lastMemberOffset), to: &bytes)
+        appendLittleEndian(UInt64(trailer.memberCount), to: &bytes)
+        appendLittleEndian(UInt64(trailer.lineCount), to: &bytes)
         // An empty final fixed-Huffman deflate block, then CRC-32 and length, both 0.
         bytes += [0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]
         return bytes
     }
 
-    /// The last data member's offset and the number of data members, from the ``trailerSize`` bytes at the end of a
-    /// file; `nil` when they are not a trailer.
-    static func parseTrailer(_ bytes: UnsafeRawBufferPointer) -> (lastMemberOffset: Int64, memberCount: Int)? {
+    /// What the trailer member says.
+    struct Trailer: Equatable {
+        /// Where the last data member starts.
+        var lastMemberOffset: Int64
+        var memberCount: Int
+        /// Lines in all data members.
+        var lineCount: Int
+    }
+
+    /// The trailer in the ``trailerSize`` bytes at the end of a file; `nil` when they are not one.
+    static func parseTrailer(_ bytes: UnsafeRawBufferPointer) -> Trailer? {
         guard bytes.count == trailerSize,
             hasFixedHeader(bytes, extraLength: 4 + trailerPayloadSize, subfield: subfieldTrailer, payloadSize: trailerPayloadSize),
-            bytes[32] == 0x03, bytes[33...].allSatisfy({ $0 == 0 })
+            bytes[40] == 0x03, bytes[41...].allSatisfy({ $0 == 0 })
         else { return nil }
         let offset = bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian
         let count = bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian
-        guard offset <= UInt64(Int64.max), count <= UInt64(Int.max) else { return nil }
-        return (Int64(offset), Int(count))
+        let lines = bytes.loadUnaligned(fromByteOffset: 32, as: UInt64.self).littleEndian
+        guard offset <= UInt64(Int64.max), count <= UInt64(Int.max), lines <= UInt64(Int.max) else { return nil }
+        return Trailer(lastMemberOffset: Int64(offset), memberCount: Int(count), lineCount: Int(lines))
     }
 
     /// gzip's fixed header with only `FEXTRA` set, `XLEN`, and one subfield's id and length.

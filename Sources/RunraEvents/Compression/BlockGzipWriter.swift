@@ -24,6 +24,7 @@ final class BlockGzipWriter {
     private var previousSize = 0
     private var lastMemberOffset: Int64 = 0
     private var memberCount = 0
+    private var lineCount = 0
     private var finished = false
 
     /// A writer at zlib `level` whose members hold about `targetMemberBytes` (tests use small ones).
@@ -53,7 +54,8 @@ final class BlockGzipWriter {
         guard !finished else { return }
         finished = true
         if !pending.isEmpty { try writeMember(count: pending.count) }
-        try BlockGzip.trailer(lastMemberOffset: lastMemberOffset, memberCount: memberCount).withUnsafeBytes(emit)
+        let trailer = BlockGzip.Trailer(lastMemberOffset: lastMemberOffset, memberCount: memberCount, lineCount: lineCount)
+        try BlockGzip.trailer(trailer).withUnsafeBytes(emit)
     }
 
     private func writeMember(count: Int) throws {
@@ -90,6 +92,7 @@ final class BlockGzipWriter {
 
         lastMemberOffset = offset
         memberCount += 1
+        self.lineCount += lineCount
         offset += Int64(member.size)
         // A size the next header cannot hold is written as 0: "unknown, do not walk back past here".
         previousSize = UInt32(exactly: member.size) == nil ? 0 : member.size

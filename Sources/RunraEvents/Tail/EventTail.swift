@@ -7,7 +7,8 @@ import Darwin
 /// The `tail` command as a library call: the last selected events of a log, then (when following)
 /// every selected event appended to it, across rotation, truncation and re-creation.
 ///
-/// A plain file is read backwards from its end in blocks, never whole. gzip files and streams
+/// A plain file is read backwards from its end in blocks, never whole; so is a block-gzip file, a member at a time
+/// (``LastEvents/readBlockGzipBackward(fileDescriptor:name:size:count:checker:)``). Other gzip files and streams
 /// (standard input, pipes) are read forward, keeping the last events in a ring.
 public struct EventTail: Sendable {
     /// Which events to write.
@@ -204,7 +205,13 @@ private struct RunState {
         var magic: (UInt8, UInt8) = (0, 0)
         let magicCount = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
         if magicCount == 2 && magic == (0x1F, 0x8B) {
-            close(descriptor)
+            defer { close(descriptor) }
+            if !follows,
+                let last = LastEvents.readBlockGzipBackward(
+                    fileDescriptor: descriptor, name: path, size: Int64(info.st_size), count: count, checker: &checker)
+            {
+                return last
+            }
             if follows {
                 throw RunraError(
                     .usage,
