@@ -4,6 +4,7 @@ import RunraEvents
 extension RunraEventsCommand {
     struct Filter: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "filter",
             abstract: "Write the events that match the selection.",
             discussion: """
                 Events are written exactly as read (jsonl), or as json, pretty, csv or tsv.

@@ -10,6 +10,7 @@ import Darwin
 extension RunraEventsCommand {
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Write a realistic synthetic event log.",
             discussion: """
                 Writes JSONL with all 22 event types, sandbox life cycles grouped into runs, nested

@@ -8,6 +8,7 @@ import RunraReplay
 extension RunraEventsCommand {
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "replay",
             abstract: "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, JSONL, the console, …).",
             discussion: """
                 The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never stops the others. replay exits when every exporter has acknowledged its last batch. See docs/replay.md and docs/exporters.md.

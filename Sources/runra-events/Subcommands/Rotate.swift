@@ -4,6 +4,7 @@ import RunraEvents
 extension RunraEventsCommand {
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Rotate a log file the logrotate way: FILE → FILE.1.gz, FILE.1.gz → FILE.2.gz, …",
             discussion: """
                 Rotates only when FILE is larger than --max-size (exactly equal does not rotate); --force rotates \

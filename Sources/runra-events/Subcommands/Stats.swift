@@ -4,6 +4,7 @@ import RunraEvents
 extension RunraEventsCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Summarize events: counts by type, and durations and failures per group, with CI thresholds.",
             discussion: """
                 Two tables: events by type (every selected event), and the metric table over exec.completed events (over the selected types with -t): count, failures (a numeric exitCode other than 0), error_rate, values/missing/non_numeric (events with a numeric metric, none, or a non-number), avg, min, percentiles, max and sum. Percentiles are within 0.5% of the exact value (docs/stats.md).

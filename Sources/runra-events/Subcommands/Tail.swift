@@ -10,6 +10,7 @@ import Darwin
 extension RunraEventsCommand {
     struct Tail: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tail",
             abstract: "Print the last events of a log, then follow it as tail -F does.",
             discussion: """
                 A plain file is read backwards from its end, never whole; gzip files and
