@@ -240,3 +240,20 @@ extension Process {
         throw ProcessDidNotExit(process: shortName)
     }
 }
+
+/// `data` decompressed by the system gzip (`gzip -dc`).
+func gunzip(_ data: Data) throws -> Data {
+    let directory = try TemporaryDirectory()
+    let path = directory.path("input.gz")
+    try data.write(to: URL(fileURLWithPath: path))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    process.arguments = ["-dc", path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    try process.waitForExit()
+    #expect(process.terminationStatus == 0)
+    return output
+}
