@@ -18,7 +18,7 @@
 #   BENCH_FOREIGN_MB size in MB of the log from scripts/gen-foreign-events.py, the second generator (long
 #                    lines, large nested payloads), for the foreign rows (default 256; BENCH_SIZE_MB in a smoke run)
 #   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
-#                    filter_count filter_gzip gzip_foreign foreign memory stats tail replay_jsonl startup loadpg
+#                    filter_count filter_gzip gzip_foreign foreign memory stats tail since replay_jsonl startup loadpg
 #                    replay_custom replay_axiom replay_otel follow); when only loadpg, replay_* and follow run, the 1 GB log is
 #                    not needed (`BENCH_ONLY="replay_custom replay_axiom replay_otel"`)
 #   BENCH_NET_EVENTS events replayed by each network row (replay_custom, replay_axiom, replay_otel) into
@@ -46,7 +46,7 @@ OUT=${BENCH_OUT:-docs/benchmarks.md}
 [[ -n ${BENCH_ONLY:-} && -z ${BENCH_OUT:-} ]] && OUT=${BENCH_DATA:-bench-data}/benchmarks-partial.md
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
-BENCHES=(generate filter_type filter_where filter_count filter_gzip gzip_foreign foreign memory stats tail replay_jsonl
+BENCHES=(generate filter_type filter_where filter_count filter_gzip gzip_foreign foreign memory stats tail since replay_jsonl
     startup loadpg replay_custom replay_axiom replay_otel follow)
 LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel foreign follow "  # the benches that do not read the 1 GB log
 if [[ -n ${BENCH_ONLY:-} ]]; then read -r -a BENCHES <<<"$BENCH_ONLY"; fi
@@ -83,7 +83,7 @@ calc() { awk "BEGIN { printf \"%.${2:-3}f\", $1 }"; }
 # MARK: Setup
 
 install_anchors() {
-    local -A package_of=([jq]=jq [gojq]=gojq [pigz]=pigz [igzip]=isal [hyperfine]=hyperfine [/usr/bin/time]=time)
+    local -A package_of=([jq]=jq [gojq]=gojq [pigz]=pigz [igzip]=isal [hyperfine]=hyperfine [/usr/bin/time]=time [strace]=strace)
     local missing=() tool
     for tool in "${!package_of[@]}"; do have "$tool" || missing+=("${package_of[$tool]}"); done
     ((${#missing[@]})) || return 0
@@ -306,6 +306,7 @@ bench_filter_type() {
         gojq_type "gojq -c 'select(.type==\"exec.completed\")'" "gojq -c 'select(.type==\"exec.completed\")' $PLAIN"
     target "filter by type: at least 20x jq" "$(valid runra_type && ratio jq_type runra_type)" ">=" 20 "x"
     target "filter by type: within 2.5x grep -cF" "$(valid runra_type && ratio runra_type grep_cF)" "<=" 2.5 "x"
+    target "#12: filter by type within 1.3x grep -cF" "$(valid runra_type && ratio runra_type grep_cF)" "<=" 1.3 "x"
 }
 
 bench_filter_where() {
@@ -315,6 +316,7 @@ bench_filter_where() {
     measure where_slow "$SLOW_RUNS" \
         jq_where "jq -c 'select(.data.exitCode != 0)'" "jq -c 'select(.data.exitCode != 0)' $PLAIN"
     target "filter --where on a data field: at least 10x jq" "$(valid runra_where && ratio jq_where runra_where)" ">=" 10 "x"
+    target "#12: filter --where on a data field at least 30x jq" "$(valid runra_where && ratio jq_where runra_where)" ">=" 30 "x"
 }
 
 bench_filter_count() {
@@ -344,6 +346,8 @@ bench_filter_gzip() {
     fi
     target "read of the .gz: at most 1.1x pigz -dc" "$(valid runra_gz && ratio runra_gz pigz_dc)" "<=" 1.1 "x"
     target "read of the .gz: at most 1.1x igzip -dc" "$(valid runra_gz && ratio runra_gz igzip_dc)" "<=" 1.1 "x"
+    target "#12: our block gzip: filter at least 2x faster than igzip -dc" "$(valid runra_gz && ratio igzip_dc runra_gz)" ">=" 2 "x"
+    target "#12: our block gzip: filter at least 1.5x faster than rapidgzip -P 2" "$(valid runra_gz && valid rapidgzip_dc && ratio rapidgzip_dc runra_gz)" ">=" 1.5 "x"
 }
 
 # The same log compressed by gzip -6 (one member, made by another program than ours), counted by filter -c.
@@ -371,6 +375,7 @@ bench_gzip_foreign() {
     [[ $ours == "$("$R" filter -c -t exec.completed "$PLAIN" 2>/dev/null)" ]] ||
         { log "error: filter -c on the gzip -6 file counted '$ours', not what it counts on the plain log"; FAILURES+=("filter -c (gzip -6 file): count"); }
     target "filter -c -t on a gzip -6 file: at most 1.1x igzip -dc" "$(valid runra_gz6 && ratio runra_gz6 igzip_dc6)" "<=" 1.1 "x"
+    target "#12: block gzip size / gzip -6 size of the same log: at most 1.03" "$(calc "$GZ_BYTES / $GZ6_BYTES" 4)" "<=" 1.03 "x"
 }
 
 # MARK: Foreign data
@@ -461,6 +466,7 @@ bench_stats() {
         python_stats "python3 scripts/stats-equivalent.py (json module)" "python3 scripts/stats-equivalent.py $PLAIN"
     target "stats default report: at least 20x the jq+awk pipeline" "$(valid runra_stats && ratio jq_stats runra_stats)" ">=" 20 "x"
     target "stats default report: faster than Python" "$(valid runra_stats && ratio python_stats runra_stats)" ">" 1 "x"
+    target "#12: stats default report at least 35x the jq+awk pipeline" "$(valid runra_stats && ratio jq_stats runra_stats)" ">=" 35 "x"
     measure_rss rss_stats_bin "runra-events stats --by sandboxId --bin 1m" "$R stats --by sandboxId --bin 1m $PLAIN"
     local mib=""
     [[ ${RSS[rss_stats_bin]} =~ ^[0-9]+$ ]] && mib=$(calc "${RSS[rss_stats_bin]} / 1024" 1)
@@ -584,12 +590,43 @@ bench_loadpg() {
 }
 
 bench_tail() {
-    measure tail "$RUNS" \
+    measure tail 20 \
         runra_tail "runra-events tail -n 10" "$R tail -n 10 $PLAIN" \
-        tail_n "tail -n 10 (coreutils)" "tail -n 10 $PLAIN"
-    local ms=""
+        tail_n "tail -n 10 (coreutils)" "tail -n 10 $PLAIN" \
+        runra_tail_gz "runra-events tail -n 10 (our .gz)" "$R tail -n 10 $GZ" \
+        zcat_tail "zcat | tail -n 10 (our .gz)" "zcat $GZ | tail -n 10"
+    local ms="" gz_ms=""
     [[ -n ${MEDIAN[runra_tail]:-} ]] && ms=$(calc "${MEDIAN[runra_tail]} * 1000" 1)
+    [[ -n ${MEDIAN[runra_tail_gz]:-} ]] && gz_ms=$(calc "${MEDIAN[runra_tail_gz]} * 1000" 1)
     target "tail -n 10: under 20 ms" "$ms" "<" 20 " ms"
+    target "#12: tail -n 10 under 5 ms" "$ms" "<" 5 " ms"
+    target "#12: tail -n 10 on our .gz under 20 ms" "$gz_ms" "<" 20 " ms"
+}
+
+# --since of the last hour of the log, on our block gzip: the members outside are skipped unread. The share of the
+# archive read is the bytes the process read (strace) over the file's size.
+bench_since() {
+    local since read_bytes
+    since=$("$R" tail -n 1 "$GZ" | python3 -c 'import json, sys, datetime
+t = datetime.datetime.fromisoformat(json.load(sys.stdin)["timestamp"].replace("Z", "+00:00"))
+print((t - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+    measure since "$RUNS" \
+        runra_since "runra-events filter -c --since (the last hour, our .gz)" "$R filter -c --since $since $GZ" \
+        runra_since_plain "runra-events filter -c --since (the last hour, plain log)" "$R filter -c --since $since $PLAIN"
+    local ours theirs
+    ours=$("$R" filter -c --since "$since" "$GZ" 2>/dev/null)
+    theirs=$("$R" filter -c --since "$since" "$PLAIN" 2>/dev/null)
+    [[ $ours == "$theirs" ]] ||
+        { log "error: filter -c --since counted $ours on the .gz and $theirs on the plain log"; FAILURES+=("filter --since (.gz): count"); }
+    SINCE_NOTE="since $since: $ours events"
+    local share=""
+    if have strace; then
+        strace -f -qq -e trace=read,pread64 -o "$TMP/since.strace" "$R" filter -c --since "$since" "$GZ" >/dev/null 2>&1
+        read_bytes=$(awk '{ if (match($0, /= [0-9]+$/)) s += substr($0, RSTART + 2) } END { print s + 0 }' "$TMP/since.strace")
+        share=$(calc "100 * $read_bytes / $GZ_BYTES" 2)
+        SINCE_NOTE="$SINCE_NOTE; read $read_bytes of $GZ_BYTES bytes"
+    fi
+    target "#12: --since of the last hour reads under 10% of our archive" "$share" "<" 10 " %"
 }
 
 bench_replay_jsonl() {
@@ -883,6 +920,7 @@ anchor_of() {
     runra_gz | zcat | pigz_dc | rapidgzip_dc) echo igzip_dc ;;
     runra_gz6 | pigz_dc6 | rapidgzip_dc6) echo igzip_dc6 ;;
     runra_tail) echo tail_n ;;
+    runra_tail_gz) echo zcat_tail ;;
     esac
 }
 
@@ -948,7 +986,8 @@ report() {
     echo "## Data"
     echo
     [[ -n $PLAIN ]] && echo "- \`$PLAIN\`: $PLAIN_BYTES bytes ($(calc "$PLAIN_BYTES / 1048576" 1) MiB), $EVENTS events"
-    [[ -n $GZ ]] && echo "- \`$GZ\`: $GZ_BYTES bytes (\`generate --gzip\`, zlib level 6)"
+    [[ -n $GZ ]] && echo "- \`$GZ\`: $GZ_BYTES bytes (\`generate --gzip\`: block gzip, members of 1 MiB at zlib level 6)"
+    [[ -n ${SINCE_NOTE:-} ]] && echo "- \`--since\` row: $SINCE_NOTE"
     [[ -n ${GZ6:-} ]] && echo "- \`$GZ6\`: $GZ6_BYTES bytes (the same log compressed by \`gzip -6\`: one member, not made by us)"
     echo "- warm page cache; medians of $RUNS runs ($SLOW_RUNS for jq and gojq) measured by hyperfine;"
     echo "  every command's output goes to a pipe that hyperfine drains (\`--output=pipe\`)."

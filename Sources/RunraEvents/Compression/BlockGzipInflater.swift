@@ -221,8 +221,10 @@ final class BlockGzipInflater {
             staging.removeFirst(stagingStart)
             stagingStart = 0
         }
+        // Reading ahead pays, except when members may be skipped: then their headers are read alone.
+        let readAhead = shouldSkip == nil || seekRaw == nil ? 256 * 1024 : 0
         while staging.count < count && !rawEnded {
-            let wanted = max(count - staging.count, 256 * 1024)
+            let wanted = max(count - staging.count, readAhead)
             let before = staging.count
             var read = 0
             staging.append(contentsOf: repeatElement(0, count: wanted))
