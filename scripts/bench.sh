@@ -594,7 +594,7 @@ bench_tail() {
         runra_tail "runra-events tail -n 10" "$R tail -n 10 $PLAIN" \
         tail_n "tail -n 10 (coreutils)" "tail -n 10 $PLAIN" \
         runra_tail_gz "runra-events tail -n 10 (our .gz)" "$R tail -n 10 $GZ" \
-        zcat_tail "zcat | tail -n 10 (our .gz)" "zcat $GZ | tail -n 10"
+        zcat_tail "zcat, then tail -n 10 (our .gz)" "zcat $GZ | tail -n 10"
     local ms="" gz_ms=""
     [[ -n ${MEDIAN[runra_tail]:-} ]] && ms=$(calc "${MEDIAN[runra_tail]} * 1000" 1)
     [[ -n ${MEDIAN[runra_tail_gz]:-} ]] && gz_ms=$(calc "${MEDIAN[runra_tail_gz]} * 1000" 1)
@@ -920,7 +920,6 @@ anchor_of() {
     runra_gz | zcat | pigz_dc | rapidgzip_dc) echo igzip_dc ;;
     runra_gz6 | pigz_dc6 | rapidgzip_dc6) echo igzip_dc6 ;;
     runra_tail) echo tail_n ;;
-    runra_tail_gz) echo zcat_tail ;;
     esac
 }
 
