@@ -193,7 +193,6 @@ final class FollowedFile {
         var filled = 0
         if isCompressed {
             guard let source = try? ByteSource(path: descriptorPath(descriptor)) else { return nil }
-            source.decodesInParallel = false
             while filled < head.count {
                 let count = head.withUnsafeMutableBytes { (try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))) ?? 0 }
                 if count == 0 { break }
