@@ -8,7 +8,7 @@
 /// sequential ``Inflater``, so such input reads, and fails, exactly as it would without this class.
 ///
 /// With ``shouldSkip`` set (regular files only), members it accepts are passed over unread; the lines skipped after
-/// the bytes of a ``read(into:)`` are then in ``takeSkipped()``.
+/// the bytes of a ``read(into:)`` are then in ``takeSkippedLines()``.
 final class BlockGzipInflater {
     /// Members with more uncompressed bytes than this are left to the sequential reader (memory bound).
     static let maximumMemberBytes = 64 << 20
@@ -21,13 +21,7 @@ final class BlockGzipInflater {
         case offset(Int64)
     }
 
-    /// What the skipped members held.
-    struct Skipped: Equatable {
-        var lines = 0
-        var bytes = 0
-    }
-
-    /// Lines and bytes skipped: see ``takeSkipped()``.
+    /// Members for which this returns true are skipped: see ``takeSkippedLines()``.
     var shouldSkip: ((BlockGzip.Member) -> Bool)?
 
     private final class Job {
@@ -73,7 +67,8 @@ final class BlockGzipInflater {
     private var freeOutputs: [UnsafeMutableRawBufferPointer] = []
     private var current: Job?
     private var currentPosition = 0
-    private var skipped = Skipped()
+    /// Lines of the members skipped since the last ``takeSkippedLines()``.
+    private var skippedLines = 0
     private(set) var handOver: HandOver?
 
     /// `initial` holds the input's first bytes (already read); `readRaw` reads more; `seekRaw`, for regular files,
@@ -114,15 +109,15 @@ final class BlockGzipInflater {
         return monitor.withLock { queue.first?.isDone ?? false }
     }
 
-    /// The lines and bytes of members skipped since the last call, which come after the bytes the last
+    /// The lines of the members skipped since the last call, which come after the bytes the last
     /// ``read(into:)`` returned.
-    func takeSkipped() -> Skipped {
-        defer { skipped = Skipped() }
-        return skipped
+    func takeSkippedLines() -> Int {
+        defer { skippedLines = 0 }
+        return skippedLines
     }
 
-    /// Fills `buffer` with decoded bytes, in input order. Returns 0 at a skip (``takeSkipped()`` is then not
-    /// empty; call again to go on after it) and when the parallel part is over (``handOver`` then says where the
+    /// Fills `buffer` with decoded bytes, in input order. Returns 0 at a skip (``takeSkippedLines()`` is then not
+    /// 0; call again to go on after it) and when the parallel part is over (``handOver`` then says where the
     /// sequential reader goes on).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
@@ -141,14 +136,14 @@ final class BlockGzipInflater {
             try makeJobs()
             let head: Job? = monitor.withLock {
                 guard let head = queue.first else { return nil }
-                if head.isSkipped || skipped == Skipped() { monitor.wait { head.isDone } } else { return nil }
+                if head.isSkipped || skippedLines == 0 { monitor.wait { head.isDone } } else { return nil }
                 queue.removeFirst()
                 monitor.broadcast()
                 return head
             }
             guard let head else {
                 // A skip ends here (the next member is read in the next call), or the parallel part is over.
-                if skipped != Skipped() { return 0 }
+                if skippedLines > 0 { return 0 }
                 try stop(at: nil)
                 return 0
             }
@@ -157,8 +152,7 @@ final class BlockGzipInflater {
                 return 0
             }
             if head.isSkipped {
-                skipped.lines += head.member.lineCount
-                skipped.bytes += head.member.uncompressedSize
+                skippedLines += head.member.lineCount
                 continue
             }
             current = head

@@ -61,21 +61,20 @@ final class BlockGzipWriter {
     private func writeMember(count: Int) throws {
         compressedMember.removeAll(keepingCapacity: true)
         try deflater.reset()
-        let (crc, range) = try pending.withUnsafeBytes { all -> (UInt32, (Int64, Int64)) in
+        let (crc, summary) = try pending.withUnsafeBytes { all -> (UInt32, LineSummary) in
             let lines = UnsafeRawBufferPointer(rebasing: all[..<count])
             try deflater.compress(lines) { self.compressedMember.append(contentsOf: $0) }
             try deflater.finish { self.compressedMember.append(contentsOf: $0) }
             let crc = crc32_gzip_refl(0, lines.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(count))
-            return (crc, Self.timeRange(of: lines))
+            return (crc, Self.summarize(lines))
         }
-        let lineCount = pending[..<count].reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } + (pending[count - 1] == 0x0A ? 0 : 1)
         var member = BlockGzip.Member(
             size: BlockGzip.memberHeaderSize + compressedMember.count + 8,
             previousSize: previousSize,
             uncompressedSize: count,
-            lineCount: lineCount,
-            earliest: range.0,
-            latest: range.1
+            lineCount: summary.lineCount,
+            earliest: summary.earliest,
+            latest: summary.latest
         )
         var header = BlockGzip.memberHeader(member)
         if header == nil {
@@ -92,7 +91,7 @@ final class BlockGzipWriter {
 
         lastMemberOffset = offset
         memberCount += 1
-        self.lineCount += lineCount
+        lineCount += summary.lineCount
         offset += Int64(member.size)
         // A size the next header cannot hold is written as 0: "unknown, do not walk back past here".
         previousSize = UInt32(exactly: member.size) == nil ? 0 : member.size
@@ -100,11 +99,20 @@ final class BlockGzipWriter {
         searchedThrough = 0
     }
 
-    /// The earliest and latest timestamp of the events in `lines`, or ``BlockGzip/Member/unbounded`` when a
-    /// non-blank line is not an event with a timestamp.
-    static func timeRange(of lines: UnsafeRawBufferPointer) -> (Int64, Int64) {
+    /// What a member's header says of its lines.
+    struct LineSummary {
+        /// Lines, a last one without a newline included.
+        var lineCount = 0
+        /// The earliest and latest timestamp of the events, or ``BlockGzip/Member/unbounded`` when a non-blank line
+        /// is not an event with a timestamp.
         var earliest = Int64.max
         var latest = Int64.min
+    }
+
+    /// Counts the lines of `lines` and finds their time range, in one pass.
+    static func summarize(_ lines: UnsafeRawBufferPointer) -> LineSummary {
+        var summary = LineSummary()
+        var timed = true
         var fields = EventFields()
         let base = lines.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var start = 0
@@ -117,13 +125,20 @@ final class BlockGzipWriter {
             if lineEnd > start && base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             let line = UnsafeBufferPointer(start: base + start, count: lineEnd - start)
             start = end + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            summary.lineCount += 1
+            guard timed, !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else { continue }
             guard JSONScanner.scan(line, into: &fields) == nil,
                 let timestamp = EventLine(bytes: line, fields: fields).timestamp?.nanosecondsSinceEpoch
-            else { return BlockGzip.Member.unbounded }
-            earliest = min(earliest, timestamp)
-            latest = max(latest, timestamp)
+            else {
+                timed = false
+                continue
+            }
+            summary.earliest = min(summary.earliest, timestamp)
+            summary.latest = max(summary.latest, timestamp)
         }
-        return earliest <= latest ? (earliest, latest) : BlockGzip.Member.unbounded
+        if !timed || summary.earliest > summary.latest {
+            (summary.earliest, summary.latest) = BlockGzip.Member.unbounded
+        }
+        return summary
     }
 }

@@ -14,7 +14,7 @@ final class ByteSource {
     private var inflater: Inflater?
     /// Decodes block gzip on several threads until it hands over to `inflater` (see ``BlockGzipInflater``).
     private var blockReader: BlockGzipInflater?
-    private var skipped = BlockGzipInflater.Skipped()
+    private var skippedLines = 0
     private var compressed: UnsafeMutableRawBufferPointer
     private var compressedStart = 0
     private var compressedEnd = 0
@@ -25,7 +25,7 @@ final class ByteSource {
     /// Asked while a read of a streaming input waits for data; `true` ends the wait as if the input had ended.
     var isCancelled: (@Sendable () -> Bool)?
     /// Block-gzip members of a regular file for which this returns true are skipped unread (`--since`/`--until`);
-    /// see ``takeSkipped()``. Set before the first read.
+    /// see ``takeSkippedLines()``. Set before the first read.
     var skipsMember: ((BlockGzip.Member) -> Bool)?
 
     /// Opens `path`, or standard input when `path` is `nil` or `-`.
@@ -121,15 +121,15 @@ final class ByteSource {
         )
     }
 
-    /// The lines and bytes of block-gzip members skipped (``skipsMember``) right after the bytes of the last
+    /// The lines of block-gzip members skipped (``skipsMember``) right after the bytes of the last
     /// ``read(into:)``; a read that returns 0 with some skipped is not the end of the input.
-    func takeSkipped() -> BlockGzipInflater.Skipped {
-        defer { skipped = BlockGzipInflater.Skipped() }
-        return skipped
+    func takeSkippedLines() -> Int {
+        defer { skippedLines = 0 }
+        return skippedLines
     }
 
     /// Fills `buffer` with up to its size of decompressed bytes; returns 0 at the end (or at a skip, see
-    /// ``takeSkipped()``).
+    /// ``takeSkippedLines()``).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if isFirstRead {
             isFirstRead = false
@@ -143,8 +143,8 @@ final class ByteSource {
         if let blockReader {
             let count = try blockReader.read(into: buffer)
             if count > 0 { return count }
-            skipped = blockReader.takeSkipped()
-            if skipped != BlockGzipInflater.Skipped() { return 0 }
+            skippedLines = blockReader.takeSkippedLines()
+            if skippedLines > 0 { return 0 }
             try handOver(from: blockReader)
         }
         guard let inflater else { return try readPlain(into: buffer) }

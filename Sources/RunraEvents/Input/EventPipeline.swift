@@ -256,7 +256,7 @@ struct EventPipeline<Processor: EventProcessor> {
                     }
                     if read == 0 {
                         // Members skipped here end the chunk (it ends at a member's end, a line end).
-                        skippedLines = source.takeSkipped().lines
+                        skippedLines = source.takeSkippedLines()
                         if skippedLines == 0 { atEnd = true }
                         break
                     }
