@@ -338,6 +338,10 @@ struct ReplayFollowKillTests {
         }
         #expect(arrived, "not every event arrived within 120 s: \(shipper.stderr.suffix(2000))")
         #expect(try shipper.stop(SIGTERM) == 0, "\(shipper.stderr)")
+        // Every truncation here is copytruncate's, so each one's copy must be found (it once was missed while a
+        // rotation compressed it, and a generation was lost).
+        let notices = (0...rounds).map { (try? String(contentsOfFile: dir.path("err\($0)"), encoding: .utf8)) ?? "" }.joined()
+        #expect(!notices.contains("following it again from its start"), "\(notices.suffix(2000))")
 
         // PostgreSQL: exactly the written ids, each once.
         #expect(try psql("SELECT count(*), count(DISTINCT id) FROM \(table)") == "\(total)|\(total)")

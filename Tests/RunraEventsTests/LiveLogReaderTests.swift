@@ -65,6 +65,72 @@ import Testing
         #expect(Self.ids(skipped) == (10..<15).map { "evt_\($0)" })
     }
 
+    /// Runs `reader` until it handed out `count` events (or 10 s passed), calling `afterPiece` with the events
+    /// so far after each piece; returns the ids in order and the notices.
+    static func follow(
+        _ reader: LiveLogReader, count: Int, afterPiece: (Int) throws -> Void
+    ) throws -> (ids: [String], notices: [String]) {
+        final class Notices: @unchecked Sendable { var list: [String] = [] }
+        let notices = Notices()
+        var ids: [String] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        _ = try reader.run(
+            onPiece: { piece in
+                ids += piece.events.compactMap(\.id)
+                try afterPiece(ids.count)
+                return ids.count < count
+            },
+            onBadLine: { _ in },
+            onNotice: { notices.list.append($0) },
+            shouldStop: { ContinuousClock.now > deadline })
+        return (ids, notices.list)
+    }
+
+    /// The copy may appear after the truncation is seen (here 300 ms later; in the field, a rotation was renaming
+    /// and compressing the set while the reader looked): the rest of the file is read from it. A reader that gave
+    /// the file up at the first look lost the lines after the read position (CI, `ReplayFollowKillTests`).
+    @Test func aTruncatedFileIsReadOnFromACopyThatAppearsLate() throws {
+        let dir = try RotationTestIO.makeDirectory()
+        defer { RotationTestIO.cleanup(dir) }
+        let log = dir + "/app.jsonl"
+        try RotationTestIO.write(log, Self.text(0..<5))
+        let reader = LiveLogReader(inputs: [log])
+        reader.pollInterval = .milliseconds(20)
+        var rotated = false
+        let result = try Self.follow(reader, count: 10) { delivered in
+            guard !rotated, delivered >= 5 else { return }
+            rotated = true
+            // Lines 5..<8 were written after the reader's look; then the file is truncated, written on, and its
+            // copy (all eight lines) shows up only later.
+            try RotationTestIO.write(log, Self.text(8..<10))
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: 0.3)
+                try? RotationTestIO.write(log + ".1", Self.text(0..<8))
+            }
+        }
+        #expect(result.ids == (0..<10).map { "evt_\($0)" }, "\(result.notices)")
+        #expect(result.notices.contains { $0.contains("reading the rest of it from its copy \(log).1") }, "\(result.notices)")
+    }
+
+    /// A truncation without a copy (`: > app.jsonl`): after the grace period the file is followed from its start,
+    /// and the notice says why.
+    @Test func aTruncatedFileWithoutACopyIsFollowedAgainFromItsStart() throws {
+        let dir = try RotationTestIO.makeDirectory()
+        defer { RotationTestIO.cleanup(dir) }
+        let log = dir + "/app.jsonl"
+        try RotationTestIO.write(log, Self.text(0..<3))
+        let reader = LiveLogReader(inputs: [log])
+        reader.pollInterval = .milliseconds(20)
+        var truncated = false
+        let result = try Self.follow(reader, count: 5) { delivered in
+            guard !truncated, delivered >= 3 else { return }
+            truncated = true
+            try RotationTestIO.write(log, Self.text(100..<102))
+        }
+        #expect(result.ids == ["evt_0", "evt_1", "evt_2", "evt_100", "evt_101"], "\(result.notices)")
+        #expect(result.notices.contains { $0.contains("no copy of it appeared within 2") && $0.hasSuffix("following it again from its start") }, "\(result.notices)")
+    }
+
     @Test func aLiveFileWithoutAWholeFirstLineWaitsAndIsThenReadOnce() throws {
         let dir = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(dir) }

@@ -83,6 +83,20 @@ final class FollowedFile {
         return Self.fingerprint(of: descriptor, acceptsPartial: false).map { $0.fingerprint != fingerprint } ?? true
     }
 
+    /// When a truncation was first seen and no copy of the file was found.
+    private var copyMissingSince: ContinuousClock.Instant?
+
+    /// Whether to look for the truncated file's copy again later: true until `period` has passed since the first
+    /// look that found none.
+    func keepsLookingForCopy(for period: Duration) -> Bool {
+        let now = ContinuousClock.now
+        guard let since = copyMissingSince else {
+            copyMissingSince = now
+            return true
+        }
+        return now - since < period
+    }
+
     /// Continues in another file with the same content up to here (the copy `copytruncate` made, perhaps
     /// already compressed), at the same offset.
     func move(to descriptor: Int32, path: String, info: stat, isCompressed: Bool) {
@@ -93,6 +107,7 @@ final class FollowedFile {
         inode = UInt64(info.st_ino)
         self.isCompressed = isCompressed
         source = nil
+        copyMissingSince = nil
         if isCompressed {
             bytesToSkip = splitter.offset
             knownSize = nil
@@ -193,6 +208,7 @@ final class FollowedFile {
         var filled = 0
         if isCompressed {
             guard let source = try? ByteSource(path: descriptorPath(descriptor)) else { return nil }
+            source.decodesInParallel = false
             while filled < head.count {
                 let count = head.withUnsafeMutableBytes { (try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))) ?? 0 }
                 if count == 0 { break }

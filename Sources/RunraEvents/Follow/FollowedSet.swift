@@ -18,6 +18,11 @@ final class FollowedSet {
     private struct FileKey: Hashable {
         var device: UInt64
         var inode: UInt64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     init(basePath: String) {
@@ -33,7 +38,7 @@ final class FollowedSet {
         for path in members {
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let key = FileKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+            let key = FileKey(info)
             seenKeys.insert(key)
             if let file = files.first(where: { !$0.isFinished && $0.holds(info) }) {
                 file.seen(at: path, info: info, scan: scans)
@@ -42,9 +47,7 @@ final class FollowedSet {
             let isLive = path == basePath
             let descriptor: Int32
             let identity: (fingerprint: String, isCompressed: Bool)
-            if !isLive, let cached = fingerprints[key], cached.size == Int64(info.st_size),
-                cached.modified.tv_sec == info.st_mtim.tv_sec, cached.modified.tv_nsec == info.st_mtim.tv_nsec
-            {
+            if !isLive, let cached = cachedIdentity(of: info) {
                 identity = (cached.fingerprint, cached.isCompressed)
                 if let known = files.first(where: { $0.fingerprint == identity.fingerprint }) {
                     known.lastSeenScan = scans
@@ -99,18 +102,44 @@ final class FollowedSet {
 
     /// For a plain file that was truncated: the copy `copytruncate` made of it (same content, another file, plain
     /// or compressed), opened, when the set holds one.
+    ///
+    /// Looks newest first (the copy is almost always `.1` or `.1.gz`). A rotation may be renaming or compressing
+    /// the set meanwhile; when a listed name vanished before it was looked at, the set is listed again (at most
+    /// three times). `nil` can still mean "not yet": callers give the copy a moment to appear.
     func copy(of file: FollowedFile) -> (descriptor: Int32, path: String, info: stat, isCompressed: Bool)? {
-        for path in (try? RotatedSet(basePath: basePath).members()) ?? [] where path != basePath {
-            var info = stat()
-            guard stat(path, &info) == 0, !file.holds(info) else { continue }
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { continue }
-            if let found = FollowedFile.fingerprint(of: descriptor, acceptsPartial: true), found.fingerprint == file.fingerprint {
-                return (descriptor, path, info, found.isCompressed)
+        for _ in 0..<3 {
+            var setChanged = false
+            for path in ((try? RotatedSet(basePath: basePath).members()) ?? []).reversed() where path != basePath {
+                var info = stat()
+                guard stat(path, &info) == 0 else {
+                    setChanged = true
+                    continue
+                }
+                if file.holds(info) { continue }
+                if let cached = cachedIdentity(of: info), cached.fingerprint != file.fingerprint { continue }
+                let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else {
+                    setChanged = true
+                    continue
+                }
+                if let found = FollowedFile.fingerprint(of: descriptor, acceptsPartial: true) {
+                    fingerprints[FileKey(info)] = (Int64(info.st_size), info.st_mtim, found.fingerprint, found.isCompressed)
+                    if found.fingerprint == file.fingerprint { return (descriptor, path, info, found.isCompressed) }
+                }
+                close(descriptor)
             }
-            close(descriptor)
+            if !setChanged { return nil }
         }
         return nil
+    }
+
+    /// The fingerprint a scan took of the rotated file `info` describes, while its size and modification time
+    /// are unchanged.
+    private func cachedIdentity(of info: stat) -> (fingerprint: String, isCompressed: Bool)? {
+        guard let cached = fingerprints[FileKey(info)], cached.size == Int64(info.st_size),
+            cached.modified.tv_sec == info.st_mtim.tv_sec, cached.modified.tv_nsec == info.st_mtim.tv_nsec
+        else { return nil }
+        return (cached.fingerprint, cached.isCompressed)
     }
 
     /// Forgets the oldest finished files that the set no longer holds (deleted by rotation after they were read),

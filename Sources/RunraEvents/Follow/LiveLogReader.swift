@@ -105,6 +105,9 @@ public final class LiveLogReader: @unchecked Sendable {
     public let options: ReadOptions
     /// How often the files are checked for news when there is nothing to read.
     public var pollInterval: Duration = .milliseconds(200)
+    /// How long a truncated file's copy is looked for before the rest of the file is given up: `copytruncate`
+    /// makes the copy first, but a rotation may be renaming or compressing it when the truncation is seen.
+    static let copyGracePeriod: Duration = .seconds(2)
 
     private let monitor = Monitor()
     private var sets: [FollowedSet] = []
@@ -161,8 +164,12 @@ public final class LiveLogReader: @unchecked Sendable {
                         if let copy = set.copy(of: file) {
                             onNotice("\(file.path) was truncated; reading the rest of it from its copy \(copy.path)")
                             file.move(to: copy.descriptor, path: copy.path, info: copy.info, isCompressed: copy.isCompressed)
+                        } else if file.keepsLookingForCopy(for: Self.copyGracePeriod) {
+                            continue  // a rotation may still be renaming or compressing it: look again next time
                         } else {
-                            onNotice("\(file.path) was truncated; following it again from its start")
+                            onNotice(
+                                "\(file.path) was truncated and no copy of it appeared within \(Self.copyGracePeriod); "
+                                    + "following it again from its start")
                             file.abandon()
                             continue
                         }

@@ -27,6 +27,9 @@ final class ByteSource {
     /// Block-gzip members of a regular file for which this returns true are skipped unread (`--since`/`--until`);
     /// see ``takeSkippedLines()``. Set before the first read.
     var skipsMember: ((BlockGzip.Member) -> Bool)?
+    /// Whether block gzip is decoded on several threads (set before the first read). Off for a reader that wants
+    /// only the first bytes: the parallel reader decodes several members ahead.
+    var decodesInParallel = true
 
     /// Opens `path`, or standard input when `path` is `nil` or `-`.
     init(path: String?) throws {
@@ -183,7 +186,7 @@ final class ByteSource {
             compressedEnd += count
         }
         let header = UnsafeRawBufferPointer(rebasing: compressed[..<compressedEnd])
-        guard BlockGzip.parseMemberHeader(header) != nil else { return }
+        guard decodesInParallel, BlockGzip.parseMemberHeader(header) != nil else { return }
         let reader = BlockGzipInflater(
             initial: header,
             threads: ReadOptions.defaultScanThreads,
