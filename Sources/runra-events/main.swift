@@ -9,10 +9,10 @@ import Darwin
 signal(SIGPIPE, SIG_IGN)
 // A write past `ulimit -f` fails with EFBIG and a clear message instead of killing the program with SIGXFSZ.
 signal(SIGXFSZ, SIG_IGN)
-// `runra-events --version` answers before the argument parser and the concurrency runtime start (SPEC §8: start-up).
+// `runra-events --version` answers before the argument parser starts (SPEC §8: start-up).
 if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--version" {
     var line = RunraEventsVersion.current + "\n"
     line.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
     exit(0)
 }
-await CommandLineEntry.run()
+CommandLineEntry.run()

@@ -2,7 +2,7 @@ import ArgumentParser
 import RunraEvents
 
 extension RunraEventsCommand {
-    struct Filter: AsyncParsableCommand {
+    struct Filter: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "filter",
             abstract: "Write the events that match the selection.",
@@ -45,7 +45,7 @@ extension RunraEventsCommand {
             if let limit, limit < 0 { throw ValidationError("--limit must be zero or more") }
         }
 
-        func run() async throws {
+        func run() throws {
             var filter = EventFilter(selection: try selection.makeSelection(invert: invert), format: output)
             filter.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0)) } }
             filter.limit = limit

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 extension RunraEventsCommand {
-    struct Generate: AsyncParsableCommand {
+    struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "generate",
             abstract: "Write a realistic synthetic event log.",
@@ -43,7 +43,7 @@ extension RunraEventsCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        func run() async throws {
+        func run() throws {
             let limit = try self.limit()
             let generator = EventLogGenerator(seed: seed)
             let summary: EventLogGenerator.Summary

@@ -2,7 +2,7 @@ import ArgumentParser
 import RunraEvents
 
 extension RunraEventsCommand {
-    struct Rotate: AsyncParsableCommand {
+    struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "rotate",
             abstract: "Rotate a log file the logrotate way: FILE → FILE.1.gz, FILE.1.gz → FILE.2.gz, …",
@@ -52,7 +52,7 @@ extension RunraEventsCommand {
             guard keep >= 0 else { throw ValidationError("--keep must be 0 or more, got \(keep)") }
         }
 
-        func run() async throws {
+        func run() throws {
             let limit = try ByteSize(parsing: maxSize)
             let rotator = try Rotator(
                 path: file,

@@ -2,7 +2,7 @@ import ArgumentParser
 import RunraEvents
 
 extension RunraEventsCommand {
-    struct Stats: AsyncParsableCommand {
+    struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "stats",
             abstract: "Summarize events: counts by type, and durations and failures per group, with CI thresholds.",
@@ -97,7 +97,7 @@ extension RunraEventsCommand {
             if let minCount, minCount < 0 { throw ValidationError("--min-count must be zero or more") }
         }
 
-        func run() async throws {
+        func run() throws {
             var statistics = EventStatistics(selection: try selection.makeSelection())
             statistics.metric = try JSONPath(parsing: metric)
             statistics.groupBy = try by.map { try JSONPath(parsing: $0) }

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 extension RunraEventsCommand {
-    struct Tail: AsyncParsableCommand {
+    struct Tail: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tail",
             abstract: "Print the last events of a log, then follow it as tail -F does.",
@@ -85,7 +85,7 @@ extension RunraEventsCommand {
             }
         }
 
-        func run() async throws {
+        func run() throws {
             let format = output ?? (StandardOutput.isTerminal ? .pretty : .jsonl)
             var tail = EventTail(selection: try selection.makeSelection(), format: format)
             tail.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0)) } }
@@ -127,6 +127,14 @@ enum StopSignal {
     nonisolated(unsafe) static var received: Int32 = 0
 
     static func install() {
+        // The follow loop runs on this thread: a parent may have started us with the signals blocked (Foundation's
+        // Process does), and they would never arrive.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        for signalNumber in [SIGINT, SIGTERM] {
+            sigaddset(&unblocked, signalNumber)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
         for signalNumber in [SIGINT, SIGTERM] {
             var action = sigaction()
             #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import RunraEvents
 
 #if canImport(Glibc)
@@ -8,20 +9,41 @@ import Darwin
 #endif
 
 /// Parses the command line, runs the command and maps every failure to SPEC §4's exit codes.
+///
+/// Commands that need Swift concurrency (`replay`, `load-pg`) run in a task while the main thread serves the main
+/// queue; the others run on the main thread, so `tail -n 10` does not start the concurrency runtime's threads.
 enum CommandLineEntry {
-    static func run() async {
+    static func run() -> Never {
+        let command: any ParsableCommand
         do {
-            var command = try RunraEventsCommand.parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-            StandardOutput.shared.flush()
-            exit(0)
+            command = try RunraEventsCommand.parseAsRoot()
         } catch {
-            StandardOutput.shared.flush()
-            exit(ExitStatus.report(error))
+            finish(error)
         }
+        if let asyncCommand = command as? any AsyncParsableCommand {
+            nonisolated(unsafe) var asyncCommand = asyncCommand
+            Task.detached {
+                do {
+                    try await asyncCommand.run()
+                    finish(nil)
+                } catch {
+                    finish(error)
+                }
+            }
+            dispatchMain()
+        }
+        do {
+            var command = command
+            try command.run()
+            finish(nil)
+        } catch {
+            finish(error)
+        }
+    }
+
+    /// Flushes standard output and exits with 0, or with the status `error` maps to.
+    private static func finish(_ error: (any Error)?) -> Never {
+        StandardOutput.shared.flush()
+        exit(error.map(ExitStatus.report) ?? 0)
     }
 }
