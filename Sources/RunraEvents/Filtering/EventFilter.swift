@@ -104,7 +104,7 @@ struct FilterProcessor: EventProcessor {
     var ends: [Int] = []
 
     init(selection: EventSelection, renderer: EventRenderer, countsOnly: Bool, recordsEnds: Bool) {
-        self.selection = selection
+        self.selection = selection.copiedForOneThread()
         self.renderer = renderer
         self.countsOnly = countsOnly
         self.recordsEnds = recordsEnds

@@ -45,7 +45,7 @@ struct PositionedProcessor: EventProcessor {
     var output = Output(events: [], lines: [])
 
     init(selection: EventSelection) {
-        self.selection = selection
+        self.selection = selection.copiedForOneThread()
         self.selectsEverything = selection.selectsEverything
     }
 

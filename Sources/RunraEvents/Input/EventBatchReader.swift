@@ -62,7 +62,7 @@ struct TransformProcessor<Element>: EventProcessor {
     var elements: [Element] = []
 
     init(selection: EventSelection, transform: @escaping (RuntimeEvent) -> Element) {
-        self.selection = selection
+        self.selection = selection.copiedForOneThread()
         self.selectsEverything = selection.selectsEverything
         self.transform = transform
     }

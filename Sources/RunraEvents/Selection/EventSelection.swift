@@ -67,3 +67,14 @@ public struct EventSelection: Sendable {
         return true
     }
 }
+
+extension EventSelection {
+    /// The same selection with expressions of its own, for the one thread that will use it (see
+    /// ``Expression/copiedForOneThread()``). Each scanning thread's processor takes one.
+    func copiedForOneThread() -> EventSelection {
+        guard !conditions.isEmpty else { return self }
+        var copy = self
+        copy.conditions = conditions.map { $0.copiedForOneThread() }
+        return copy
+    }
+}

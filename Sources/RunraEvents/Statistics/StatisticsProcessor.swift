@@ -21,7 +21,7 @@ struct StatisticsProcessor: EventProcessor {
     private var key: [UInt8] = []
 
     init(statistics: EventStatistics) {
-        selection = statistics.selection
+        selection = statistics.selection.copiedForOneThread()
         selectsEverything = statistics.selection.selectsEverything
         metricOverAllSelected = !statistics.selection.types.isEmpty
         metric = statistics.metric
