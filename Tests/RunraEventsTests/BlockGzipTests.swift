@@ -14,13 +14,15 @@ import Testing
         return bytes
     }
 
-    static func blockGzip(_ bytes: [UInt8], memberBytes: Int = 16 * 1024, level: Int = 6) throws -> [UInt8] {
+    static func blockGzip(
+        _ bytes: [UInt8], memberBytes: Int = 16 * 1024, level: Int = 6, threads: Int = 2, pieceBytes: Int = 7_777
+    ) throws -> [UInt8] {
         var output: [UInt8] = []
-        let writer = try BlockGzipWriter(level: level, targetMemberBytes: memberBytes) { output.append(contentsOf: $0) }
+        let writer = try BlockGzipWriter(level: level, targetMemberBytes: memberBytes, threads: threads) { output.append(contentsOf: $0) }
         // Odd pieces, so that members are cut inside what one write gets.
         var position = 0
         while position < bytes.count {
-            let end = min(bytes.count, position + 7_777)
+            let end = min(bytes.count, position + pieceBytes)
             try bytes[position..<end].withUnsafeBytes { try writer.write($0) }
             position = end
         }
@@ -102,6 +104,23 @@ import Testing
         #expect(trailer?.lastMemberOffset == Int64(members.last!.offset))
         #expect(trailer?.memberCount == members.count)
         #expect(trailer?.lineCount == input.filter { $0 == 0x0A }.count)
+    }
+
+    /// Members are compressed side by side and emitted in order: the file is the one a single thread writes, byte
+    /// for byte, however the input is split and whatever is left for the last round (a last line without a newline
+    /// included).
+    @Test(arguments: [(2, 7_777), (3, 1), (4, 100_000), (3, 16 * 1024)])
+    func compressingMembersSideBySideWritesTheSameFile(threads: Int, pieceBytes: Int) throws {
+        var lines = Self.events(800)
+        let expected = try Self.blockGzip(lines, threads: 1)
+        let parallel = try Self.blockGzip(lines, threads: threads, pieceBytes: pieceBytes)
+        let same = parallel == expected
+        #expect(same, "\(parallel.count) bytes against \(expected.count)")
+        lines += Array(#"{"id":"evt_last","timestamp":"2026-06-15T10:30:00Z","type":"x"}"#.utf8)
+        let unterminated = try Self.blockGzip(lines, memberBytes: 4096, threads: threads, pieceBytes: pieceBytes)
+        let sameUnterminated = try unterminated == Self.blockGzip(lines, memberBytes: 4096, threads: 1)
+        #expect(sameUnterminated)
+        #expect(Self.memberOffsets(unterminated).count > 2 * threads)
     }
 
     @Test func aMemberWithALineThatIsNotATimedEventIsNeverSkipped() throws {
