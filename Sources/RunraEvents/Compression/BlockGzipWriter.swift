@@ -98,7 +98,7 @@ final class BlockGzipWriter {
         guard !finished else { return }
         finished = true
         if nextMemberStart < pending.count {
-            if cuts.count == slots.count { try writeCutMembers() }
+            // `write` compresses a round as soon as it is full, so there is a slot left for the last member.
             cuts.append(nextMemberStart..<pending.count)
             nextMemberStart = pending.count
         }
@@ -113,14 +113,10 @@ final class BlockGzipWriter {
         let cuts = self.cuts
         let slots = self.slots
         pending.withUnsafeBytes { all in
-            if cuts.count == 1 {
-                slots[0].compress(UnsafeRawBufferPointer(rebasing: all[cuts[0]]))
-            } else {
-                // The bytes stay put until concurrentPerform returns; each thread reads only its member's range.
-                nonisolated(unsafe) let bytes = all
-                DispatchQueue.concurrentPerform(iterations: cuts.count) { index in
-                    slots[index].compress(UnsafeRawBufferPointer(rebasing: bytes[cuts[index]]))
-                }
+            // The bytes stay put until concurrentPerform returns; each thread reads only its member's range.
+            nonisolated(unsafe) let bytes = all
+            DispatchQueue.concurrentPerform(iterations: cuts.count) { index in
+                slots[index].compress(UnsafeRawBufferPointer(rebasing: bytes[cuts[index]]))
             }
         }
         for (slot, cut) in zip(slots, cuts) {

@@ -38,8 +38,7 @@ final class FollowedSet {
         for path in members {
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let key = FileKey(info)
-            seenKeys.insert(key)
+            seenKeys.insert(FileKey(info))
             if let file = files.first(where: { !$0.isFinished && $0.holds(info) }) {
                 file.seen(at: path, info: info, scan: scans)
                 continue
@@ -63,7 +62,7 @@ final class FollowedSet {
                     continue
                 }
                 identity = found
-                if !isLive { fingerprints[key] = (Int64(info.st_size), info.st_mtim, found.fingerprint, found.isCompressed) }
+                if !isLive { remember(found, of: info) }
                 if let known = files.first(where: { $0.fingerprint == identity.fingerprint }) {
                     // The same content under another name: a copy (copytruncate) or the compressed form.
                     known.lastSeenScan = scans
@@ -123,7 +122,7 @@ final class FollowedSet {
                     continue
                 }
                 if let found = FollowedFile.fingerprint(of: descriptor, acceptsPartial: true) {
-                    fingerprints[FileKey(info)] = (Int64(info.st_size), info.st_mtim, found.fingerprint, found.isCompressed)
+                    remember(found, of: info)
                     if found.fingerprint == file.fingerprint { return (descriptor, path, info, found.isCompressed) }
                 }
                 close(descriptor)
@@ -140,6 +139,11 @@ final class FollowedSet {
             cached.modified.tv_sec == info.st_mtim.tv_sec, cached.modified.tv_nsec == info.st_mtim.tv_nsec
         else { return nil }
         return (cached.fingerprint, cached.isCompressed)
+    }
+
+    /// Keeps the fingerprint of the rotated file `info` describes, for ``cachedIdentity(of:)``.
+    private func remember(_ identity: (fingerprint: String, isCompressed: Bool), of info: stat) {
+        fingerprints[FileKey(info)] = (Int64(info.st_size), info.st_mtim, identity.fingerprint, identity.isCompressed)
     }
 
     /// Forgets the oldest finished files that the set no longer holds (deleted by rotation after they were read),
