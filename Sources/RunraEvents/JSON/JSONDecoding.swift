@@ -1,3 +1,5 @@
+internal import CRunraSIMD
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -170,12 +172,7 @@ enum JSONDecoding {
     /// The position after the closing quote of the string that opens at `start`.
     @inline(__always)
     static func endOfString(_ line: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
-        var position = start + 1
-        while true {
-            let byte = line[position]
-            if byte == UInt8(ascii: "\"") { return position + 1 }
-            position += byte == UInt8(ascii: "\\") ? 2 : 1
-        }
+        runra_string_end(line.baseAddress!, line.count, start)
     }
 
     @inline(__always)
@@ -196,23 +193,7 @@ enum JSONDecoding {
     static func endOfValue(_ line: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int {
         switch line[start] {
         case UInt8(ascii: "\""): return endOfString(line, start)
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0
-            var position = start
-            while true {
-                let byte = line[position]
-                switch byte {
-                case UInt8(ascii: "\""):
-                    position = endOfString(line, position)
-                    continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { return position + 1 }
-                default: break
-                }
-                position += 1
-            }
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return runra_container_end(line.baseAddress!, line.count, start)
         case UInt8(ascii: "t"), UInt8(ascii: "n"): return start + 4
         case UInt8(ascii: "f"): return start + 5
         default: return endOfNumber(line, start)
