@@ -75,6 +75,19 @@ import Testing
         #expect(event.level == .error)
     }
 
+    /// A key in a line is compared by its decoded value: escapes that spell the key match, and bytes that equal the
+    /// key only while still escaped do not. The last of repeated keys wins.
+    @Test func pathKeysAreComparedDecoded() throws {
+        let line = #"{"type":"t","data":{"a\nb":1,"a\u0062":2,"\u0064up":3,"dup":4,"x":{"\"q\"":5}}}"#
+        let event = try RuntimeEvent(line)
+        #expect(event.value(at: JSONPath(keys: "data", "a\\nb")) == nil)  // a, backslash, n, b: not in the line
+        #expect(event.value(at: JSONPath(keys: "data", "a\nb")) == .number(1))  // a, newline, b
+        #expect(event.value(at: JSONPath(keys: "data", "ab")) == .number(2))
+        #expect(event.value(at: JSONPath(keys: "data", "dup")) == .number(4))
+        #expect(event.value(at: JSONPath(keys: "data", "x", "\"q\"")) == .number(5))
+        #expect(event.value(at: JSONPath(keys: "data", "a")) == nil)
+    }
+
     @Test func nestingLimitIsAnErrorNotACrash() {
         let deepOK = String(repeating: "[", count: 511) + String(repeating: "]", count: 511)
         let ok = "{\"type\":\"x\",\"data\":\(deepOK)}"

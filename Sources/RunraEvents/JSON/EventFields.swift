@@ -43,15 +43,8 @@ struct EventFields {
         }
 
         init(name: String) {
-            switch name {
-            case "id": self = .id
-            case "timestamp": self = .timestamp
-            case "type": self = .type
-            case "sandboxId": self = .sandboxId
-            case "runId": self = .runId
-            case "data": self = .data
-            default: self = .none
-            }
+            var name = name
+            self = name.withUTF8 { Key($0, escaped: false) }
         }
 
         @inline(__always)

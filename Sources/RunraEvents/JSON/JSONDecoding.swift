@@ -211,27 +211,7 @@ enum JSONDecoding {
             var position = current.start
             switch (line[position], component) {
             case (UInt8(ascii: "{"), .key(let key)):
-                position += 1
-                skipWhitespace(line, &position)
-                if line[position] == UInt8(ascii: "}") { return nil }
-                var found: Span? = nil
-                while true {
-                    skipWhitespace(line, &position)
-                    let keyEnd = endOfString(line, position)
-                    let matches = keyEquals(line, position + 1, keyEnd - 1, key)
-                    position = keyEnd
-                    skipWhitespace(line, &position)
-                    position += 1
-                    skipWhitespace(line, &position)
-                    let valueEnd = endOfValue(line, position)
-                    if matches { found = Span(start: position, end: valueEnd) }  // the last duplicate wins
-                    position = valueEnd
-                    skipWhitespace(line, &position)
-                    let separator = line[position]
-                    position += 1
-                    if separator == UInt8(ascii: "}") { break }
-                }
-                guard let found else { return nil }
+                guard let found = member(of: line, objectAt: position, named: key) else { return nil }
                 current = found
             case (UInt8(ascii: "["), .index(let wanted)):
                 position += 1
@@ -269,17 +249,43 @@ enum JSONDecoding {
         return current
     }
 
-    @inline(__always)
-    private static func keyEquals(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ key: String) -> Bool {
+    /// The span of the last member named `key` of the object that opens at `start`, or `nil`.
+    private static func member(of line: UnsafeBufferPointer<UInt8>, objectAt start: Int, named key: String) -> Span? {
         var utf8Key = key
+        // The key's bytes are taken once per object, not once per member.
         return utf8Key.withUTF8 { wanted in
-            let raw = UnsafeBufferPointer(rebasing: line[start..<end])
-            if raw.isEmpty || wanted.isEmpty { return raw.isEmpty && wanted.isEmpty }
-            if wanted.count == raw.count, memcmp(wanted.baseAddress!, raw.baseAddress!, raw.count) == 0 {
-                return true
+            var position = start + 1
+            skipWhitespace(line, &position)
+            if line[position] == UInt8(ascii: "}") { return nil }
+            var found: Span? = nil
+            while true {
+                skipWhitespace(line, &position)
+                let keyEnd = endOfString(line, position)
+                let matches = keyEquals(UnsafeBufferPointer(rebasing: line[(position + 1)..<(keyEnd - 1)]), wanted, key)
+                position = keyEnd
+                skipWhitespace(line, &position)
+                position += 1
+                skipWhitespace(line, &position)
+                let valueEnd = endOfValue(line, position)
+                if matches { found = Span(start: position, end: valueEnd) }  // the last duplicate wins
+                position = valueEnd
+                skipWhitespace(line, &position)
+                let separator = line[position]
+                position += 1
+                if separator == UInt8(ascii: "}") { return found }
             }
-            if raw.contains(UInt8(ascii: "\\")) { return string(fromQuotedContent: raw) == key }
-            return false
         }
+    }
+
+    /// Whether a key written as `raw` (between its quotes) is `key`, whose UTF-8 is `wanted`.
+    @inline(__always)
+    private static func keyEquals(_ raw: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>, _ key: String) -> Bool {
+        if raw.count == wanted.count && (raw.isEmpty || memcmp(wanted.baseAddress!, raw.baseAddress!, raw.count) == 0) {
+            // The same bytes are the key unless they hold an escape: `a\nb` written in a line (an escaped newline)
+            // is not the key a, backslash, n, b.
+            return !raw.contains(UInt8(ascii: "\\")) || string(fromQuotedContent: raw) == key
+        }
+        // Otherwise only a key with escapes can match, and it is longer than its value.
+        return raw.count > wanted.count && raw.contains(UInt8(ascii: "\\")) && string(fromQuotedContent: raw) == key
     }
 }
