@@ -23,6 +23,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         if let event = try? RuntimeEvent(line: Array(bytes)) {
             _ = (event.type, event.id, event.sandboxId, event.runId, event.timestamp, event.level, event.data)
             _ = event.value(at: JSONPath(keys: "data", "command"))
+            // Each member of `data` found by a path (which skips values with CRunraSIMD's end search) must be the
+            // member the recursive decoder found.
+            if case .object(let members) = event.data {
+                for (key, value) in members where event.value(at: JSONPath(keys: "data", key)) != value {
+                    fatalError("data[\(key)] by path differs from the decoded value: \(show(bytes))")
+                }
+            }
             var pretty: [UInt8] = []
             event.appendPretty(to: &pretty, colors: true)
         }
