@@ -33,7 +33,7 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
                     if !text.isEmpty { text += "." }
                     text += key
                 } else {
-                    text += "[\"" + key.replacingBackslashesAndQuotes() + "\"]"
+                    text += "[\"" + key.escapedAsQuotedKey() + "\"]"
                 }
             case .index(let index):
                 text += "[\(index)]"
@@ -54,11 +54,23 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension String {
-    fileprivate func replacingBackslashesAndQuotes() -> String {
+    /// The key as the text between the quotes of `["…"]`: backslashes, quotes and control characters escaped, so a
+    /// path's description parses back to it and never puts a raw tab or newline into a csv or tsv header.
+    fileprivate func escapedAsQuotedKey() -> String {
         var out = ""
-        for character in self {
-            if character == "\\" || character == "\"" { out.append("\\") }
-            out.append(character)
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\\", "\"": out += "\\" + String(scalar)
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
         }
         return out
     }
