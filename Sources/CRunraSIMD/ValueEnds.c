@@ -1,19 +1,14 @@
-// runra_string_end, runra_value_end: where a value of a validated line ends, found 16 bytes at a time.
+// runra_container_end: where an object or array of a validated line ends, found 16 bytes at a time.
 //
-// The lines are ones the scanner accepted, so a value's end is known to be there; what is left is to find it
-// quickly. A container is skipped by counting brackets outside strings, a string by looking for its closing quote.
-// SSE2 is part of x86-64, so it needs no run-time choice; elsewhere a portable loop does the same.
+// The lines are ones the scanner accepted, so the end is known to be there; what is left is to find it quickly,
+// by counting brackets outside strings and skipping each string with runra_string_end (inline, in the header).
+// SSE2 (from the header) is part of x86-64, so it needs no run-time choice; elsewhere a portable loop does the same.
 
 #include "CRunraSIMD.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
-#define RUNRA_X86 1
-#include <immintrin.h>
-#endif
-
 /// The first position at or after `position` holding a quote or a bracket.
 static inline size_t next_quote_or_bracket(const uint8_t *bytes, size_t count, size_t position) {
-#if RUNRA_X86
+#if defined(__x86_64__) || defined(_M_X64)
     while (count - position >= 16) {
         __m128i chunk = _mm_loadu_si128((const __m128i *)(bytes + position));
         // `[` and `]` are `{` and `}` with bit 5 clear.

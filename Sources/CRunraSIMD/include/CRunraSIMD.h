@@ -1,9 +1,10 @@
 #ifndef RUNRA_CRUNRASIMD_H
 #define RUNRA_CRUNRASIMD_H
 
-// Vectorised byte scans for the JSON scanner. Each scan has a portable scalar version and, on x86-64, SSE2 and
-// AVX2 versions; the widest one the CPU supports is chosen the first time a scan runs. All versions give the same
-// result for the same bytes, and none reads outside `bytes[0..<count]`.
+// Vectorised byte scans for the JSON scanner and the path lookups after it. The string-stop scan has a portable
+// scalar version and, on x86-64, SSE2 and AVX2 versions; the widest one the CPU supports is chosen the first time it
+// runs. The value-end searches use SSE2, which every x86-64 CPU has, and a portable loop elsewhere. All versions give
+// the same result for the same bytes, and none reads outside `bytes[0..<count]`.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -52,7 +53,6 @@ static inline size_t runra_string_end(const uint8_t *bytes, size_t count, size_t
     }
     return count;
 }
-
 
 /// The position after the object or array that opens at `start` in a line the JSON scanner accepted; `count` when it
 /// does not close.

@@ -280,12 +280,12 @@ enum JSONDecoding {
     /// Whether a key written as `raw` (between its quotes) is `key`, whose UTF-8 is `wanted`.
     @inline(__always)
     private static func keyEquals(_ raw: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>, _ key: String) -> Bool {
-        if raw.count == wanted.count && (raw.isEmpty || memcmp(wanted.baseAddress!, raw.baseAddress!, raw.count) == 0) {
-            // The same bytes are the key unless they hold an escape: `a\nb` written in a line (an escaped newline)
-            // is not the key a, backslash, n, b.
-            return !raw.contains(UInt8(ascii: "\\")) || string(fromQuotedContent: raw) == key
-        }
-        // Otherwise only a key with escapes can match, and it is longer than its value.
-        return raw.count > wanted.count && raw.contains(UInt8(ascii: "\\")) && string(fromQuotedContent: raw) == key
+        let sameBytes = raw.count == wanted.count && (raw.isEmpty || memcmp(wanted.baseAddress!, raw.baseAddress!, raw.count) == 0)
+        // A key with escapes is longer than its value, so a shorter one or other bytes of the same length never match.
+        guard sameBytes || raw.count > wanted.count else { return false }
+        // Without escapes the bytes are the key; with them only the decoded key counts: `a\nb` written in a line (an
+        // escaped newline) is not the key a, backslash, n, b.
+        guard raw.contains(UInt8(ascii: "\\")) else { return sameBytes }
+        return string(fromQuotedContent: raw) == key
     }
 }
