@@ -15,4 +15,8 @@ if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--version" {
     line.withUTF8 { _ = write(1, $0.baseAddress, $0.count) }
     exit(0)
 }
+// `tail [-n N] FILE` runs without building ArgumentParser's argument set (SPEC §8: `tail -n 10`); see QuickTail.
+if let quickTail = QuickTail(arguments: CommandLine.arguments) {
+    CommandLineEntry.run(quickTail.run)
+}
 CommandLineEntry.run()

@@ -10,6 +10,18 @@ import Darwin
 /// When to color output.
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
+
+    /// Whether standard output gets colors: `auto` colors a terminal, unless NO_COLOR is set or TERM is dumb.
+    var colorsStandardOutput: Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
+            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+            return StandardOutput.isTerminal
+        }
+    }
 }
 
 /// Options every command takes.
@@ -24,14 +36,5 @@ struct GlobalOptions: ParsableArguments {
     var verbose = false
 
     /// Whether to color what goes to standard output.
-    var colorsStandardOutput: Bool {
-        switch color {
-        case .always: return true
-        case .never: return false
-        case .auto:
-            if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
-            if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
-            return StandardOutput.isTerminal
-        }
-    }
+    var colorsStandardOutput: Bool { color.colorsStandardOutput }
 }

@@ -16,7 +16,7 @@ struct InputOptions: ParsableArguments {
     var deadLetter: String?
 
     @Option(name: .long, help: ArgumentHelp("Longest accepted line in bytes (default 16 MiB).", valueName: "N"))
-    var maxLineBytes: Int = 16 * 1024 * 1024
+    var maxLineBytes: Int = ReadOptions().maximumLineBytes
 
     func validate() throws {
         if maxLineBytes <= 0 { throw ValidationError("--max-line-bytes must be a positive number of bytes") }

@@ -86,8 +86,10 @@ extension RunraEventsCommand {
         }
 
         func run() throws {
-            let format = output ?? (StandardOutput.isTerminal ? .pretty : .jsonl)
-            var tail = EventTail(selection: try selection.makeSelection(), format: format)
+            var tail = EventTail(
+                selection: try selection.makeSelection(),
+                format: output ?? (StandardOutput.isTerminal ? .pretty : .jsonl)
+            )
             tail.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0)) } }
             tail.count = lines
             tail.follows = follow
@@ -96,12 +98,17 @@ extension RunraEventsCommand {
             tail.usesColor = global.colorsStandardOutput
             tail.pollInterval = .nanoseconds(Int64(sleepInterval * 1e9))
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
-            if follow { StopSignal.install() }
+            try Self.run(tail, path: input.files.first, options: input.readOptions, reporter: reporter)
+        }
+
+        /// Runs `tail` once its options are known: the parsed command and `QuickTail` both end here.
+        static func run(_ tail: EventTail, path: String?, options: ReadOptions, reporter: BadLineReporter) throws {
+            if tail.follows { StopSignal.install() }
             let summary: EventTail.Summary
             do {
                 summary = try tail.run(
-                    path: input.files.first,
-                    options: input.readOptions,
+                    path: path,
+                    options: options,
                     output: StandardOutput.shared.writer,
                     onBadLine: reporter.report,
                     onNotice: { StandardError.print("runra-events: \($0)") },
@@ -115,8 +122,10 @@ extension RunraEventsCommand {
             for error in summary.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             if !summary.read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
             if StopSignal.received == SIGINT { throw ExitCode(ExitStatus.interrupted) }
-            if follow { return }
-            if summary.written == 0 && lines > 0 && summary.read.lines > 0 { throw ExitCode(ExitStatus.nothingMatched) }
+            if tail.follows { return }
+            if summary.written == 0 && tail.count > 0 && summary.read.lines > 0 {
+                throw ExitCode(ExitStatus.nothingMatched)
+            }
         }
     }
 }

@@ -17,10 +17,14 @@ final class BadLineReporter {
     private let deadLetterFD: Int32
     private(set) var count = 0
 
-    init(inputs: InputOptions, quiet: Bool) throws {
-        strict = inputs.strict
+    convenience init(inputs: InputOptions, quiet: Bool) throws {
+        try self.init(strict: inputs.strict, deadLetterPath: inputs.deadLetter, quiet: quiet)
+    }
+
+    init(strict: Bool, deadLetterPath: String?, quiet: Bool) throws {
+        self.strict = strict
         self.quiet = quiet
-        if let path = inputs.deadLetter {
+        if let path = deadLetterPath {
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
                 throw RunraError(.io, "cannot create dead-letter file \(path): \(String(cString: strerror(errno)))")

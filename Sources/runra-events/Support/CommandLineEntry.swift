@@ -32,9 +32,14 @@ enum CommandLineEntry {
             }
             dispatchMain()
         }
+        var syncCommand = command
+        run { try syncCommand.run() }
+    }
+
+    /// Runs a command that needs no parsing (`QuickTail`) on the main thread.
+    static func run(_ command: () throws -> Void) -> Never {
         do {
-            var command = command
-            try command.run()
+            try command()
             finish(nil)
         } catch {
             finish(error)
