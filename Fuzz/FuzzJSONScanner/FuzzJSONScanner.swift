@@ -29,12 +29,21 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                 for (key, value) in members where event.value(at: JSONPath(keys: "data", key)) != value {
                     fatalError("data[\(key)] by path differs from the decoded value: \(show(bytes))")
                 }
+                // The members the scan records (for `--where data.x`) must be those a walk of `data` finds.
+                let keys = members.map(\.key).prefix(3) + ["exitCode"]
+                if let difference = _FuzzEntryPoints.dataMemberDisagreement(bytes, keys: Array(keys)) {
+                    fatalError("recorded members of data differ: \(difference): \(show(bytes))")
+                }
             }
             var pretty: [UInt8] = []
             event.appendPretty(to: &pretty, colors: true)
         }
     case .invalid:
         guard !verdict else { fatalError("scanner accepts invalid JSON: \(show(bytes))") }
+        // Recording members of `data` must not change a verdict.
+        if let difference = _FuzzEntryPoints.dataMemberDisagreement(bytes, keys: ["exitCode", "data"]) {
+            fatalError("recording members of data: \(difference): \(show(bytes))")
+        }
     case .tooDeep:
         guard !verdict else { fatalError("scanner accepts JSON nested too deep: \(show(bytes))") }
     }

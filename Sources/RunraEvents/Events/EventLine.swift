@@ -5,6 +5,14 @@
 struct EventLine: ExpressionContext {
     let bytes: UnsafeBufferPointer<UInt8>
     let fields: EventFields
+    /// The members of `data` the scan recorded (nil: none were asked for).
+    let dataMembers: RecordedDataMembers?
+
+    init(bytes: UnsafeBufferPointer<UInt8>, fields: EventFields, dataMembers: RecordedDataMembers? = nil) {
+        self.bytes = bytes
+        self.fields = fields
+        self.dataMembers = dataMembers
+    }
 
     /// The span of a top-level field, or of the whole object when `key` is `.none`.
     @inline(__always)
@@ -37,12 +45,26 @@ struct EventLine: ExpressionContext {
         guard let first = path.components.first else { return Span(start: 0, end: bytes.count) }
         guard case .key(let name) = first else { return nil }
         let key = EventFields.Key(name: name)
+        if key == .data && path.components.count >= 2, let dataMembers, case .key(let member) = path.components[1],
+            let recorded = dataMembers.span(named: member, dataStart: fields.data.start)
+        {
+            guard let span = recorded else { return nil }
+            return path.components.count == 2 ? span : JSONDecoding.lookup(bytes, span, path.components.dropFirst(2))
+        }
         if key != .none {
             let span = fields.span(for: key)
             guard span.isPresent else { return nil }
             return path.components.count == 1 ? span : JSONDecoding.lookup(bytes, span, path.components.dropFirst())
         }
         return JSONDecoding.lookup(bytes, Span(start: 0, end: bytes.count), path.components[...])
+    }
+
+    /// The span of `data[name]`, or nil when `data` is not an object or has no such member.
+    @inline(__always)
+    func dataMember(_ name: String) -> Span? {
+        if let dataMembers, let recorded = dataMembers.span(named: name, dataStart: fields.data.start) { return recorded }
+        guard fields.data.isPresent else { return nil }
+        return JSONDecoding.lookup(bytes, fields.data, [.key(name)])
     }
 
     func value(at path: JSONPath) -> JSONValue? {
@@ -67,7 +89,7 @@ struct EventLine: ExpressionContext {
     var level: EventLevel {
         let data = fields.data
         if data.isPresent, bytes[data.start] == UInt8(ascii: "{"),
-            let levelSpan = JSONDecoding.lookup(bytes, data, [.key("level")]),
+            let levelSpan = dataMember("level"),
             let content = plainStringContent(levelSpan),
             let named = EventLevel(name: String(decoding: content, as: UTF8.self))
         {
@@ -79,9 +101,7 @@ struct EventLine: ExpressionContext {
 
     /// `data.exitCode` when it is a number.
     var exitCode: Double? {
-        guard fields.data.isPresent, let span = JSONDecoding.lookup(bytes, fields.data, [.key("exitCode")]) else {
-            return nil
-        }
+        guard let span = dataMember("exitCode") else { return nil }
         let first = bytes[span.start]
         guard first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") < 10 else { return nil }
         return JSONDecoding.number(UnsafeBufferPointer(rebasing: bytes[span.start..<span.end]))

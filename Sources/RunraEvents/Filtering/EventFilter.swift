@@ -99,6 +99,7 @@ struct FilterProcessor: EventProcessor {
     let countsOnly: Bool
     let recordsEnds: Bool
     let selectsEverything: Bool
+    let dataMemberKeys: DataMemberKeys?
     var bytes: [UInt8] = []
     var matches = 0
     var ends: [Int] = []
@@ -109,6 +110,9 @@ struct FilterProcessor: EventProcessor {
         self.countsOnly = countsOnly
         self.recordsEnds = recordsEnds
         self.selectsEverything = selection.selectsEverything
+        dataMemberKeys = DataMemberKeys(
+            (selection.selectsEverything ? [] : selection.dataKeysRead) + renderer.fields.compactMap(\.dataKey)
+        )
     }
 
     mutating func process(_ event: EventLine) {

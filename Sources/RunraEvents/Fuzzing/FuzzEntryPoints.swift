@@ -15,6 +15,34 @@ public enum _FuzzEntryPoints {
         return false
     }
 
+    /// Scans `bytes` with and without recording the members of `data` named by `keys` (``DataMemberKeys``). Returns
+    /// `nil` when the two agree: the same verdict, and for an event the same span for `data.<key>` and `data.<key>.x`,
+    /// whether recorded or found by walking `data`; else what differs.
+    public static func dataMemberDisagreement(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) -> String? {
+        guard let dataKeys = DataMemberKeys(keys) else { return nil }
+        let record = UnsafeMutablePointer<DataMemberRecord>.allocate(capacity: 1)
+        record.initialize(to: DataMemberRecord())
+        defer { record.deallocate() }
+        let members = dataKeys.recording(into: record)
+        var plainFields = EventFields()
+        var fields = EventFields()
+        let plainFailure = JSONScanner.scan(bytes, into: &plainFields)
+        let failure = JSONScanner.scan(bytes, into: &fields, recording: members)
+        guard plainFailure == failure else {
+            return "verdicts differ: \(plainFailure?.reason ?? "valid") without recording, \(failure?.reason ?? "valid") with"
+        }
+        guard failure == nil else { return nil }
+        let walked = EventLine(bytes: bytes, fields: plainFields)
+        let recorded = EventLine(bytes: bytes, fields: fields, dataMembers: members)
+        for key in keys {
+            for path in [JSONPath(keys: "data", key), JSONPath(keys: "data", key, "x")] {
+                let (want, got) = (walked.span(at: path), recorded.span(at: path))
+                if want != got { return "\(path): walked \(String(describing: want)), recorded \(String(describing: got))" }
+            }
+        }
+        return nil
+    }
+
     /// The deepest nesting the scanner accepts (the outermost container is level 1).
     public static var maximumDepth: Int { JSONScanner.maximumDepth }
 

@@ -403,6 +403,15 @@ struct EventPipeline<Processor: EventProcessor> {
             var lines = 0
             var events = 0
             var fields = EventFields()
+            // The members of `data` the processor reads are recorded by the scan, so it need not walk `data` again.
+            let dataKeys = processor.dataMemberKeys
+            let record = UnsafeMutablePointer<DataMemberRecord>.allocate(capacity: 1)
+            record.initialize(to: DataMemberRecord())
+            defer {
+                record.deallocate()
+                withExtendedLifetime(dataKeys) {}
+            }
+            let dataMembers = dataKeys?.recording(into: record)
             while start < count {
                 let end: Int
                 if let newline = memchr(base + start, 0x0A, count - start) {
@@ -424,14 +433,20 @@ struct EventPipeline<Processor: EventProcessor> {
                     )
                     continue
                 }
-                if let failure = JSONScanner.scan(line, into: &fields) {
+                let failure: JSONScanner.Failure?
+                if let dataMembers {
+                    failure = JSONScanner.scan(line, into: &fields, recording: dataMembers)
+                } else {
+                    failure = JSONScanner.scan(line, into: &fields)
+                }
+                if let failure {
                     badLines.append(
                         BadLine(source: sourceName, lineNumber: lineIndex, reason: failure.reason, line: options.keepsBadLines ? Array(line) : nil)
                     )
                     continue
                 }
                 events += 1
-                processor.process(EventLine(bytes: line, fields: fields), lineNumber: lineIndex)
+                processor.process(EventLine(bytes: line, fields: fields, dataMembers: dataMembers), lineNumber: lineIndex)
             }
             chunk.lineCount = lineIndex
             return WorkResult(output: processor.finishChunk(), badLines: badLines, lines: lines, events: events)

@@ -10,9 +10,13 @@ protocol EventProcessor {
     mutating func process(_ event: EventLine, lineNumber: Int)
     /// Returns what the chunk produced and resets for the next one.
     mutating func finishChunk() -> Output
+    /// The members of `data` the processor reads, for the scan to record as it validates. Defaults to none.
+    var dataMemberKeys: DataMemberKeys? { get }
 }
 
 extension EventProcessor {
+    var dataMemberKeys: DataMemberKeys? { nil }
+
     @inline(__always)
     mutating func process(_ event: EventLine, lineNumber: Int) { process(event) }
 }

@@ -23,6 +23,14 @@ public struct JSONPath: Hashable, Sendable, CustomStringConvertible {
         self.components = keys.map { .key($0) }
     }
 
+    /// The key of `data` the path goes through (`exitCode` for `data.exitCode`, `labels` for `data.labels.team`).
+    var dataKey: String? {
+        guard components.count >= 2, components[0] == .key("data"), case .key(let name) = components[1] else {
+            return nil
+        }
+        return name
+    }
+
     /// The path written back in the expression syntax.
     public var description: String {
         var text = ""

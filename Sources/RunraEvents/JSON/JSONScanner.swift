@@ -29,13 +29,39 @@ enum JSONScanner {
 
     /// Validates `line` as one JSON text and, when it is an object, records its top-level members.
     static func scan(_ line: UnsafeBufferPointer<UInt8>, into fields: inout EventFields) -> Failure? {
+        scan(line, into: &fields, mode: PlainScan.self, recording: nil)
+    }
+
+    /// Validates `line` as ``scan(_:into:)`` does, and records in `members.record` where the members of its `data`
+    /// object named by the keys `members` was made from (``DataMemberKeys/recording(into:)``) are.
+    static func scan(
+        _ line: UnsafeBufferPointer<UInt8>,
+        into fields: inout EventFields,
+        recording members: RecordedDataMembers
+    ) -> Failure? {
+        members.record.pointee.object = -1
+        return scan(line, into: &fields, mode: RecordingScan.self, recording: members)
+    }
+
+    @inline(__always)
+    private static func scan<Mode: ScanMode>(
+        _ line: UnsafeBufferPointer<UInt8>,
+        into fields: inout EventFields,
+        mode: Mode.Type,
+        recording members: RecordedDataMembers?
+    ) -> Failure? {
         fields = EventFields()
         guard let base = line.baseAddress, line.count > 0 else { return .invalidJSON("empty line", offset: 0) }
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: StringStops.bitmapWords) { bitmap in
-            var scanner = Cursor(base: base, end: line.count, bitmap: bitmap.baseAddress!)
+            var scanner = Cursor<Mode>(base: base, end: line.count, bitmap: bitmap.baseAddress!, members: members)
             return scanner.scanDocument(&fields)
         }
     }
+
+    /// Whether a scan records members of `data`: a type parameter, so that the plain scan has no trace of it.
+    private protocol ScanMode { static var recordsDataMembers: Bool { get } }
+    private enum PlainScan: ScanMode { static var recordsDataMembers: Bool { false } }
+    private enum RecordingScan: ScanMode { static var recordsDataMembers: Bool { true } }
 
     /// Validates `bytes` as one JSON text of any kind (used by tests and the conformance suite).
     static func validate(_ bytes: UnsafeBufferPointer<UInt8>) -> Failure? {
@@ -47,7 +73,7 @@ enum JSONScanner {
         }
     }
 
-    private struct Cursor {
+    private struct Cursor<Mode: ScanMode> {
         let base: UnsafePointer<UInt8>
         let end: Int
         var position = 0
@@ -56,11 +82,23 @@ enum JSONScanner {
         // The stack of open containers: true for an object, false for an array.
         var stack = ContainerStack()
 
-        init(base: UnsafePointer<UInt8>, end: Int, bitmap: UnsafeMutablePointer<UInt64>) {
+        // Recording the members of `data` (`Mode.recordsDataMembers`): where to, whether the scan is inside that
+        // object (its members are at depth 2), the index of the key whose value comes next (-1: not wanted), and
+        // where that value started.
+        let members: RecordedDataMembers?
+        var inData = false
+        var pendingMember = -1
+        var memberValueStart = 0
+
+        init(base: UnsafePointer<UInt8>, end: Int, bitmap: UnsafeMutablePointer<UInt64>, members: RecordedDataMembers?) {
             self.base = base
             self.end = end
             self.stops = StringStops(bytes: base, count: end, bitmap: bitmap)
+            self.members = members
         }
+
+        /// Whether the scan is among the members of the `data` object it records.
+        @inline(__always) var atDataMember: Bool { Mode.recordsDataMembers && inData && stack.depth == 2 }
 
         @inline(__always) mutating func skipWhitespace() {
             while position < end {
@@ -95,12 +133,17 @@ enum JSONScanner {
                 skipWhitespace()
                 guard position < end else { return .invalidJSON("unexpected end of line", offset: position) }
                 let atMemberLevel = topLevel && stack.depth == 1
-                if atMemberLevel { valueStart = position }
+                if atMemberLevel {
+                    valueStart = position
+                } else if atDataMember {
+                    memberValueStart = position
+                }
                 var lastWasString = false
                 let byte = base[position]
                 switch byte {
                 case UInt8(ascii: "{"):
                     if stack.depth >= JSONScanner.maximumDepth { return .nestingTooDeep(offset: position) }
+                    if Mode.recordsDataMembers && atMemberLevel && pendingKey == .data { enterData() }
                     stack.push(object: true)
                     position += 1
                     skipWhitespace()
@@ -149,6 +192,11 @@ enum JSONScanner {
                             if pendingKey == .type { fields.typeIsString = lastWasString }
                         }
                         pendingKey = .none
+                        if Mode.recordsDataMembers { inData = false }
+                    } else if atDataMember && pendingMember >= 0 {
+                        // The last duplicate wins, as in JSONDecoding.lookup.
+                        members.unsafelyUnwrapped.record.pointee.spans[pendingMember] = Span(start: memberValueStart, end: position)
+                        pendingMember = -1
                     }
                     skipWhitespace()
                     guard position < end else { return .invalidJSON("unexpected end of line", offset: position) }
@@ -172,7 +220,17 @@ enum JSONScanner {
             }
         }
 
-        /// Scans `"key" :` at `position`; remembers which event field a top-level key names.
+        /// Starts recording the members of the `data` object whose `{` is at `position`. A repeated `data` starts
+        /// over: the last one is the line's.
+        @inline(never)
+        mutating func enterData() {
+            inData = true
+            pendingMember = -1
+            members.unsafelyUnwrapped.record.pointee = DataMemberRecord(object: position)
+        }
+
+        /// Scans `"key" :` at `position`; remembers which event field a top-level key names, and which wanted member
+        /// a key of `data` names.
         @inline(__always)
         mutating func scanMemberKey(_ key: inout EventFields.Key, topLevel: Bool) -> Failure? {
             guard position < end, base[position] == UInt8(ascii: "\"") else {
@@ -183,6 +241,11 @@ enum JSONScanner {
             if let failure = scanString(&hasEscape) { return failure }
             if topLevel && stack.depth == 1 {
                 key = EventFields.Key(UnsafeBufferPointer(start: base + keyStart, count: position - 1 - keyStart), escaped: hasEscape)
+            } else if atDataMember {
+                pendingMember = members.unsafelyUnwrapped.index(
+                    ofKey: UnsafeBufferPointer(start: base + keyStart, count: position - 1 - keyStart),
+                    escaped: hasEscape
+                )
             }
             skipWhitespace()
             guard position < end, base[position] == UInt8(ascii: ":") else {

@@ -40,6 +40,14 @@ public struct EventSelection: Sendable {
         matchesAll(event) != isInverted
     }
 
+    /// The keys of `data` that matching reads: those of `conditions`' paths, and `level` and `exitCode` for
+    /// `minimumLevel`.
+    var dataKeysRead: [String] {
+        var keys = conditions.flatMap { $0.paths.compactMap(\.dataKey) }
+        if minimumLevel != nil { keys += ["level", "exitCode"] }
+        return keys
+    }
+
     private func matchesAll(_ event: EventLine) -> Bool {
         if !types.isEmpty || !excludedTypes.isEmpty {
             if let plain = event.plainType {
