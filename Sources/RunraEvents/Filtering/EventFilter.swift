@@ -110,9 +110,7 @@ struct FilterProcessor: EventProcessor {
         self.countsOnly = countsOnly
         self.recordsEnds = recordsEnds
         self.selectsEverything = selection.selectsEverything
-        dataMemberKeys = DataMemberKeys(
-            (selection.selectsEverything ? [] : selection.dataKeysRead) + renderer.fields.compactMap(\.dataKey)
-        )
+        dataMemberKeys = DataMemberKeys(selection.dataKeysRead + renderer.fields.compactMap(\.dataKey))
     }
 
     mutating func process(_ event: EventLine) {

@@ -1,5 +1,6 @@
 /// Keys of `data` whose values ``JSONScanner`` records while it validates a line, so that a path such as
-/// `data.exitCode` needs no second walk over `data` (`--where`, `--fields`, `stats`, `--min-level`).
+/// `data.exitCode` needs no second walk over `data` (`--where`, `--fields` and `--min-level`; `stats` only for its
+/// selection).
 ///
 /// At most ``capacity`` keys; paths through other keys are found by walking `data` as before. Immutable once made,
 /// and shared by the scanning threads.

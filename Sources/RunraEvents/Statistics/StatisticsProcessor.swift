@@ -38,7 +38,7 @@ struct StatisticsProcessor: EventProcessor {
         }
         // Only what every line is matched on: the metric and the groups are read on metric events alone (by default
         // exec.completed, a sixth of a log), and walking their `data` costs less than recording every line's.
-        dataMemberKeys = statistics.selection.selectsEverything ? nil : DataMemberKeys(statistics.selection.dataKeysRead)
+        dataMemberKeys = DataMemberKeys(statistics.selection.dataKeysRead)
         key.reserveCapacity(256)
     }
 
