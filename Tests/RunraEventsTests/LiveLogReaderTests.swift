@@ -65,6 +65,41 @@ import Testing
         #expect(Self.ids(skipped) == (10..<15).map { "evt_\($0)" })
     }
 
+    /// A shipper restarted while a rotation renames or compresses a file its checkpoint names may not see that
+    /// file at its first look (CI, `ReplayFollowKillTests`): it looks again before calling the file lost, and
+    /// resumes it where the checkpoint says. A file that stays gone is reported lost, once.
+    @Test func aCheckpointedFileOutOfSightAtStartIsLookedForBeforeItIsCalledLost() throws {
+        let dir = try RotationTestIO.makeDirectory()
+        defer { RotationTestIO.cleanup(dir) }
+        let log = dir + "/app.jsonl"
+        let lineLength = Int64(Self.line(0).utf8.count + 1)
+        let late = ContentFingerprint.of(Array((Self.line(0) + "\n").utf8))
+        let gone = ContentFingerprint.of(Array((Self.line(500) + "\n").utf8))
+        // The rotation renamed app.jsonl (0..<5) away a moment ago; the new names appear 300 ms later.
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.3)
+            try? RotationTestIO.write(log + ".1", Self.text(0..<5))
+            try? RotationTestIO.write(log, Self.text(10..<12))
+        }
+        var reports: [[String]] = []
+        var ids: [String] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        _ = try LiveLogReader(inputs: [log]).run(
+            resume: [
+                late: LiveLogReader.Resume(offset: 3 * lineLength, line: 3, isComplete: false),
+                gone: LiveLogReader.Resume(offset: lineLength, line: 1, isComplete: false),
+            ],
+            onPiece: { piece in
+                ids += piece.events.compactMap(\.id)
+                return ids.count < 4
+            },
+            onBadLine: { _ in },
+            onResumeChecked: { reports.append($0) },
+            shouldStop: { ContinuousClock.now > deadline })
+        #expect(reports == [[gone]])
+        #expect(ids == ["evt_3", "evt_4", "evt_10", "evt_11"])
+    }
+
     /// Runs `reader` until it handed out `count` events (or 10 s passed), calling `afterPiece` with the events
     /// so far after each piece; returns the ids in order and the notices.
     static func follow(

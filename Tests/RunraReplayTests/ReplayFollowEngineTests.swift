@@ -94,8 +94,12 @@ import Testing
         // A restart resumes from the checkpoint.
         let resumed = LiveLedger(resumingFrom: checkpoint)
         #expect(resumed.resumePoints["fp-b"] == LiveLogReader.Resume(offset: 50, line: 1, isComplete: false))
-        resumed.markLost("fp-c")
+        // Until the reader has looked for them, its files stay in the checkpoint, even b, which was read to its
+        // recorded size (it may have grown since); then the lost one is reported and forgotten.
+        #expect(resumed.checkpoint(status: []).files.map(\.fingerprint) == ["fp-b", "fp-c"])
+        resumed.settleResume(lost: ["fp-c"])
         #expect(resumed.lostFiles.map(\.fingerprint) == ["fp-c"])
         #expect(resumed.resumePoints["fp-c"] == nil)
+        #expect(resumed.checkpoint(status: [b]).files.map(\.fingerprint) == ["fp-b"])
     }
 }

@@ -124,20 +124,27 @@ public final class LiveLogReader: @unchecked Sendable {
         self.options = options
     }
 
+    /// Whether a file an earlier run had not read to its end has not been found yet.
+    private var hasUnmatchedResumePoints: Bool {
+        resumePoints.contains { !$0.value.isComplete && !matchedResumePoints.contains($0.key) }
+    }
+
     /// The files known now, by log, oldest first (any thread).
     public func status() -> [FileState] {
         monitor.withLock { states }
     }
 
     /// Reads until `shouldStop` says so (checked at least every 50 ms while waiting) or `onPiece` returns
-    /// `false`. Starts each file an earlier run read at its `resume` point; reports through `onLost` each
-    /// such file that is gone although it was not delivered to its end. `onBadLine` may throw to stop.
+    /// `false`. Starts each file an earlier run read at its `resume` point. Once it has looked for all of them
+    /// (for up to ``copyGracePeriod`` when some are out of sight), it calls `onResumeChecked` with those that are
+    /// gone although they were not delivered to their end; not at all if stopped before. `onBadLine` may throw
+    /// to stop.
     public func run(
         resume: [String: Resume] = [:],
         onPiece: (Piece) throws -> Bool,
         onBadLine: (BadLine) throws -> Void,
         onNotice: @escaping (String) -> Void = { _ in },
-        onLost: (_ fingerprint: String) -> Void = { _ in },
+        onResumeChecked: (_ lost: [String]) -> Void = { _ in },
         shouldStop: () -> Bool
     ) throws -> ReadSummary {
         resumePoints = resume
@@ -148,9 +155,16 @@ public final class LiveLogReader: @unchecked Sendable {
         defer { buffer.deallocate() }
 
         discover()
-        for (fingerprint, point) in resumePoints where !point.isComplete && !matchedResumePoints.contains(fingerprint) {
-            onLost(fingerprint)
+        // A file the checkpoint names may be out of sight for a moment: a rotation may be renaming, copying or
+        // compressing it just now. Look again for a while before calling it lost.
+        let lookUntil = ContinuousClock.now + Self.copyGracePeriod
+        while hasUnmatchedResumePoints && ContinuousClock.now < lookUntil {
+            guard !shouldStop() else { return checker.summary }
+            sleepThread(for: .milliseconds(50))
+            discover()
         }
+        onResumeChecked(
+            resumePoints.filter { !$0.value.isComplete && !matchedResumePoints.contains($0.key) }.keys.sorted())
         let perCycle = 4 * buffer.count
         while !shouldStop() {
             var busy = false

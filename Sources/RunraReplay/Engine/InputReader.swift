@@ -106,7 +106,7 @@ final class InputReader: @unchecked Sendable {
             },
             onBadLine: onBadLine,
             onNotice: live.onNotice,
-            onLost: { fingerprint in live.ledger.markLost(fingerprint) },
+            onResumeChecked: { lost in live.ledger.settleResume(lost: lost) },
             shouldStop: { channel.isClosed })
     }
 

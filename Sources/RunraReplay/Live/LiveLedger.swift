@@ -26,12 +26,16 @@ final class LiveLedger: @unchecked Sendable {
     private var files: [String: LiveCheckpoint.File] = [:]
     private var order: [String] = []
     private var lost: [LiveCheckpoint.File] = []
+    /// Files of the checkpoint not delivered to their end that the reader has not looked for yet: they stay in
+    /// the checkpoint, whatever their recorded size, until it has found them or called them lost.
+    private var unsettled = Set<String>()
 
     /// A ledger that starts from `checkpoint` (or from nothing).
     init(resumingFrom checkpoint: LiveCheckpoint?) {
         for file in checkpoint?.files ?? [] where files[file.fingerprint] == nil {
             files[file.fingerprint] = file
             order.append(file.fingerprint)
+            if !file.complete { unsettled.insert(file.fingerprint) }
         }
     }
 
@@ -42,12 +46,16 @@ final class LiveLedger: @unchecked Sendable {
         }
     }
 
-    /// A file of the checkpoint is gone, not delivered to its end: forget it and keep it for the report.
-    func markLost(_ fingerprint: String) {
+    /// The reader has looked for every file of the checkpoint; those in `lost` are gone, not delivered to their
+    /// end: forget them and keep them for the report.
+    func settleResume(lost fingerprints: [String]) {
         lock.withLock {
-            guard let file = files.removeValue(forKey: fingerprint) else { return }
-            order.removeAll { $0 == fingerprint }
-            lost.append(file)
+            unsettled = []
+            for fingerprint in fingerprints {
+                guard let file = files.removeValue(forKey: fingerprint) else { continue }
+                order.removeAll { $0 == fingerprint }
+                lost.append(file)
+            }
         }
     }
 
@@ -131,7 +139,9 @@ final class LiveLedger: @unchecked Sendable {
                 }
             }
             order.removeAll { fingerprint in
-                guard !current.contains(fingerprint), let file = files[fingerprint] else { return false }
+                guard !current.contains(fingerprint), !unsettled.contains(fingerprint), let file = files[fingerprint] else {
+                    return false
+                }
                 let delivered = file.complete || (file.size.map { file.offset >= $0 } ?? false)
                 if delivered { files[fingerprint] = nil }
                 return delivered
