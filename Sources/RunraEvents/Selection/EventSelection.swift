@@ -77,11 +77,13 @@ public struct EventSelection: Sendable {
 }
 
 extension EventSelection {
-    /// The same selection with expressions of its own, for the one thread that will use it (see
-    /// ``Expression/copiedForOneThread()``). Each scanning thread's processor takes one.
+    /// The same selection with expressions and type patterns of its own, for the one thread that will use it (see
+    /// ``Expression/copiedForOneThread()``). Each scanning thread's processor takes one. Matching a type retains
+    /// its pattern's storage on every line; shared between threads, that one counter would bounce between cores.
     func copiedForOneThread() -> EventSelection {
-        guard !conditions.isEmpty else { return self }
         var copy = self
+        copy.types = types.map { Glob($0.pattern) }
+        copy.excludedTypes = excludedTypes.map { Glob($0.pattern) }
         copy.conditions = conditions.map { $0.copiedForOneThread() }
         return copy
     }
