@@ -658,6 +658,7 @@ bench_startup() {
     local ms=""
     [[ -n ${MEDIAN[runra_version]:-} ]] && ms=$(calc "${MEDIAN[runra_version]} * 1000" 1)
     target "runra-events --version: under 20 ms" "$ms" "<" 20 " ms"
+    target "#12: runra-events --version under 10 ms" "$ms" "<" 10 " ms"
 }
 
 # MARK: Network replay
@@ -844,6 +845,7 @@ bench_replay_otel() {
     net_row runra_otel "runra-events replay --to otel (http/protobuf, gzip; 512 per request, the default)" \
         "--to otel --set endpoint={SINK}"
     net_target runra_otel "replay --to otel, OTLP/HTTP protobuf (defaults): at least 100,000 events/s" 100000
+    net_target runra_otel "#12: replay --to otel at least 200,000 events/s" 200000
 }
 
 # MARK: Live shipping
