@@ -180,11 +180,9 @@ import Testing
         #expect(same, "\(read.bytes.count) bytes read, \(input.count) written")
     }
 
-    /// Each damage, read in parallel and (disguised) sequentially: the same bytes before the same error.
-    @Test func damagedFilesReadAsTheSequentialReaderReadsThem() throws {
-        let input = Self.events(3000)
-        let file = try Self.blockGzip(input)
-        let members = Self.memberOffsets(file)
+    /// `file` damaged in each way a reader has to notice, by name.
+    static func damages(of file: [UInt8]) -> [(String, [UInt8])] {
+        let members = memberOffsets(file)
         let middle = members[members.count / 2]
         var damages: [(String, [UInt8])] = []
         var flipped = file
@@ -205,7 +203,18 @@ import Testing
         damages.append(("cut inside the trailer", Array(file.dropLast(5))))
         damages.append(("no trailer", Array(file.dropLast(BlockGzip.trailerSize))))
         damages.append(("garbage after the trailer", file + [0x41, 0x42, 0x43]))
-        for (what, damaged) in damages {
+        return damages
+    }
+
+    /// Each damage, read in parallel and (disguised) sequentially: the same bytes before the same error.
+    @Test func damagedFilesReadAsTheSequentialReaderReadsThem() throws {
+        let input = Self.events(3000)
+        let file = try Self.blockGzip(input)
+        let members = Self.memberOffsets(file)
+        let middle = members[members.count / 2]
+        var flipped = file
+        flipped[middle.offset + middle.member.size / 2] ^= 0x55
+        for (what, damaged) in Self.damages(of: file) {
             // One path for both, since messages name the file.
             let file = try TemporaryFile(Data(Self.disguised(damaged)), suffix: ".gz")
             let expected = Self.readAll(file.path)
@@ -230,6 +239,44 @@ import Testing
         // The damage is noticed at all (the comparison above is not between two readers that ignore it).
         let flippedFile = try TemporaryFile(Data(flipped), suffix: ".gz")
         #expect(Self.readAll(flippedFile.path).error?.contains("corrupt gzip data") == true)
+    }
+
+    /// What the pipeline reads from `path`: the ids in order, the bad lines and the errors that ended the input.
+    static func pipelineRead(_ path: String) throws -> (ids: [String], badLines: [String], errors: [String]) {
+        var ids: [String] = []
+        var badLines: [String] = []
+        let summary = try EventBatchReader(paths: [path]).forEachBatch(
+            batchSize: 500, transform: { $0.id ?? "" }, onBadLine: { badLines.append("\($0.lineNumber): \($0.reason)") },
+            body: { batch in
+                ids += batch
+                return true
+            })
+        return (ids, badLines, summary.inputErrors.map(\.message))
+    }
+
+    /// The pipeline makes each decoded member of whole lines a chunk as it is, without a copy (and copies one whose
+    /// last line has no newline). Whole, damaged, and with a last line without its newline, a file gives the same
+    /// events, bad lines and errors as when (disguised) the sequential reader reads it.
+    @Test func thePipelineReadsBlockGzipAsTheSequentialReaderDoes() throws {
+        let last = #"{"id":"evt_last","timestamp":"2026-06-15T10:30:00.000Z","type":"x","data":{}}"#
+        let input = Self.events(3000) + Array("{not json}\n".utf8) + Self.events(500, seed: 12) + Array(last.utf8)
+        let file = try Self.blockGzip(input)
+        for (what, bytes) in [("whole", file)] + Self.damages(of: file) {
+            let path = try TemporaryFile(Data(Self.disguised(bytes)), suffix: ".gz")
+            let expected = try Self.pipelineRead(path.path)
+            try Data(bytes).write(to: URL(fileURLWithPath: path.path))
+            let got = try Self.pipelineRead(path.path)
+            #expect(got.errors == expected.errors, "\(what)")
+            let common = min(got.ids.count, expected.ids.count)
+            #expect(got.ids[..<common] == expected.ids[..<common], "\(what): \(got.ids.count) events vs \(expected.ids.count)")
+            if expected.errors.isEmpty {
+                #expect(got.ids == expected.ids && got.badLines == expected.badLines, "\(what): \(got.badLines) vs \(expected.badLines)")
+            }
+            if what == "whole" {
+                #expect(got.ids.count == 3501 && got.ids.last == "evt_last" && got.errors.isEmpty)
+                #expect(got.badLines == ["3001: invalid JSON: expected a string key at byte 2"], "\(got.badLines)")
+            }
+        }
     }
 
     /// Members before `--since` are skipped unread: their deflate data is destroyed, and nothing notices.

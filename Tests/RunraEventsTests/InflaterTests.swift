@@ -232,6 +232,22 @@ import Testing
         #expect(try Self.decompressBoth(member + [0x1F, 0x8B, 9, 0]).failure == .corrupt)
     }
 
+    /// SPEC §6: damage yields every complete line before it. Bytes after a whole member that begin no other member
+    /// come after all of that member's data, whatever the chunking (ISA-L decodes the member and meets the bytes in
+    /// one call; it hands out the data, then fails).
+    @Test func garbageAfterAMemberComesAfterAllOfItsData() throws {
+        let data = Self.sample(3000, seed: 8)
+        let member = try Deflater.gzip(data)
+        for (input, output) in [(1 << 20, 1 << 20), (member.count + 3, 1 << 20), (4096, 4096), (7, 1 << 20)] {
+            let result = (member + Array("garbage\n".utf8)).withUnsafeBytes {
+                try! Inflater().decompressAll($0, inputChunk: input, outputChunk: output)
+            }
+            #expect(result.failure == .corrupt, "chunks \(input)/\(output)")
+            let whole = result.output == data
+            #expect(whole, "chunks \(input)/\(output): \(result.output.count) of \(data.count) bytes")
+        }
+    }
+
     @Test func optionalHeaderFieldsAndTheHeaderChecksum() throws {
         let data = Self.sample(20_000, seed: 7)
         let member = try Deflater.gzip(data)

@@ -160,6 +160,41 @@ final class BlockGzipInflater {
         }
     }
 
+    /// Whether the bytes read so far end where a member ends (nothing of a decoded member is left to read).
+    var isAtMemberEnd: Bool {
+        current.map { currentPosition >= $0.member.uncompressedSize } ?? true
+    }
+
+    /// The next member's decoded bytes, handed over whole, without a copy: `buffer[..<count]`. The caller owns
+    /// `buffer`; ``giveBack(_:)`` lets later members reuse it. `nil` when the next bytes are not a whole decoded
+    /// member (part of one was read, members may be skipped, or the parallel part is over or failed): then
+    /// ``read(into:)`` goes on as before.
+    func takeMember() throws -> (buffer: UnsafeMutableRawBufferPointer, count: Int)? {
+        guard shouldSkip == nil, handOver == nil, isAtMemberEnd else { return nil }
+        if let done = current?.output {
+            current?.output = nil
+            giveBack(done)
+        }
+        current = nil
+        try makeJobs()
+        let head: Job? = monitor.withLock {
+            guard let head = queue.first else { return nil }
+            monitor.wait { head.isDone }
+            guard !head.failed, !head.isSkipped, head.output != nil else { return nil }
+            queue.removeFirst()
+            monitor.broadcast()
+            return head
+        }
+        guard let head, let output = head.output else { return nil }
+        head.output = nil
+        return (output, head.member.uncompressedSize)
+    }
+
+    /// Takes back a buffer ``takeMember()`` handed out, for later members (any thread).
+    func giveBack(_ buffer: UnsafeMutableRawBufferPointer) {
+        monitor.withLock { freeOutputs.append(buffer) }
+    }
+
     // MARK: Cutting the raw input into members
 
     /// Reads raw input and queues members until enough are in flight or the parallel part cannot go on.

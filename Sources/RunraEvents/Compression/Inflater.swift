@@ -18,6 +18,9 @@ final class Inflater {
     private var inBody = false
     /// Whether the last member ended cleanly (false while a member is open).
     private(set) var isAtMemberBoundary = true
+    /// Bytes after a member that do not begin another one, noticed in a call that also decoded bytes: those are
+    /// handed out first (the members before were whole and checked), and the next call throws this.
+    private var deferredError: (any Error)?
 
     init() throws {
         guard let state = CISAL_inflateCreate() else {
@@ -39,13 +42,22 @@ final class Inflater {
         input: UnsafeRawBufferPointer,
         output: UnsafeMutableRawBufferPointer
     ) throws -> (consumed: Int, produced: Int) {
+        if let deferredError {
+            self.deferredError = nil
+            throw deferredError
+        }
         var consumed = 0
         var produced = 0
         while produced < output.count {
             if !inBody {
                 guard consumed < input.count else { break }
                 isAtMemberBoundary = false
-                consumed += try header.read(UnsafeRawBufferPointer(rebasing: input[consumed...]))
+                do {
+                    consumed += try header.read(UnsafeRawBufferPointer(rebasing: input[consumed...]))
+                } catch where produced > 0 {
+                    deferredError = error
+                    break
+                }
                 if header.isComplete {
                     CISAL_inflateStartMember(state)
                     inBody = true

@@ -124,6 +124,24 @@ final class ByteSource {
         )
     }
 
+    /// Decoded bytes handed over without a copy; the receiver owns `buffer` and passes it to `giveBack` when done.
+    struct LentBytes {
+        let buffer: UnsafeMutableRawBufferPointer
+        let count: Int
+        let giveBack: (UnsafeMutableRawBufferPointer) -> Void
+    }
+
+    /// The next block-gzip member's decoded bytes, whole and without a copy, when the bytes read so far end where a
+    /// member ends and the next one was decoded in parallel (``BlockGzipInflater/takeMember()``); otherwise `nil`,
+    /// and ``read(into:)`` goes on.
+    func takeDecodedMember() throws -> LentBytes? {
+        guard !isFirstRead, let blockReader, let (buffer, count) = try blockReader.takeMember() else { return nil }
+        return LentBytes(buffer: buffer, count: count, giveBack: { [blockReader] in blockReader.giveBack($0) })
+    }
+
+    /// Whether the bytes read so far end where a block-gzip member decoded in parallel ends.
+    var isAtDecodedMemberEnd: Bool { blockReader?.isAtMemberEnd ?? false }
+
     /// The lines of block-gzip members skipped (``skipsMember``) right after the bytes of the last
     /// ``read(into:)``; a read that returns 0 with some skipped is not the end of the input.
     func takeSkippedLines() -> Int {

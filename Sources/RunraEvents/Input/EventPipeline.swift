@@ -112,6 +112,8 @@ struct EventPipeline<Processor: EventProcessor> {
         var endsBurst = false
         /// Lines of block-gzip members skipped right after this chunk (events outside `--since`/`--until`).
         var skippedLines = 0
+        /// Where `buffer` goes when the chunk is done, when it is not the pipeline's (a decoded member, lent).
+        var returnsBuffer: ((UnsafeMutableRawBufferPointer) -> Void)?
 
         init(sequence: Int, sourceIndex: Int, buffer: UnsafeMutableRawBufferPointer, count: Int) {
             self.sequence = sequence
@@ -236,6 +238,32 @@ struct EventPipeline<Processor: EventProcessor> {
             var endError: RunraError?
             var atEnd = false
             while !atEnd {
+                if carryCount == 0 && !firstRead && !skippingOverlong {
+                    // A decoded block-gzip member of whole lines is a chunk as it is: no copy.
+                    do {
+                        if let lent = try source.takeDecodedMember() {
+                            let bytes = lent.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                            if lent.count > 0 && bytes[lent.count - 1] == 0x0A {
+                                let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: lent.buffer, count: lent.count)
+                                chunk.returnsBuffer = lent.giveBack
+                                chunk.endsBurst = source.isStreaming && !source.hasInputReady
+                                if !submit(chunk) { return false }
+                                continue
+                            }
+                            // Its last line goes on in the next member: read on from a copy.
+                            if carry.count < lent.count {
+                                carry.deallocate()
+                                carry = .allocate(byteCount: lent.count * 2, alignment: 64)
+                            }
+                            carry.baseAddress!.copyMemory(from: lent.buffer.baseAddress!, byteCount: lent.count)
+                            carryCount = lent.count
+                            lent.giveBack(lent.buffer)
+                        }
+                    } catch {
+                        endError = error as? RunraError ?? RunraError(.io, "\(error)")
+                        atEnd = true
+                    }
+                }
                 // Start a chunk with the incomplete line carried over from the last one.
                 // Room for the carried line and at least `chunkBytes` more, so reading always progresses.
                 let buffer = allocate(carryCount <= Self.slack ? chunkBytes + Self.slack : carryCount + chunkBytes)
@@ -245,7 +273,7 @@ struct EventPipeline<Processor: EventProcessor> {
                 var endsBurst = false
                 var skippedLines = 0
                 // Fill it; from a pipe, stop early when the complete lines read so far are all there is for now.
-                while count < buffer.count {
+                while count < buffer.count && !atEnd {
                     let read: Int
                     do {
                         read = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
@@ -270,6 +298,8 @@ struct EventPipeline<Processor: EventProcessor> {
                         }
                     }
                     count += read
+                    // End the chunk where a block-gzip member ends, so that the next members can be lent whole.
+                    if buffer[count - 1] == 0x0A && source.isAtDecodedMemberEnd { break }
                     if source.isStreaming && memchr(buffer.baseAddress! + count - read, 0x0A, read) != nil
                         && !source.hasInputReady
                     {
@@ -468,7 +498,7 @@ struct EventPipeline<Processor: EventProcessor> {
                 return entry
             }
             if let (chunk, _) = taken {
-                recycle(chunk.buffer)
+                if let returnsBuffer = chunk.returnsBuffer { returnsBuffer(chunk.buffer) } else { recycle(chunk.buffer) }
                 chunk.buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
             }
             return taken
