@@ -81,7 +81,7 @@ public final class Deflater {
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count / 4 + 64)
         let append: (UnsafeRawBufferPointer) -> Void = { result.append(contentsOf: $0) }
-        let compressed = try bytes.withContiguousStorageIfAvailable { buffer in
+        let compressed: Void? = try bytes.withContiguousStorageIfAvailable { buffer in
             try deflater.compress(UnsafeRawBufferPointer(buffer), emit: append)
         }
         if compressed == nil {

@@ -2,7 +2,7 @@
 ///
 /// Each scanning thread gets its own processor, so a processor needs no locking. The pipeline hands
 /// results to the caller in input order.
-protocol EventProcessor {
+protocol EventProcessor: SendableMetatype {
     associatedtype Output
     /// Handles one valid event of the current chunk.
     mutating func process(_ event: EventLine)

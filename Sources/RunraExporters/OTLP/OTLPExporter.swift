@@ -1,6 +1,6 @@
 internal import Foundation
 internal import RunraEvents
-public import RunraReplay
+internal import RunraReplay
 
 /// `otel`: OTLP traces and logs by SPEC §7's mapping, over HTTP (`http/protobuf`, `http/json`) or gRPC.
 ///

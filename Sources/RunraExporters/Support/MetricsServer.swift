@@ -78,11 +78,11 @@ private final class ShipperMetrics: @unchecked Sendable {
             }
             for lag in engine.lag() {
                 let labels = [("log", lag.log)]
-                registry.makeGauge(name: "runra_follow_lag_bytes", labels: labels, help: "Bytes of the log not yet acknowledged by every exporter.")
+                registry.makeGauge(descriptor: Self.descriptor("runra_follow_lag_bytes", "Bytes of the log not yet acknowledged by every exporter."), labels: labels)
                     .set(Double(lag.bytes))
-                registry.makeGauge(name: "runra_follow_lag_files", labels: labels, help: "Files of the log not yet delivered to their end.")
+                registry.makeGauge(descriptor: Self.descriptor("runra_follow_lag_files", "Files of the log not yet delivered to their end."), labels: labels)
                     .set(Double(lag.files))
-                registry.makeGauge(name: "runra_follow_lag_seconds", labels: labels, help: "Age of the oldest event read but not yet acknowledged.")
+                registry.makeGauge(descriptor: Self.descriptor("runra_follow_lag_seconds", "Age of the oldest event read but not yet acknowledged."), labels: labels)
                     .set(lag.seconds ?? 0)
             }
             var buffer: [UInt8] = []
@@ -95,9 +95,14 @@ private final class ShipperMetrics: @unchecked Sendable {
     private func count(_ name: String, _ labels: [(String, String)], _ value: Int, _ help: String) {
         let key = name + labels.map { "|\($0.0)=\($0.1)" }.joined()
         let delta = value - reported[key, default: 0]
-        let counter = registry.makeCounter(name: name, labels: labels, help: help)
+        let counter = registry.makeCounter(descriptor: Self.descriptor(name, help), labels: labels)
         if delta > 0 { counter.increment(by: Int64(delta)) }
         reported[key] = max(value, reported[key, default: 0])
+    }
+
+    /// A metric named `name` in full (no namespace, subsystem or unit added to it).
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }
 
@@ -129,7 +134,8 @@ private final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
             let head = HTTPResponseHead(version: .http1_1, status: found ? .ok : .notFound, headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 }

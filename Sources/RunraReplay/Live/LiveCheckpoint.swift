@@ -1,5 +1,5 @@
 import Foundation
-public import RunraEvents
+internal import RunraEvents
 
 /// The checkpoint of `replay --follow`: per file, known by the fingerprint of its first line, how far every
 /// exporter has acknowledged it. Written atomically (temporary file, then rename) while shipping and at the end.
