@@ -78,12 +78,9 @@ private final class ShipperMetrics: @unchecked Sendable {
             }
             for lag in engine.lag() {
                 let labels = [("log", lag.log)]
-                registry.makeGauge(descriptor: Self.descriptor("runra_follow_lag_bytes", "Bytes of the log not yet acknowledged by every exporter."), labels: labels)
-                    .set(Double(lag.bytes))
-                registry.makeGauge(descriptor: Self.descriptor("runra_follow_lag_files", "Files of the log not yet delivered to their end."), labels: labels)
-                    .set(Double(lag.files))
-                registry.makeGauge(descriptor: Self.descriptor("runra_follow_lag_seconds", "Age of the oldest event read but not yet acknowledged."), labels: labels)
-                    .set(lag.seconds ?? 0)
+                gauge("runra_follow_lag_bytes", labels, Double(lag.bytes), "Bytes of the log not yet acknowledged by every exporter.")
+                gauge("runra_follow_lag_files", labels, Double(lag.files), "Files of the log not yet delivered to their end.")
+                gauge("runra_follow_lag_seconds", labels, lag.seconds ?? 0, "Age of the oldest event read but not yet acknowledged.")
             }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
@@ -98,6 +95,11 @@ private final class ShipperMetrics: @unchecked Sendable {
         let counter = registry.makeCounter(descriptor: Self.descriptor(name, help), labels: labels)
         if delta > 0 { counter.increment(by: Int64(delta)) }
         reported[key] = max(value, reported[key, default: 0])
+    }
+
+    /// Sets a gauge to `value`.
+    private func gauge(_ name: String, _ labels: [(String, String)], _ value: Double, _ help: String) {
+        registry.makeGauge(descriptor: Self.descriptor(name, help), labels: labels).set(value)
     }
 
     /// A metric named `name` in full (no namespace, subsystem or unit added to it).
