@@ -100,9 +100,17 @@ import Glibc
         #expect(rename(log, log + ".1") == 0)
         try FollowTest.append(150..<160, to: log)
         #expect(unlink(log + ".1") == 0)
-        shipper = try Shipper(arguments, stderrPath: dir.path("err2"))
+        let metricsPort = try AxiomSink.freePort()
+        shipper = try Shipper(
+            arguments + ["--status-interval", "0.5", "--metrics-address", "127.0.0.1:\(metricsPort)"],
+            stderrPath: dir.path("err2"))
         #expect(FollowTest.wait(.seconds(30)) { FollowTest.ids(inFile: out).count >= 110 }, "\(shipper.stderr)")
-        Thread.sleep(forTimeInterval: 0.5)
+        // Said while it runs, not only at the end: on stderr, in the status line and in the metrics.
+        #expect(FollowTest.wait(.seconds(10)) { shipper.stderr.contains("error: LOST: ") }, "\(shipper.stderr)")
+        #expect(FollowTest.wait(.seconds(10)) { shipper.stderr.contains("; LOST 1 file(s)") }, "\(shipper.stderr)")
+        let metrics = FollowTest.httpGet(port: metricsPort, path: "/metrics")
+        #expect(metrics.contains("runra_follow_lost_files_total 1"), "\(metrics)")
+        #expect(metrics.contains("runra_follow_lost_bytes_total"), "\(metrics)")
         let status = try shipper.stop(SIGTERM)
         let stderr = shipper.stderr
         #expect(status == 2, "a loss is an input error: \(stderr)")

@@ -83,6 +83,20 @@ final class FollowedFile {
         return Self.fingerprint(of: descriptor, acceptsPartial: false).map { $0.fingerprint != fingerprint } ?? true
     }
 
+    /// Whether the open plain file has not been written for `period`: a rotated file is kept open that long after it
+    /// last grew, since a writer may still append to it (one that opened the log just before the rename, or holds
+    /// it until a signal tells it to reopen).
+    func isIdle(for period: Duration) -> Bool {
+        guard descriptor >= 0 else { return true }
+        var info = stat()
+        var now = timespec()
+        guard fstat(descriptor, &info) == 0, clock_gettime(CLOCK_REALTIME, &now) == 0 else { return true }
+        let nanoseconds =
+            (Int64(now.tv_sec) - Int64(info.st_mtim.tv_sec)) * 1_000_000_000 + Int64(now.tv_nsec) - Int64(info.st_mtim.tv_nsec)
+        let (seconds, attoseconds) = period.components
+        return nanoseconds >= seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     /// When a truncation was first seen and no copy of the file was found.
     private var copyMissingSince: ContinuousClock.Instant?
 

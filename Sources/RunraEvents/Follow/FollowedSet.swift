@@ -4,10 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// One followed log and its rotated set (`FILE.N[.gz]` … `FILE.1[.gz]`, `FILE`): the files known by content,
-/// oldest first, each read to its end before the next.
+/// One followed log and its rotated files, under any of logrotate's names and in any `olddir` (``LogFiles``): the
+/// files known by content, oldest first, each read to its end before the next.
 final class FollowedSet {
     let basePath: String
+    private let logFiles: LogFiles
     /// The files to read or kept for the checkpoint, oldest first.
     private(set) var files: [FollowedFile] = []
     private var scans = 0
@@ -25,25 +26,24 @@ final class FollowedSet {
         }
     }
 
-    init(basePath: String) {
+    init(basePath: String, olddirs: [String] = []) {
         self.basePath = basePath
+        logFiles = LogFiles(basePath: basePath, olddirs: olddirs)
     }
 
     /// Looks at the set's files now: notes where the known ones are, and opens the new ones (resuming where
     /// `resume` says for content seen by an earlier run). Called between reads, also while reading waits.
     func scan(resume: (String) -> LiveLogReader.Resume?, maximumLineBytes: Int) {
         scans += 1
-        let members = (try? RotatedSet(basePath: basePath).members()) ?? []
         var seenKeys = Set<FileKey>()
-        for path in members {
-            var info = stat()
-            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+        for entry in logFiles.entries() where !entry.isUnreadable {
+            let (path, info) = (entry.path, entry.info)
             seenKeys.insert(FileKey(info))
             if let file = files.first(where: { !$0.isFinished && $0.holds(info) }) {
                 file.seen(at: path, info: info, scan: scans)
                 continue
             }
-            let isLive = path == basePath
+            let isLive = entry.isLive
             let descriptor: Int32
             let identity: (fingerprint: String, isCompressed: Bool)
             if !isLive, let cached = cachedIdentity(of: info) {
@@ -108,7 +108,8 @@ final class FollowedSet {
     func copy(of file: FollowedFile) -> (descriptor: Int32, path: String, info: stat, isCompressed: Bool)? {
         for _ in 0..<3 {
             var setChanged = false
-            for path in ((try? RotatedSet(basePath: basePath).members()) ?? []).reversed() where path != basePath {
+            for entry in logFiles.entries().reversed() where !entry.isLive && !entry.isUnreadable {
+                let path = entry.path
                 var info = stat()
                 guard stat(path, &info) == 0 else {
                     setChanged = true

@@ -103,6 +103,11 @@ public final class LiveLogReader: @unchecked Sendable {
     public let selection: EventSelection
     /// Limits and the size of each read.
     public let options: ReadOptions
+    /// Where rotation moves the logs' files besides their own directory (logrotate's `olddir`): absolute, or
+    /// relative to each log's directory, as logrotate resolves them.
+    public var olddirs: [String] = []
+    /// How long a rotated plain file is kept open, once read to its end, after it last grew (``isIdle``).
+    public var rotatedFileLinger: Duration = .seconds(5)
     /// How often the files are checked for news when there is nothing to read.
     public var pollInterval: Duration = .milliseconds(200)
     /// How long a truncated file's copy is looked for before the rest of the file is given up: `copytruncate`
@@ -204,8 +209,11 @@ public final class LiveLogReader: @unchecked Sendable {
                             count = 0
                         }
                         spent += count
-                        if count == 0 && !file.isFinished && !file.isCompressed && !set.isHeld(file) {
-                            // Rotated away (compressed or deleted) and read to its end: nothing more will come.
+                        if count == 0 && !file.isFinished && !file.isCompressed && !set.isHeld(file)
+                            && file.isIdle(for: rotatedFileLinger)
+                        {
+                            // Rotated away (renamed out of sight, compressed or deleted), read to its end, and not
+                            // written for a while: nothing more will come.
                             try file.finish { line in try piece.take(line, checker: &checker, onBadLine: onBadLine) }
                         }
                         if piece.hasLines || file.isFinished {
@@ -239,11 +247,11 @@ public final class LiveLogReader: @unchecked Sendable {
     public func discover() {
         let logs = expandInputs()
         for path in logs where !sets.contains(where: { $0.basePath == path }) {
-            sets.append(FollowedSet(basePath: path))
+            sets.append(FollowedSet(basePath: path, olddirs: olddirs))
         }
         for input in inputs where !noticedMissing.contains(input) {
             let isGlob = Self.isGlob(input)
-            let found = isGlob ? logs.contains { Self.matches(input, $0) } : ((try? RotatedSet(basePath: input).members()) ?? []).isEmpty == false
+            let found = isGlob ? logs.contains { Self.matches(input, $0) } : !LogFiles(basePath: input, olddirs: olddirs).entries().isEmpty
             if !found {
                 noticedMissing.insert(input)
                 onNotice(isGlob ? "no file matches \(input) yet; waiting for one" : "\(input) does not exist yet; waiting for it")
@@ -261,7 +269,9 @@ public final class LiveLogReader: @unchecked Sendable {
         publishStates()
     }
 
-    /// The logs the inputs name now: literal paths as given, globs expanded (without rotated members).
+    /// The logs the inputs name now: literal paths as given, globs expanded. A glob's match is not a log of its own
+    /// when it is compressed or a rotated file of another log (``RotatedName``): `logs/*.jsonl` matches
+    /// `app-20261206.jsonl` under logrotate's `dateext` and `extension .jsonl`, and `logs/*` matches `app.jsonl.1.gz`.
     private func expandInputs() -> [String] {
         var result: [String] = []
         for input in inputs {
@@ -269,19 +279,37 @@ public final class LiveLogReader: @unchecked Sendable {
                 if !result.contains(input) { result.append(input) }
                 continue
             }
-            var matches = glob_t()
-            defer { globfree(&matches) }
-            guard glob(input, 0, nil, &matches) == 0 else { continue }
-            for index in 0..<Int(matches.gl_pathc) {
-                guard let raw = matches.gl_pathv[index] else { continue }
-                let path = String(cString: raw)
-                if Self.isRotatedMember(path) || result.contains(path) { continue }
-                var info = stat()
-                guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let matches = Self.regularFiles(matching: input)
+            let logs = matches + sets.map(\.basePath)
+            for path in matches where !result.contains(path) && !Self.isRotatedFile(path, amongLogs: logs) {
                 result.append(path)
             }
         }
         return result
+    }
+
+    /// The regular files `pattern` matches now, in glob order.
+    private static func regularFiles(matching pattern: String) -> [String] {
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(pattern, 0, nil, &matches) == 0 else { return [] }
+        return (0..<Int(matches.gl_pathc)).compactMap { index in
+            guard let raw = matches.gl_pathv[index] else { return nil }
+            let path = String(cString: raw)
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return path
+        }
+    }
+
+    /// Whether `path` is compressed, numbered (`name.3`), or a rotated file of one of `logs` in its directory.
+    static func isRotatedFile(_ path: String, amongLogs logs: [String]) -> Bool {
+        let (directory, name) = POSIX.split(path)
+        if RotatedName.isCompressedName(name) || isRotatedMember(path) { return true }
+        return logs.contains { log in
+            let (logDirectory, logName) = POSIX.split(log)
+            return logDirectory == directory && RotatedName(name, of: logName) != nil
+        }
     }
 
     /// Whether `input` is a glob pattern rather than a path.

@@ -76,6 +76,11 @@ private final class ShipperMetrics: @unchecked Sendable {
                 count("runra_events_given_up_total", labels, exporter.givenUp, "Events of batches the exporter gave up on.")
                 count("runra_events_dead_lettered_total", labels, exporter.deadLettered, "Events written to the dead-letter file.")
             }
+            let lost = engine.lostFiles()
+            count("runra_follow_lost_files_total", [], lost.count, "Files gone before they were delivered to their end.")
+            count(
+                "runra_follow_lost_bytes_total", [], Int(lost.reduce(0) { $0 + $1.bytesLost }),
+                "Bytes known lost with those files (at least: a file's size is known as of when it was last seen).")
             for lag in engine.lag() {
                 let labels = [("log", lag.log)]
                 gauge("runra_follow_lag_bytes", labels, Double(lag.bytes), "Bytes of the log not yet acknowledged by every exporter.")

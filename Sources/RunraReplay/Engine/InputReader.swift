@@ -106,7 +106,9 @@ final class InputReader: @unchecked Sendable {
             },
             onBadLine: onBadLine,
             onNotice: live.onNotice,
-            onResumeChecked: { lost in live.ledger.settleResume(lost: lost) },
+            onResumeChecked: { lost in
+                for file in live.ledger.settleResume(lost: lost) { live.onLoss(file) }
+            },
             shouldStop: { channel.isClosed })
     }
 

@@ -48,6 +48,11 @@ public final class ReplayEngine: @unchecked Sendable {
         return following.ledger.lag(status: following.reader.status(), now: now)
     }
 
+    /// `--follow`: the files found gone before they were delivered to their end, so far.
+    public func lostFiles() -> [LiveCheckpoint.File] {
+        lock.withLock { self.following }?.ledger.lostFiles ?? []
+    }
+
     private var isInterrupted: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -62,10 +67,12 @@ public final class ReplayEngine: @unchecked Sendable {
 
     /// Replays `source`. `onBadLine` sees bad input lines (on the reading thread); throw from it to stop (`--strict`).
     /// Throws for what prevents starting (a checkpoint for other input, an unwritable dead-letter file).
-    /// `onNotice` hears of rotation, truncation and lost files while following (`.live`).
+    /// `onNotice` hears of rotation and truncation while following (`.live`), `onLoss` of each file gone before it
+    /// was delivered, the moment that is known (the report lists them too).
     public func run(
         _ source: ReplaySource, onBadLine: @escaping @Sendable (BadLine) throws -> Void = { _ in },
-        onNotice: @escaping @Sendable (String) -> Void = { _ in }
+        onNotice: @escaping @Sendable (String) -> Void = { _ in },
+        onLoss: @escaping @Sendable (LiveCheckpoint.File) -> Void = { _ in }
     ) async throws -> ReplayReport {
         let clock = options.clock
         let started = clock.now()
@@ -79,7 +86,8 @@ public final class ReplayEngine: @unchecked Sendable {
         var live: LiveShipping?
         if case .live(let reader) = source {
             let saved = try options.checkpointPath.flatMap { try LiveCheckpoint.load(path: $0) }
-            let shipping = LiveShipping(reader: reader, ledger: LiveLedger(resumingFrom: saved), onNotice: onNotice)
+            let shipping = LiveShipping(
+                reader: reader, ledger: LiveLedger(resumingFrom: saved), onNotice: onNotice, onLoss: onLoss)
             live = shipping
             lock.withLock { self.following = shipping }
         } else if let checkpointPath = options.checkpointPath {

@@ -26,6 +26,9 @@ public struct LiveCheckpoint: Codable, Sendable, Equatable {
         public var size: Int64?
         /// Acknowledged to its end, and read to its end after it left the live name: it will not grow.
         public var complete: Bool
+
+        /// For a file gone before it was delivered: the bytes known not delivered (from its size when last seen).
+        public var bytesLost: Int64 { max(0, (size ?? offset) - offset) }
     }
 
     /// The format version.

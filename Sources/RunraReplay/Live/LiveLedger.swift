@@ -47,15 +47,19 @@ final class LiveLedger: @unchecked Sendable {
     }
 
     /// The reader has looked for every file of the checkpoint; those in `lost` are gone, not delivered to their
-    /// end: forget them and keep them for the report.
-    func settleResume(lost fingerprints: [String]) {
+    /// end: forget them and keep them for the report. Returns them, as the checkpoint knew them.
+    @discardableResult
+    func settleResume(lost fingerprints: [String]) -> [LiveCheckpoint.File] {
         lock.withLock {
             unsettled = []
+            var found: [LiveCheckpoint.File] = []
             for fingerprint in fingerprints {
                 guard let file = files.removeValue(forKey: fingerprint) else { continue }
                 order.removeAll { $0 == fingerprint }
-                lost.append(file)
+                found.append(file)
             }
+            lost += found
+            return found
         }
     }
 

@@ -39,6 +39,13 @@ extension RunraEventsCommand {
         @Flag(name: .long, help: "Ship live logs: each FILE (or glob) with its rotated set, then follow it until SIGTERM or Ctrl-C.")
         var follow = false
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "--follow: where logrotate's olddir puts rotated files (repeatable; relative to each log's folder, as logrotate resolves it).",
+                valueName: "DIR"))
+        var olddir: [String] = []
+
         @Option(name: .long, help: ArgumentHelp("--follow: on SIGTERM, wait this long for in-flight batches (default 30).", valueName: "SECONDS"))
         var drainTimeout: Double = 30
 
@@ -95,6 +102,8 @@ extension RunraEventsCommand {
                 if speed != "max" { throw ValidationError("--follow ships events as they are written; leave out --speed") }
             } else if statusInterval != nil || metricsAddress != nil {
                 throw ValidationError("--status-interval and --metrics-address go with --follow (a plain replay shows its progress on a terminal)")
+            } else if !olddir.isEmpty {
+                throw ValidationError("--olddir goes with --follow (it says where rotation moves a followed log's files)")
             }
             if let statusInterval, !(statusInterval > 0) { throw ValidationError("--status-interval must be a positive number of seconds") }
             if !(drainTimeout >= 0) { throw ValidationError("--drain-timeout must be zero or more seconds") }
@@ -148,7 +157,9 @@ extension RunraEventsCommand {
                 var readOptions = ReadOptions()
                 readOptions.maximumLineBytes = maxLineBytes
                 readOptions.chunkBytes = 256 * 1024
-                source = .live(LiveLogReader(inputs: files, selection: try selection.makeSelection(), options: readOptions))
+                let reader = LiveLogReader(inputs: files, selection: try selection.makeSelection(), options: readOptions)
+                reader.olddirs = olddir
+                source = .live(reader)
             } else {
                 var readOptions = ReadOptions()
                 readOptions.maximumLineBytes = maxLineBytes
@@ -191,7 +202,8 @@ extension RunraEventsCommand {
             do {
                 report = try await engine.run(
                     source, onBadLine: badLines.report,
-                    onNotice: { message in if !quiet { StandardError.print("runra-events: \(message)") } })
+                    onNotice: { message in if !quiet { StandardError.print("runra-events: \(message)") } },
+                    onLoss: { file in StandardError.print("runra-events: error: LOST: \(ReplaySummaryText.lostDescription(file))") })
             } catch {
                 progress?.cancel()
                 status?.cancel()
@@ -217,7 +229,9 @@ extension RunraEventsCommand {
             }
             if !global.quiet { StandardError.print(ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter)) }
             for error in report.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
-            for file in report.lostFiles { StandardError.print("runra-events: error: \(ReplaySummaryText.lostDescription(file))") }
+            if !report.lostFiles.isEmpty {
+                StandardError.print("runra-events: error: \(report.lostFiles.count) file(s) were gone before they were shipped (LOST above)")
+            }
             if report.interrupted && !(follow && stops.byTermination) { throw ExitCode(stops.exitStatus) }
             if let error = report.inputError { throw error }
             if report.exportersFailed { throw ExitCode(ExitStatus.exporterFailed) }

@@ -61,8 +61,8 @@ enum ReplaySummaryText {
         } else {
             text += "all its events are lost"
         }
-        if let size = file.size, size > file.offset {
-            text += " (at least \(size - file.offset) bytes; it was not held open because runra-events was not running)"
+        if file.bytesLost > 0 {
+            text += " (at least \(file.bytesLost) bytes; it was not held open because runra-events was not running)"
         } else {
             text += " (it was not held open because runra-events was not running)"
         }

@@ -21,6 +21,11 @@ struct ShipperStatus {
             for exporter in exporters {
                 line += "; \(exporter.label) \(exporter.sent) sent, \(exporter.retried) retried, \(exporter.deadLettered) dead-lettered"
             }
+            let lost = engine.lostFiles()
+            if !lost.isEmpty {
+                let bytes = lost.reduce(0) { $0 + $1.bytesLost }
+                line += "; LOST \(lost.count) file(s)" + (bytes > 0 ? " (at least \(bytes) B)" : "")
+            }
             for lag in engine.lag() {
                 line += "; lag \(lag.log) \(lag.bytes) B"
                 if lag.files > 1 { line += " in \(lag.files) files" }
