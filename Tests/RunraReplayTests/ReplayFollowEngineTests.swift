@@ -66,6 +66,24 @@ import Testing
             lines: ends.indices.map { $0 + 1 }, end: end, endLine: ends.count + 1)
     }
 
+    @Test func aFileGoneAfterItWasDeliveredToItsLastSeenSizeIsNotLost() {
+        func file(_ fingerprint: String, offset: Int64, size: Int64?) -> LiveCheckpoint.File {
+            LiveCheckpoint.File(
+                log: "app.jsonl", fingerprint: fingerprint, path: "app.jsonl.1", device: 1, inode: 2, compressed: size == nil,
+                offset: offset, line: 10, size: size, complete: false)
+        }
+        let ledger = LiveLedger(
+            resumingFrom: LiveCheckpoint(files: [
+                file("delivered", offset: 500, size: 500), file("behind", offset: 400, size: 500),
+                file("gzip-not-read-to-its-end", offset: 400, size: nil),
+            ]))
+        let lost = ledger.settleResume(lost: ["delivered", "behind", "gzip-not-read-to-its-end"])
+        #expect(lost.map(\.fingerprint) == ["behind", "gzip-not-read-to-its-end"])
+        #expect(lost.map(\.bytesLost) == [100, 0])
+        #expect(ledger.lostFiles.count == 2)
+        #expect(ledger.checkpoint(status: []).files.isEmpty)
+    }
+
     @Test func theLedgerMapsAcknowledgedPositionsToFileOffsets() throws {
         let ledger = LiveLedger(resumingFrom: nil)
         let a = Self.state("fp-a", read: 300, finished: true)

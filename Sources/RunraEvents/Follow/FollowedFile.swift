@@ -142,8 +142,8 @@ final class FollowedFile {
         while total < budget {
             let count: Int
             if isCompressed {
-                if source == nil { source = try ByteSource(path: Self.descriptorPath(descriptor)) }
-                count = try source!.read(into: buffer)
+                guard let read = try readCompressed(into: buffer) else { return total }
+                count = read
                 if count == 0 {
                     knownSize = splitter.offset
                     try finish(onLine)
@@ -169,6 +169,23 @@ final class FollowedFile {
             total += count
         }
         return total
+    }
+
+    /// How long after its last modification a `.gz` that ends in the middle is taken as still being written
+    /// (logrotate compresses to the final name) rather than damaged.
+    static let compressionGrace: Duration = .seconds(5)
+
+    /// Decompressed bytes from where reading stopped; `nil` when the `.gz` ends in the middle but was written
+    /// within ``compressionGrace``: it is read again from here on the next look.
+    private func readCompressed(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
+        if source == nil { source = try ByteSource(path: Self.descriptorPath(descriptor)) }
+        do {
+            return try source!.read(into: buffer)
+        } catch let error as RunraError where error.code == .truncatedInput && !isIdle(for: Self.compressionGrace) {
+            source = nil
+            bytesToSkip = splitter.offset
+            return nil
+        }
     }
 
     /// No more will come: an incomplete last line counts as a line (SPEC §3); then closes the file.
@@ -213,18 +230,23 @@ final class FollowedFile {
 
     /// The fingerprint of the file open on `descriptor`: its first line (through the newline), or its first
     /// ``fingerprintBytes`` bytes when that line is longer; decompressed for gzip. `nil` while the file is too
-    /// young to have one (no whole first line yet), unless `acceptsPartial` (a rotated file will not grow).
+    /// young to have one (no whole first line yet), unless `acceptsPartial` (a rotated file will not grow; but a
+    /// gzip file cut short before its first newline is taken as still being written).
     static func fingerprint(of descriptor: Int32, acceptsPartial: Bool) -> (fingerprint: String, isCompressed: Bool)? {
         var magic: (UInt8, UInt8) = (0, 0)
         let magicCount = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
         let isCompressed = magicCount == 2 && magic == (0x1F, 0x8B)
         var head = [UInt8](repeating: 0, count: fingerprintBytes)
         var filled = 0
+        var isCut = false
         if isCompressed {
             guard let source = try? ByteSource(path: descriptorPath(descriptor)) else { return nil }
             source.decodesInParallel = false
             while filled < head.count {
-                let count = head.withUnsafeMutableBytes { (try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))) ?? 0 }
+                guard let count = head.withUnsafeMutableBytes({ try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }) else {
+                    isCut = true
+                    break
+                }
                 if count == 0 { break }
                 filled += count
             }
@@ -238,7 +260,9 @@ final class FollowedFile {
         if let newline = head[..<filled].firstIndex(of: 0x0A) {
             return (ContentFingerprint.of(head[...newline]), isCompressed)
         }
-        guard filled == head.count || (acceptsPartial && filled > 0) else { return nil }
+        // A `.gz` cut short is most likely still being written (logrotate compresses to the final name): its first
+        // line may be longer than what can be decoded yet.
+        guard filled == head.count || (acceptsPartial && filled > 0 && !isCut) else { return nil }
         return (ContentFingerprint.of(head[..<filled]), isCompressed)
     }
 }

@@ -271,7 +271,12 @@ public final class ReplayEngine: @unchecked Sendable {
             var batches: [Int: [RuntimeEvent]] = [:]
             var finished: [Int: BatchResult] = [:]
             var nextToComplete = 0
+            // Once a batch was abandoned (the replay stops while it is tried again), the later ones are not sent:
+            // the checkpoint stays before the abandoned one, so the next run sends them all, and sending them now
+            // would deliver them twice.
+            var abandoning = false
             func take(_ result: BatchResult) {
+                if result.abandoned { abandoning = true }
                 finished[result.number] = result
                 while let ready = finished.removeValue(forKey: nextToComplete) {
                     let batch = batches.removeValue(forKey: nextToComplete) ?? []
@@ -288,7 +293,9 @@ public final class ReplayEngine: @unchecked Sendable {
                 let number = launched
                 launched += 1
                 batches[number] = batch
-                if concurrency == 1 {
+                if abandoning {
+                    take(BatchResult(number: number, outcome: nil, failure: nil, abandoned: true))
+                } else if concurrency == 1 {
                     // One at a time: no child task (and no hand-off between threads) per batch.
                     take(await self.export(batch, number: number, to: target, initializationError: initializationError))
                 } else {

@@ -26,8 +26,9 @@ final class LiveLedger: @unchecked Sendable {
     private var files: [String: LiveCheckpoint.File] = [:]
     private var order: [String] = []
     private var lost: [LiveCheckpoint.File] = []
-    /// Files of the checkpoint not delivered to their end that the reader has not looked for yet: they stay in
-    /// the checkpoint, whatever their recorded size, until it has found them or called them lost.
+    /// Files of the checkpoint that the reader has not looked for yet: they stay in the checkpoint, whatever their
+    /// recorded size, until it has found them or called them lost. Delivered ones too: a checkpoint written
+    /// before the reader found them again must not forget them, or a restart would send them again.
     private var unsettled = Set<String>()
 
     /// A ledger that starts from `checkpoint` (or from nothing).
@@ -35,7 +36,7 @@ final class LiveLedger: @unchecked Sendable {
         for file in checkpoint?.files ?? [] where files[file.fingerprint] == nil {
             files[file.fingerprint] = file
             order.append(file.fingerprint)
-            if !file.complete { unsettled.insert(file.fingerprint) }
+            unsettled.insert(file.fingerprint)
         }
     }
 
@@ -46,8 +47,10 @@ final class LiveLedger: @unchecked Sendable {
         }
     }
 
-    /// The reader has looked for every file of the checkpoint; those in `lost` are gone, not delivered to their
-    /// end: forget them and keep them for the report. Returns them, as the checkpoint knew them.
+    /// The reader has looked for every file of the checkpoint; those in `lost` are gone, not known complete:
+    /// forget them, and keep for the report (and return) those not delivered to the size they were last seen at.
+    /// A file delivered that far and deleted while no shipper ran (retention, or a rotated file still being
+    /// watched for late writes when the shipper stopped) lost nothing anyone can tell of.
     @discardableResult
     func settleResume(lost fingerprints: [String]) -> [LiveCheckpoint.File] {
         lock.withLock {
@@ -56,6 +59,7 @@ final class LiveLedger: @unchecked Sendable {
             for fingerprint in fingerprints {
                 guard let file = files.removeValue(forKey: fingerprint) else { continue }
                 order.removeAll { $0 == fingerprint }
+                if let size = file.size, file.offset >= size { continue }
                 found.append(file)
             }
             lost += found
@@ -119,7 +123,9 @@ final class LiveLedger: @unchecked Sendable {
             file.path = state.path
             file.device = state.device
             file.inode = state.inode
-            file.size = state.size
+            // A gzip file resumed in the middle has no known size until it is read to its end; the plain file it
+            // was compressed from had the same content.
+            file.size = state.size ?? file.size
             files[state.fingerprint] = file
         } else {
             files[state.fingerprint] = LiveCheckpoint.File(
