@@ -47,7 +47,7 @@ test-deps: ## Install the Python packages the exporter tests' loopback servers n
 
 # The end-to-end CLI suite runs twice: against the debug build beside the tests, then against the release
 # binary that ships (RUNRA_EVENTS_BINARY), since an optimizer-only miscompilation has slipped past debug before.
-test: APT_PACKAGES += postgresql openssl
+test: APT_PACKAGES += postgresql openssl lnav
 test: deps test-deps ## Run every test (unit, CLI end-to-end on debug and release builds, integration, bench smoke).
 	$(SWIFT) build --build-tests
 	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
@@ -92,8 +92,10 @@ bench-smoke: ## A small, quick run of the benchmark script on the debug build (w
 	BENCH_SMOKE=1 RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
 
 PREFIX ?= /usr/local
+# lnav reads formats from /etc/lnav/formats/*/*.json for every user (docs/lnav.md).
+LNAV_FORMATS ?= /etc/lnav/formats
 
-install: release ## Install the binary, shell completions (bash, zsh, fish) and the man page under PREFIX.
+install: release ## Install the binary, shell completions (bash, zsh, fish), the man page and the lnav format.
 	mkdir -p .build/man
 	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -104,6 +106,9 @@ install: release ## Install the binary, shell completions (bash, zsh, fish) and 
 	$(BIN_RELEASE) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/runra-events
 	$(BIN_RELEASE) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_runra-events
 	$(BIN_RELEASE) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/runra-events.fish
+	install -d $(DESTDIR)$(PREFIX)/share/runra-events/lnav $(DESTDIR)$(LNAV_FORMATS)/runra-events
+	install -m 644 share/lnav/runra_events.json $(DESTDIR)$(PREFIX)/share/runra-events/lnav/runra_events.json
+	install -m 644 share/lnav/runra_events.json $(DESTDIR)$(LNAV_FORMATS)/runra-events/runra_events.json
 
 docs: ## Regenerate docs/cli.md from the commands' --help.
 	$(SWIFT) build --product runra-events
