@@ -47,7 +47,7 @@ test-deps: ## Install the Python packages the exporter tests' loopback servers n
 
 # The end-to-end CLI suite runs twice: against the debug build beside the tests, then against the release
 # binary that ships (RUNRA_EVENTS_BINARY), since an optimizer-only miscompilation has slipped past debug before.
-test: APT_PACKAGES += postgresql openssl lnav
+test: APT_PACKAGES += postgresql openssl lnav chromium
 test: deps test-deps ## Run every test (unit, CLI end-to-end on debug and release builds, integration, bench smoke).
 	$(SWIFT) build --build-tests
 	$(SWIFT) build -c release --product runra-events --static-swift-stdlib

@@ -26,7 +26,7 @@ extension RunraEventsCommand {
         @OptionGroup var input: InputOptions
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .shortAndLong, help: "Output format: table, json, csv, markdown or junit.")
+        @Option(name: .shortAndLong, help: "Output format: table, json, csv, markdown, junit or html (one self-contained page with charts).")
         var output: StatisticsFormat = .table
 
         @Option(
@@ -125,6 +125,7 @@ extension RunraEventsCommand {
             )
             try reporter.finish()
             var inputErrors = report.read.inputErrors
+            var chartBaseline: StatisticsReport?
             if let baseline {
                 var baselineInput = input
                 baselineInput.deadLetter = nil
@@ -137,13 +138,14 @@ extension RunraEventsCommand {
                 try baselineReporter.finish()
                 inputErrors += baselineReport.read.inputErrors
                 report.attachBaseline(baselineReport)
+                if output == .html { chartBaseline = baselineReport }
             }
             if let minCount { report.removeGroups(smallerThan: minCount) }
             let results = checks.map { StatisticsCheckResult(check: $0, report: report) }
             if let order { report.sort(by: order) }
             if let top { report.keepFirst(top) }
 
-            StatisticsRenderer(report: report, checks: results).render(output) { StandardOutput.shared.write($0) }
+            StatisticsRenderer(report: report, checks: results, baseline: chartBaseline).render(output) { StandardOutput.shared.write($0) }
             StandardOutput.shared.flush()
             for error in inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             var crossed = false
