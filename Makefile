@@ -24,7 +24,7 @@ build: deps ## Debug build of every target, tests included.
 release: deps ## Optimized build of the runra-events executable (Swift libraries linked statically: faster start-up).
 	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 
-demo: release ## Build, then filter, summarize and gate on the bundled sample log.
+demo: release ## Build, filter, summarize and gate on the bundled sample log; write the files the README's examples name.
 	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8'
 	@$(BIN_RELEASE) filter -t exec.completed --where 'data.exitCode != 0' -o tsv \
 	  --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8
@@ -40,6 +40,10 @@ demo: release ## Build, then filter, summarize and gate on the bundled sample lo
 	@echo
 	@echo '$$ runra-events tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz'
 	@$(BIN_RELEASE) tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz
+	@bash scripts/demo-files.sh $(BIN_RELEASE)
+	@echo
+	@echo 'Wrote events.jsonl, events.jsonl.gz, logs/runra-events.jsonl (and .1.gz), main.jsonl and pr.jsonl for the'
+	@echo 'examples of the README and --help. export PATH="$$PWD/.build/release:$$PATH" and try them.'
 
 test-deps: ## Install the Python packages the exporter tests' loopback servers need (pip, when missing).
 	@python3 -c 'import google.protobuf, opentelemetry.proto, grpc, google.rpc.error_details_pb2' 2>/dev/null || \

@@ -21,4 +21,14 @@ import Testing
         #expect(piped.stdoutText == unwrapped.stdoutText)
         #expect(!Self.examples(piped.stdoutText).isEmpty, "no examples found in \(command) --help")
     }
+
+    /// On an 80-column terminal ArgumentParser wraps at 80: each example line is shorter, so it stays whole.
+    @Test(arguments: commands)
+    func examplesFitAnEightyColumnTerminal(_ command: [String]) throws {
+        let unwrapped = try CLI.run(command + ["--help"]).stdoutText
+        let narrow = try CLI.run(command + ["--help"], environment: ["COLUMNS": "80"]).stdoutLines
+        for example in Self.examples(unwrapped) {
+            #expect(narrow.contains(example), "wrapped at 80 columns: \(example)")
+        }
+    }
 }

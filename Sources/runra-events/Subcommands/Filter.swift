@@ -12,10 +12,10 @@ extension RunraEventsCommand {
 
                 Examples:
                   runra-events filter -t 'exec.*' logs/runra-events.jsonl
-                  runra-events filter -t exec.completed -w 'data.exitCode != 0' x.jsonl.gz
-                  runra-events filter -c --sandbox sb_x7k2 --since 2h --rotated app.jsonl
-                  runra-events filter -o csv --fields timestamp,data.command x.jsonl
-                  runra-events filter -v -t 'agent.*' -n 100 x.jsonl | jq .
+                  runra-events filter -t exec.completed -w 'data.exitCode != 0' events.jsonl.gz
+                  runra-events filter -c --since 2h --rotated logs/runra-events.jsonl
+                  runra-events filter -o csv --fields timestamp,data.command events.jsonl
+                  runra-events filter -v -t 'agent.*' -n 100 events.jsonl | head -n 3
                 """
         )
 

@@ -20,10 +20,14 @@ extension RunraEventsCommand {
                 Prints events read, inserted, duplicates, rejected, bad lines and rows/s. Exit status 4 when the database fails or refuses a row.
 
                 Examples:
-                  runra-events load-pg --database-url postgresql://app@db/analytics logs/runra-events.jsonl
-                  DATABASE_URL='host=db dbname=analytics user=app' runra-events load-pg --rotated logs/runra-events.jsonl
-                  runra-events load-pg --table ci_events --schema ci --text-column --batch-size 20000 events.jsonl.gz
-                  runra-events load-pg -t 'exec.*' --since 7d --ssl require events.jsonl
+                  runra-events load-pg --database-url postgresql://localhost/analytics \\
+                    events.jsonl
+                  DATABASE_URL='host=localhost dbname=analytics' runra-events load-pg \\
+                    --rotated logs/runra-events.jsonl
+                  runra-events load-pg --table ci_events --schema ci --text-column \\
+                    --batch-size 20000 events.jsonl.gz
+                  runra-events load-pg -t 'exec.*' --since 7d --ssl prefer \\
+                    logs/runra-events.jsonl
                 """
         )
 

@@ -13,10 +13,11 @@ extension RunraEventsCommand {
 
                 Examples:
                   runra-events stats logs/runra-events.jsonl
-                  runra-events stats --by sandboxId --sort p95 --top 10 ev.jsonl.gz
+                  runra-events stats --by sandboxId --sort p95 --top 10 events.jsonl.gz
                   runra-events stats --bin 1m --since 2h --rotated logs/runra-events.jsonl
-                  runra-events stats -t 'exec.*' --by type --by data.command ev.jsonl
-                  runra-events stats --fail-if 'p95 > 500' -o markdown ev.jsonl
+                  runra-events stats -t 'exec.*' --by type --by data.command events.jsonl
+                  runra-events stats --fail-if 'p95 > 500' -o markdown events.jsonl
+                  runra-events stats -o html --bin 5m --by sandboxId events.jsonl > stats.html
                   runra-events stats --baseline main.jsonl \\
                     --fail-if 'p95 > baseline.p95 * 1.2' -o junit pr.jsonl
                 """
