@@ -53,17 +53,21 @@ extension RunraEventsCommand {
             filter.printsHeader = !noHeader
             filter.usesColor = global.colorsStandardOutput
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
+            // Not over events going to the same terminal.
+            let progress = ProgressLine(quiet: global.quiet || (StandardOutput.isTerminal && !count))
+            let paths = try input.resolvedPaths()
             let summary: EventFilter.Summary
             do {
                 summary = try filter.run(
-                    paths: try input.resolvedPaths(),
-                    options: input.readOptions,
+                    paths: paths,
+                    options: ReadProgress.reporting(input.readOptions, to: progress, command: "filter", paths: paths),
                     output: StandardOutput.shared.writer,
                     onBadLine: reporter.report
                 )
             } catch is ByteWriter.BrokenPipe {
                 throw ExitCode(0)
             }
+            progress.clear()
             try reporter.finish()
             StandardOutput.shared.flush()
             for error in summary.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }

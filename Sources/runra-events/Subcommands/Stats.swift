@@ -119,11 +119,14 @@ extension RunraEventsCommand {
             if order == nil && top != nil { order = StatisticsSort(name: "count") }
 
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
+            let progress = ProgressLine(quiet: global.quiet)
+            let paths = try input.resolvedPaths()
             var report = try statistics.run(
-                paths: try input.resolvedPaths(),
-                options: input.readOptions,
+                paths: paths,
+                options: ReadProgress.reporting(input.readOptions, to: progress, command: "stats", paths: paths),
                 onBadLine: reporter.report
             )
+            progress.clear()
             try reporter.finish()
             var inputErrors = report.read.inputErrors
             var chartBaseline: StatisticsReport?

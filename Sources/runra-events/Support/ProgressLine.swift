@@ -5,14 +5,18 @@ import Darwin
 #endif
 
 /// One line on a terminal's standard error, rewritten in place as a long command advances (`\r`, erase to the end
-/// of the line), at most four times a second; nothing when standard error is not a terminal or with `-q`.
-final class ProgressLine {
+/// of the line), at most four times a second and not in its first half second (a quick command shows none);
+/// nothing when standard error is not a terminal or with `-q`. Used from one thread at a time.
+final class ProgressLine: @unchecked Sendable {
     let isShown: Bool
-    private var lastShown: timespec?
+    private var lastShown: timespec
     private var written = false
 
     init(quiet: Bool) {
         isShown = !quiet && StandardError.isTerminal
+        lastShown = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &lastShown)
+        lastShown.tv_nsec += 250_000_000  // the first line after 500 ms
     }
 
     /// Shows `text()` unless the line was rewritten less than 250 ms ago (`text` is not called then).
@@ -20,7 +24,7 @@ final class ProgressLine {
         guard isShown else { return }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
-        if let last = lastShown, Self.milliseconds(from: last, to: now) < 250 { return }
+        if Self.milliseconds(from: lastShown, to: now) < 250 { return }
         lastShown = now
         written = true
         write("\r\u{1B}[K" + text())
