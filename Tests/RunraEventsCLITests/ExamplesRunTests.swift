@@ -24,7 +24,9 @@ import Testing
     static func readmeExamples() throws -> [Example] {
         let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let start = try #require(readme.range(of: "## Quick start"))
-        let block = readme[start.upperBound...].components(separatedBy: "```sh\n")[1].components(separatedBy: "\n```")[0]
+        let block = readme[start.upperBound...].components(separatedBy: "```sh\n")[1].components(separatedBy: "\n```")[
+            0
+        ]
         return commands(block.split(separator: "\n").map(String.init))
             .filter { !$0.hasPrefix("make ") }
             .map { Example(source: "README", command: $0) }
@@ -46,7 +48,9 @@ import Testing
         for line in lines {
             var text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
-            if let comment = text.range(of: "  #") { text = String(text[..<comment.lowerBound]).trimmingCharacters(in: .whitespaces) }
+            if let comment = text.range(of: "  #") {
+                text = String(text[..<comment.lowerBound]).trimmingCharacters(in: .whitespaces)
+            }
             if text.hasSuffix("\\") {
                 pending += String(text.dropLast()).trimmingCharacters(in: .whitespaces) + " "
                 continue
@@ -68,7 +72,9 @@ import Testing
         let directory = try TemporaryDirectory()
         for name in ["Fixtures", "share"] {
             try FileManager.default.createSymbolicLink(
-                atPath: directory.path(name), withDestinationPath: CLI.packageRoot.appendingPathComponent(name).path)
+                atPath: directory.path(name),
+                withDestinationPath: CLI.packageRoot.appendingPathComponent(name).path
+            )
         }
         let made = try shell("bash \(CLI.packageRoot.path)/scripts/demo-files.sh \(CLI.executable.path)", in: directory)
         #expect(made.status == 0, "demo-files.sh: \(made.stderr)")
@@ -77,7 +83,12 @@ import Testing
 
     /// Runs `command` with bash in `directory`, the binary under test first on PATH; a following command gets
     /// SIGTERM once it has written something.
-    static func shell(_ command: String, in directory: TemporaryDirectory, follows: Bool = false, environment: [String: String] = [:]) throws -> CLIResult {
+    static func shell(
+        _ command: String,
+        in directory: TemporaryDirectory,
+        follows: Bool = false,
+        environment: [String: String] = [:]
+    ) throws -> CLIResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", follows ? "exec " + command : command]
@@ -85,7 +96,8 @@ import Testing
         var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["PATH"] = CLI.executable.deletingLastPathComponent().path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
         process.environment = env
-        let out = directory.path(".out"), err = directory.path(".err")
+        let out = directory.path(".out")
+        let err = directory.path(".err")
         FileManager.default.createFile(atPath: out, contents: nil)
         FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
@@ -104,8 +116,10 @@ import Testing
         }
         try process.waitForExit(timeout: .seconds(120))
         return CLIResult(
-            status: process.terminationStatus, stdout: try Data(contentsOf: URL(fileURLWithPath: out)),
-            stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: err)), as: UTF8.self))
+            status: process.terminationStatus,
+            stdout: try Data(contentsOf: URL(fileURLWithPath: out)),
+            stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: err)), as: UTF8.self)
+        )
     }
 
     @Test func everyExampleRunsAsWritten() throws {
@@ -116,7 +130,8 @@ import Testing
             let result = try Self.shell(example.command, in: directory, follows: example.follows)
             #expect(
                 result.status == example.expectedStatus,
-                "\(example) exited \(result.status): \(result.stderr.suffix(600))")
+                "\(example) exited \(result.status): \(result.stderr.suffix(600))"
+            )
         }
     }
 
@@ -129,7 +144,10 @@ import Testing
         for example in examples {
             let command = example.command
                 .replacingOccurrences(of: "postgresql://localhost/analytics", with: url)
-                .replacingOccurrences(of: "DATABASE_URL='host=localhost dbname=analytics'", with: "DATABASE_URL='\(url)'")
+                .replacingOccurrences(
+                    of: "DATABASE_URL='host=localhost dbname=analytics'",
+                    with: "DATABASE_URL='\(url)'"
+                )
             let result = try Self.shell(command, in: directory, environment: ["DATABASE_URL": url])
             #expect(result.status == 0, "\(example) exited \(result.status): \(result.stderr.suffix(600))")
         }

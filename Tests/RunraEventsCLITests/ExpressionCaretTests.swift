@@ -34,7 +34,9 @@ import Testing
     @Test func aConfigurationConditionError() throws {
         let directory = try TemporaryDirectory()
         let config = try directory.write(
-            "bad.yaml", "observability:\n  exporters:\n    - provider: console\n      filter:\n        condition: data.exitCode !=== 0\n")
+            "bad.yaml",
+            "observability:\n  exporters:\n    - provider: console\n      filter:\n        condition: data.exitCode !=== 0\n"
+        )
         let result = try CLI.run(["replay", "--config", config, "--dry-run", CLI.fixture("events/small.jsonl")])
         #expect(result.status == 2)
         #expect(result.stderr.contains("filter.condition"), "\(result.stderr)")

@@ -10,7 +10,11 @@ struct ExternalTool {
     var path: String
 
     /// The tool `name` on `PATH`, or `nil` with a recorded issue naming the Debian package that has it.
-    static func find(_ name: String, package: String, sourceLocation: SourceLocation = #_sourceLocation) -> ExternalTool? {
+    static func find(
+        _ name: String,
+        package: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> ExternalTool? {
         let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         for directory in directories {
             let path = "\(directory)/\(name)"

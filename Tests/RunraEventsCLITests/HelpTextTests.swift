@@ -4,7 +4,9 @@ import Testing
 /// `--help` text that can be copied: not wrapped when piped (`--help | less`, docs/cli.md), and examples that fit
 /// an 80-column terminal, so ArgumentParser's wrapping on a terminal never breaks one.
 @Suite struct HelpTextTests {
-    static let commands: [[String]] = [[], ["filter"], ["stats"], ["tail"], ["rotate"], ["replay"], ["load-pg"], ["generate"]]
+    static let commands: [[String]] = [
+        [], ["filter"], ["stats"], ["tail"], ["rotate"], ["replay"], ["load-pg"], ["generate"],
+    ]
 
     /// The example lines of a help text: the indented lines that start with a command.
     static func examples(_ help: String) -> [String] {

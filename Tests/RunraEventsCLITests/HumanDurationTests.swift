@@ -1,5 +1,6 @@
-@testable import runra_events
 import Testing
+
+@testable import runra_events
 
 /// The shipper's status line gives the lag of an old log as `174d 1h`, not `15038462.9 s` (#27).
 @Suite struct HumanDurationTests {

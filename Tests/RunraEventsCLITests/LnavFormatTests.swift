@@ -21,7 +21,9 @@ import Testing
     struct Lnav {
         let tool: ExternalTool
         let home: TemporaryDirectory
-        var environment: [String: String] { ["HOME": home.url.path, "TZ": "UTC", "XDG_CONFIG_HOME": home.path(".config")] }
+        var environment: [String: String] {
+            ["HOME": home.url.path, "TZ": "UTC", "XDG_CONFIG_HOME": home.path(".config")]
+        }
 
         init?() throws {
             guard let tool = ExternalTool.find("lnav", package: "lnav") else { return nil }
@@ -33,9 +35,14 @@ import Testing
 
         /// The rows of `query` over `file`, as CSV fields, header first.
         func select(_ query: String, _ file: String) throws -> [[String]] {
-            let result = try tool.run(["-n", "-c", ";" + query, "-c", ":write-csv-to -", file], environment: environment)
+            let result = try tool.run(
+                ["-n", "-c", ";" + query, "-c", ":write-csv-to -", file],
+                environment: environment
+            )
             #expect(result.status == 0, "lnav: \(result.stderr)")
-            return result.stdoutLines.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            return result.stdoutLines.map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
         }
     }
 
@@ -62,7 +69,9 @@ import Testing
         let rows = try lnav.select("SELECT id, log_level FROM runra_events_log", file)
         #expect(rows.first == ["id", "log_level"])
         let lnavLevels = Dictionary(
-            rows.dropFirst().map { ($0[0], $0[1] == "warning" ? "warn" : $0[1]) }, uniquingKeysWith: { $1 })
+            rows.dropFirst().map { ($0[0], $0[1] == "warning" ? "warn" : $0[1]) },
+            uniquingKeysWith: { $1 }
+        )
         let expected = try runraLevels(file)
         #expect(expected.count == 2000 + Self.branches.count)
         #expect(lnavLevels.count == expected.count, "lnav read \(lnavLevels.count) events as runra events")
@@ -76,7 +85,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let file = try directory.write("events.jsonl", Self.branches.joined(separator: "\n") + "\n")
         let rows = try lnav.select(
-            #"SELECT id, log_time, type, sandboxId, runId, "data/command" FROM runra_events_log LIMIT 3"#, file)
+            #"SELECT id, log_time, type, sandboxId, runId, "data/command" FROM runra_events_log LIMIT 3"#,
+            file
+        )
         #expect(
             rows == [
                 ["id", "log_time", "type", "sandboxId", "runId", "data/command"],

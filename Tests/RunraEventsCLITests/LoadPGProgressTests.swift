@@ -30,10 +30,16 @@ struct LoadPGProgressTests {
         guard let result = try onTerminal(arguments, interruptAfter: "rows committed") else { return }
         let text = result.stdoutText
         #expect(result.status == 130, "\(text.suffix(800))")
-        #expect(text.contains("load-pg: ") && text.contains("% of ") && text.contains("rows/s"), "no progress: \(text.suffix(800))")
+        #expect(
+            text.contains("load-pg: ") && text.contains("% of ") && text.contains("rows/s"),
+            "no progress: \(text.suffix(800))"
+        )
         let summary = try #require(
-            text.split(whereSeparator: \.isNewline).last { $0.contains("runra-events: interrupted: ") && $0.contains("rows committed (") },
-            "\(text.suffix(800))")
+            text.split(whereSeparator: \.isNewline).last {
+                $0.contains("runra-events: interrupted: ") && $0.contains("rows committed (")
+            },
+            "\(text.suffix(800))"
+        )
         let committed = Int(summary.split(separator: " ")[2])
         #expect(committed != nil && committed! < 400_000, "\(summary)")
         #expect(try rows(table) == committed, "the table holds what the message says was committed")
@@ -46,7 +52,9 @@ struct LoadPGProgressTests {
         let table = "runra_progress_\(UInt32.random(in: 0...UInt32.max))"
         let piped = try CLI.run(["load-pg", "--database-url", url, "--table", table, "--batch-size", "500", log])
         #expect(piped.status == 0 && !piped.stderr.contains("rows committed"), "\(piped.stderr)")
-        guard let quiet = try onTerminal(["load-pg", "-q", "--database-url", url, "--table", table, log]) else { return }
+        guard let quiet = try onTerminal(["load-pg", "-q", "--database-url", url, "--table", table, log]) else {
+            return
+        }
         #expect(quiet.status == 0 && quiet.stdoutText.isEmpty, "\(quiet.stdoutText)")
     }
 }

@@ -33,7 +33,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let input = try Self.pausedInput(directory)
         let runra = CLI.executable.path
-        let expected = try ExternalTool(name: "bash", path: "/bin/bash").run(["-c", "\(input) | \(runra) filter -c -t exec.completed"])
+        let expected = try ExternalTool(name: "bash", path: "/bin/bash").run([
+            "-c", "\(input) | \(runra) filter -c -t exec.completed",
+        ])
         guard let counting = try onTerminal("\(input) | \(runra) filter -c -t exec.completed") else { return }
         #expect(counting.contains("\r\u{1B}[Kfilter: "), "\(counting.suffix(200))")
         #expect(counting.hasSuffix("\r\u{1B}[K" + expected.stdoutText.dropLast() + "\r\n"), "\(counting.suffix(200))")

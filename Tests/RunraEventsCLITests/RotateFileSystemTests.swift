@@ -12,31 +12,39 @@ struct RotateFileSystemTests {
         let tool = ExternalTool(name: "unshare", path: MountNamespace.unshare!)
         return try tool.run(
             [MountNamespace.flags, "bash", "-c", "set -e; " + script],
-            environment: ["D": directory.url.path, "RUNRA": CLI.executable.path])
+            environment: ["D": directory.url.path, "RUNRA": CLI.executable.path]
+        )
     }
 
     @Test func aReadOnlyFileSystemIsNamed() throws {
-        let result = try inNamespace(#"""
+        let result = try inNamespace(
+            #"""
             mount -t tmpfs tmpfs "$D"; printf '{"type":"a"}\n' > "$D/app.jsonl"; mount -o remount,ro "$D"
             "$RUNRA" rotate --force "$D/app.jsonl" || echo "exit $?"
-            """#)
+            """#
+        )
         #expect(result.stdoutText == "exit 2\n", "\(result.stderr)")
         #expect(result.stderr.contains("Read-only file system"), "\(result.stderr)")
         #expect(!result.stderr.contains("No such file"), "\(result.stderr)")
     }
 
     @Test func aFullFileSystemKeepsTheRotatedFileAndSaysSo() throws {
-        let result = try inNamespace(#"""
+        let result = try inNamespace(
+            #"""
             mount -t tmpfs -o size=200k tmpfs "$D"; head -c 140000 /dev/urandom | base64 -w 100 > "$D/app.jsonl"
             cksum < "$D/app.jsonl"
             "$RUNRA" rotate --force "$D/app.jsonl" || echo "exit $?"
             cksum < "$D/app.jsonl.1"; wc -c < "$D/app.jsonl"
-            """#)
+            """#
+        )
         let lines = result.stdoutLines
         #expect(lines.count == 4 && lines[1] == "exit 2", "\(result.stdoutText) \(result.stderr)")
         #expect(lines.first == lines.dropFirst(2).first, "app.jsonl.1 is not the whole log")
         #expect(lines.last == "0", "the live file is not empty")
-        #expect(result.stderr.contains("but compressing it failed") && result.stderr.contains("No space left"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("but compressing it failed") && result.stderr.contains("No space left"),
+            "\(result.stderr)"
+        )
         #expect(result.stderr.contains("app.jsonl.1 is kept uncompressed"), "\(result.stderr)")
     }
 }

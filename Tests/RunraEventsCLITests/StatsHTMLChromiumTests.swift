@@ -6,7 +6,8 @@ import Testing
 /// screenshot is taken.
 @Suite struct StatsHTMLChromiumTests {
     /// A sandbox name that would be markup, script, an SVG break-out or an attribute break-out if written as it is.
-    static let hostile = "sb_<script>document.title='pwned'</script></svg><img src=x onerror=\"document.title='pwned'\">'\u{07}\u{1B}[31m"
+    static let hostile =
+        "sb_<script>document.title='pwned'</script></svg><img src=x onerror=\"document.title='pwned'\">'\u{07}\u{1B}[31m"
 
     /// Two sandboxes (one hostile) over ten minutes, every third command failing.
     static func log(start minute: Int = 0) -> String {
@@ -16,8 +17,10 @@ import Testing
             let time = String(format: "2026-06-15T10:%02d:%02d.000Z", minute + index / 24, (index * 7) % 60)
             let event: [String: Any] = [
                 "id": "e\(index)", "timestamp": time, "type": "exec.completed", "sandboxId": sandbox,
-                "data": ["command": index % 5 == 0 ? "</svg>\"npm test\"" : "ls", "exitCode": index % 3 == 0 ? 1 : 0,
-                         "durationMs": 10 + (index * 37) % 400],
+                "data": [
+                    "command": index % 5 == 0 ? "</svg>\"npm test\"" : "ls", "exitCode": index % 3 == 0 ? 1 : 0,
+                    "durationMs": 10 + (index * 37) % 400,
+                ],
             ]
             let data = try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
             lines.append(String(decoding: data, as: UTF8.self))
@@ -41,9 +44,14 @@ import Testing
         let environment = ["HOME": profile.url.path]
         let dump = try chromium.run(common + ["--dump-dom", "file://" + page], environment: environment)
         #expect(dump.status == 0, "chromium --dump-dom: \(dump.stderr.suffix(2000))")
-        let shot = try chromium.run(common + ["--screenshot=\(screenshot)", "file://" + page], environment: environment)
+        let shot = try chromium.run(
+            common + ["--screenshot=\(screenshot)", "file://" + page],
+            environment: environment
+        )
         #expect(shot.status == 0, "chromium --screenshot: \(shot.stderr.suffix(2000))")
-        let console = (dump.stderr + shot.stderr).split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+        let console = (dump.stderr + shot.stderr).split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(
+            String.init
+        )
         return Loaded(dom: dump.stdoutText, console: console)
     }
 
@@ -55,7 +63,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let input = try directory.write("events.jsonl", Self.log())
         let page = directory.path("report.html")
-        let result = try CLI.run(["stats", "-o", "html", "--by", "sandboxId", "--bin", "1m", "--fail-if", "p95 > 300", input])
+        let result = try CLI.run([
+            "stats", "-o", "html", "--by", "sandboxId", "--bin", "1m", "--fail-if", "p95 > 300", input,
+        ])
         #expect(result.status == 3, "\(result.stderr)")
         try result.stdout.write(to: URL(fileURLWithPath: page))
         #expect(!result.stdoutText.lowercased().contains("<script"), "the page holds a script element")

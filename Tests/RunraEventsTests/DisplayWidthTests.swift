@@ -1,6 +1,7 @@
 import Foundation
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// ``DisplayWidth``: the generated East Asian Width table against Python's `unicodedata` over every assigned code
 /// point, and the width of clusters terminals show as emoji.

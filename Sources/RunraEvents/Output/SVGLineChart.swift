@@ -31,7 +31,9 @@ struct SVGLineChart {
         let yStep = Self.niceStep((ys.max() ?? 0) / 4)
         let ySteps = Swift.max(1, Int(((ys.max() ?? 0) / yStep).rounded(.up)))
         let yMax = yStep * Double(ySteps)
-        let plot = (x: Self.left, y: Self.top, w: Self.width - Self.left - Self.right, h: Self.height - Self.top - Self.bottom)
+        let plot = (
+            x: Self.left, y: Self.top, w: Self.width - Self.left - Self.right, h: Self.height - Self.top - Self.bottom
+        )
         func px(_ x: Double) -> Double { plot.x + (x - xRange.0) / (xRange.1 - xRange.0) * plot.w }
         func py(_ y: Double) -> Double { plot.y + plot.h - y / yMax * plot.h }
 
@@ -39,7 +41,8 @@ struct SVGLineChart {
         out += " role=\"img\" aria-label=\"\(HTMLText.escaped(title))\"><title>\(HTMLText.escaped(title))</title>"
         for step in 0...ySteps {
             let y = yStep * Double(step)
-            out += "<line class=\"grid\" x1=\"\(plot.x)\" x2=\"\(plot.x + plot.w)\" y1=\"\(Self.f(py(y)))\" y2=\"\(Self.f(py(y)))\"/>"
+            out +=
+                "<line class=\"grid\" x1=\"\(plot.x)\" x2=\"\(plot.x + plot.w)\" y1=\"\(Self.f(py(y)))\" y2=\"\(Self.f(py(y)))\"/>"
             out += "<text class=\"tick\" x=\"\(plot.x - 6)\" y=\"\(Self.f(py(y) + 4))\" text-anchor=\"end\">"
             out += HTMLText.escaped(yLabel(y)) + "</text>"
         }
@@ -66,7 +69,8 @@ struct SVGLineChart {
             d += (previous == nil ? "M" : "L") + Self.f(px(point.x)) + " " + Self.f(py(y)) + " "
             let nextMissing = index + 1 >= line.points.count || line.points[index + 1].y == nil
             if previous == nil && nextMissing {
-                dots += "<circle cx=\"\(Self.f(px(point.x)))\" cy=\"\(Self.f(py(y)))\" r=\"2.5\" fill=\"\(line.color)\"/>"
+                dots +=
+                    "<circle cx=\"\(Self.f(px(point.x)))\" cy=\"\(Self.f(py(y)))\" r=\"2.5\" fill=\"\(line.color)\"/>"
             }
             previous = y
         }

@@ -8,18 +8,24 @@ extension StatisticsRenderer {
         let shown = Array(all.prefix(Self.chartedSeries))
         out += "<h2>Over time, per \(Self.durationText(width))</h2>\n"
         if all.count > shown.count {
-            out += "<p>The \(shown.count) groups with the most events of \(all.count); every group is in the table.</p>\n"
+            out +=
+                "<p>The \(shown.count) groups with the most events of \(all.count); every group is in the table.</p>\n"
         }
         let figures = chartFigures(shown, width: width, span: Self.span(shown))
         guard let baseline else {
             out += "<div class=\"charts\">\n" + figures.joined() + "</div>\n"
             return
         }
-        let byLabel = Dictionary(StatisticsTimeSeries.of(baseline).map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+        let byLabel = Dictionary(
+            StatisticsTimeSeries.of(baseline).map { ($0.label, $0) },
+            uniquingKeysWith: { a, _ in a }
+        )
         let matched = shown.map { byLabel[$0.label] ?? StatisticsTimeSeries(label: $0.label, points: [], total: 0) }
         let baselineFigures = chartFigures(matched, width: width, span: Self.span(matched))
         out += "<div class=\"pair\"><h3>This log</h3><h3>Baseline</h3></div>\n"
-        for (current, before) in zip(figures, baselineFigures) { out += "<div class=\"pair\">\(current)\(before)</div>\n" }
+        for (current, before) in zip(figures, baselineFigures) {
+            out += "<div class=\"pair\">\(current)\(before)</div>\n"
+        }
     }
 
     /// The figures for `series` over the time `span` (seconds): count, error rate, then the percentiles (one chart,
@@ -33,7 +39,10 @@ extension StatisticsRenderer {
             }
         }
         var figures = [
-            figure("Events", SVGLineChart(title: "count", series: lines(.count), xLabel: xLabel, xSpan: span) { Self.axisNumber($0) }),
+            figure(
+                "Events",
+                SVGLineChart(title: "count", series: lines(.count), xLabel: xLabel, xSpan: span) { Self.axisNumber($0) }
+            ),
             figure(
                 "Error rate",
                 SVGLineChart(title: "error_rate", series: lines(.errorRate), xLabel: xLabel, xSpan: span) {
@@ -41,7 +50,9 @@ extension StatisticsRenderer {
                 }
             ),
         ]
-        let percentiles = chartedPercentiles.enumerated().map { index, p in (StatisticsColumn.percentile(p), color(index)) }
+        let percentiles = chartedPercentiles.enumerated().map { index, p in
+            (StatisticsColumn.percentile(p), color(index))
+        }
         for line in series where !percentiles.isEmpty {
             let caption = "\(report.metric) percentiles" + (report.keyNames.count > 1 ? ": \(line.label)" : "")
             let chart = SVGLineChart(
@@ -66,7 +77,8 @@ extension StatisticsRenderer {
     private func figure(_ caption: String, _ chart: SVGLineChart) -> String {
         var legend = "<ul class=\"legend\">"
         for line in chart.series {
-            legend += "<li><span class=\"swatch\" style=\"background:\(line.color)\"></span>\(HTMLText.escaped(line.name))</li>"
+            legend +=
+                "<li><span class=\"swatch\" style=\"background:\(line.color)\"></span>\(HTMLText.escaped(line.name))</li>"
         }
         return "<figure><figcaption>\(HTMLText.escaped(caption))</figcaption>\(chart.svg())\(legend)</ul></figure>\n"
     }

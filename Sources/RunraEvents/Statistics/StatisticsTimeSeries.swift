@@ -20,7 +20,8 @@ struct StatisticsTimeSeries {
             let key = Array(row.key.dropLast())
             if index[key] == nil {
                 index[key] = series.count
-                let label = key.isEmpty ? "all" : zip(names, key).map { "\($0)=\($1.description)" }.joined(separator: ", ")
+                let label =
+                    key.isEmpty ? "all" : zip(names, key).map { "\($0)=\($1.description)" }.joined(separator: ", ")
                 series.append(StatisticsTimeSeries(label: label, points: [], total: 0))
             }
             series[index[key]!].points.append((time, row.statistics))
@@ -38,9 +39,16 @@ struct StatisticsTimeSeries {
         for point in points {
             if let previous, point.time.nanosecondsSinceEpoch - previous.nanosecondsSinceEpoch > width {
                 let empty: Double? = column.isCount ? 0 : nil
-                out.append((Timestamp(nanosecondsSinceEpoch: previous.nanosecondsSinceEpoch + width).secondsSinceEpoch, empty))
+                out.append(
+                    (Timestamp(nanosecondsSinceEpoch: previous.nanosecondsSinceEpoch + width).secondsSinceEpoch, empty)
+                )
                 if point.time.nanosecondsSinceEpoch - previous.nanosecondsSinceEpoch > 2 * width {
-                    out.append((Timestamp(nanosecondsSinceEpoch: point.time.nanosecondsSinceEpoch - width).secondsSinceEpoch, empty))
+                    out.append(
+                        (
+                            Timestamp(nanosecondsSinceEpoch: point.time.nanosecondsSinceEpoch - width)
+                                .secondsSinceEpoch, empty
+                        )
+                    )
                 }
             }
             out.append((point.time.secondsSinceEpoch, column.value(point.statistics)))

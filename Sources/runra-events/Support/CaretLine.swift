@@ -18,7 +18,8 @@ enum CaretLine {
         // the caret line already says (its offset counted from the message's own start).
         var offset = marker.column - 1
         if shown.hasPrefix("…") {
-            offset = lines[1].distance(from: lines[1].startIndex, to: caret)
+            offset =
+                lines[1].distance(from: lines[1].startIndex, to: caret)
                 - lines[0].distance(from: lines[0].startIndex, to: marker.end)
         }
         guard offset >= 0, offset <= shown.count else { return message }

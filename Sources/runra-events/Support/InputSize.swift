@@ -30,7 +30,9 @@ enum InputSize {
         guard let known, known > 0 else { return ", \(megabytes(read)) read" }
         let share = min(1, Double(read) / Double(known))
         var text = ", \(Int(share * 100))% of \(megabytes(known))"
-        if share > 0.01 && share < 1 { text += ", about \(HumanDuration.text(seconds: seconds / share - seconds)) left" }
+        if share > 0.01 && share < 1 {
+            text += ", about \(HumanDuration.text(seconds: seconds / share - seconds)) left"
+        }
         return text
     }
 

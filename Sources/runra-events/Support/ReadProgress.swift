@@ -4,7 +4,12 @@ import RunraEvents
 /// `stats: 41% of 1000.0 MB, about 3.2 s left` (a share for plain files, else `412.3 MB read`).
 enum ReadProgress {
     /// `options`, reporting to `line` as `command` reads `paths`.
-    static func reporting(_ options: ReadOptions, to line: ProgressLine, command: String, paths: [String?]) -> ReadOptions {
+    static func reporting(
+        _ options: ReadOptions,
+        to line: ProgressLine,
+        command: String,
+        paths: [String?]
+    ) -> ReadOptions {
         guard line.isShown else { return options }
         var options = options
         let known = InputSize.plainBytes(paths)
