@@ -5,7 +5,7 @@
 set -euo pipefail
 runra=${1:?usage: scripts/demo-files.sh RUNRA_EVENTS_BINARY}
 mkdir -p logs
-"$runra" generate -q --events 100000 --seed 7 --out events.jsonl
+"$runra" generate -q --events 20000 --seed 7 --out events.jsonl
 "$runra" generate -q --events 20000 --seed 8 --gzip --out events.jsonl.gz
 "$runra" generate -q --events 20000 --seed 9 --start 3h --gzip --out logs/runra-events.jsonl.1.gz
 "$runra" generate -q --events 20000 --seed 10 --start 1h --out logs/runra-events.jsonl

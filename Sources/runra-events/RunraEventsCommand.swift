@@ -12,7 +12,7 @@ struct RunraEventsCommand: AsyncParsableCommand {
 
             Examples:
               runra-events filter -t exec.completed -w 'data.exitCode != 0' events.jsonl
-              runra-events generate --events 100000 --seed 7 > events.jsonl
+              runra-events generate --events 20000 --seed 7 > events.jsonl
             """,
         version: RunraEventsVersion.current,
         subcommands: [
