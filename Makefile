@@ -24,7 +24,7 @@ build: deps ## Debug build of every target, tests included.
 release: deps ## Optimized build of the runra-events executable (Swift libraries linked statically: faster start-up).
 	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 
-demo: release ## Build, then filter, summarize and gate on the bundled sample log.
+demo: release ## Build, filter, summarize and gate on the bundled sample log; write the files the README's examples name.
 	@echo '$$ runra-events filter -t exec.completed --where "data.exitCode != 0" -o tsv --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8'
 	@$(BIN_RELEASE) filter -t exec.completed --where 'data.exitCode != 0' -o tsv \
 	  --fields timestamp,sandboxId,data.command,data.exitCode Fixtures/events/sample.jsonl.gz | head -n 8
@@ -40,6 +40,10 @@ demo: release ## Build, then filter, summarize and gate on the bundled sample lo
 	@echo
 	@echo '$$ runra-events tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz'
 	@$(BIN_RELEASE) tail -n 3 -o pretty Fixtures/events/sample.jsonl.gz
+	@bash scripts/demo-files.sh $(BIN_RELEASE)
+	@echo
+	@echo 'Wrote events.jsonl, events.jsonl.gz, logs/runra-events.jsonl (and .1.gz), main.jsonl and pr.jsonl for the'
+	@echo 'examples of the README and --help. export PATH="$$PWD/.build/release:$$PATH" and try them.'
 
 test-deps: ## Install the Python packages the exporter tests' loopback servers need (pip, when missing).
 	@python3 -c 'import google.protobuf, opentelemetry.proto, grpc, google.rpc.error_details_pb2' 2>/dev/null || \
@@ -47,7 +51,7 @@ test-deps: ## Install the Python packages the exporter tests' loopback servers n
 
 # The end-to-end CLI suite runs twice: against the debug build beside the tests, then against the release
 # binary that ships (RUNRA_EVENTS_BINARY), since an optimizer-only miscompilation has slipped past debug before.
-test: APT_PACKAGES += postgresql openssl logrotate
+test: APT_PACKAGES += postgresql openssl logrotate lnav chromium
 test: deps test-deps ## Run every test (unit, CLI end-to-end on debug and release builds, integration, bench smoke).
 	$(SWIFT) build --build-tests
 	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
@@ -92,8 +96,10 @@ bench-smoke: ## A small, quick run of the benchmark script on the debug build (w
 	BENCH_SMOKE=1 RUNRA=$(BIN_DEBUG) BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null BENCH_DATA=.build/bench-smoke bash scripts/bench.sh
 
 PREFIX ?= /usr/local
+# lnav reads formats from /etc/lnav/formats/*/*.json for every user (docs/lnav.md).
+LNAV_FORMATS ?= /etc/lnav/formats
 
-install: release ## Install the binary, shell completions (bash, zsh, fish) and the man page under PREFIX.
+install: release ## Install the binary, shell completions (bash, zsh, fish), the man page and the lnav format.
 	mkdir -p .build/man
 	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -104,6 +110,9 @@ install: release ## Install the binary, shell completions (bash, zsh, fish) and 
 	$(BIN_RELEASE) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/runra-events
 	$(BIN_RELEASE) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_runra-events
 	$(BIN_RELEASE) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/runra-events.fish
+	install -d $(DESTDIR)$(PREFIX)/share/runra-events/lnav $(DESTDIR)$(LNAV_FORMATS)/runra-events
+	install -m 644 share/lnav/runra_events.json $(DESTDIR)$(PREFIX)/share/runra-events/lnav/runra_events.json
+	install -m 644 share/lnav/runra_events.json $(DESTDIR)$(LNAV_FORMATS)/runra-events/runra_events.json
 
 docs: ## Regenerate docs/cli.md from the commands' --help.
 	$(SWIFT) build --product runra-events

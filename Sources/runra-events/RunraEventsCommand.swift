@@ -11,8 +11,8 @@ struct RunraEventsCommand: AsyncParsableCommand {
             3 a --fail-if threshold was crossed, 4 an exporter or database failed.
 
             Examples:
-              runra-events filter -t 'exec.*' --where 'data.exitCode != 0' logs/runra-events.jsonl
-              runra-events generate --events 100000 --seed 7 > events.jsonl
+              runra-events filter -t exec.completed -w 'data.exitCode != 0' events.jsonl
+              runra-events generate --events 20000 --seed 7 > events.jsonl
             """,
         version: RunraEventsVersion.current,
         subcommands: [

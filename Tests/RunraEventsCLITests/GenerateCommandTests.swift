@@ -74,4 +74,39 @@ import Testing
             try gunzip(fixture) == plain.stdout,
             "Fixtures/events/sample.jsonl.gz is stale; remake it as Fixtures/events/README.md says")
     }
+
+    /// `--start` moves the timestamps and nothing else: the same events, shifted by the same amount.
+    @Test func startMovesTheTimestampsOnly() throws {
+        let plain = try CLI.run(["generate", "--events", "50", "--seed", "3"])
+        let moved = try CLI.run(["generate", "--events", "50", "--seed", "3", "--start", "2027-01-02T03:04:05.678Z"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        func fields(_ line: String) throws -> [String: Any] {
+            try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let shift = try #require(
+            epochMilliseconds(try fields(moved.stdoutLines[0])["timestamp"] as! String)
+        ) - epochMilliseconds(try fields(plain.stdoutLines[0])["timestamp"] as! String)!
+        let first = try #require(epochMilliseconds(try fields(moved.stdoutLines[0])["timestamp"] as! String))
+        let start = try #require(epochMilliseconds("2027-01-02T03:04:05.678Z"))
+        #expect(first >= start && first < start + 1000, "the first event is \(first - start) ms after --start")
+        for (before, after) in zip(plain.stdoutLines, moved.stdoutLines) {
+            var a = try fields(before), b = try fields(after)
+            let gap = epochMilliseconds(b["timestamp"] as! String)! - epochMilliseconds(a["timestamp"] as! String)!
+            #expect(gap == shift)
+            a["timestamp"] = nil
+            b["timestamp"] = nil
+            #expect(NSDictionary(dictionary: a) == NSDictionary(dictionary: b))
+        }
+        let relative = try CLI.run(["generate", "--events", "1", "--start", "1h"])
+        #expect(relative.status == 0)
+        let bad = try CLI.run(["generate", "--events", "1", "--start", "soon"])
+        #expect(bad.status == 2 && bad.stderr.contains("'soon' is not a time"), "\(bad.stderr)")
+    }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 UTC timestamp with milliseconds, as `generate` writes them.
+private func epochMilliseconds(_ text: String) -> Int64? {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -1,7 +1,7 @@
 /// Writes a realistic synthetic Runra event log (SPEC §4 `generate`): the 22 event types,
 /// sandboxes with a life cycle grouped into runs, nested payloads, unicode and escaped strings,
 /// long-tailed durations, about 10% failing commands, and increasing millisecond timestamps
-/// from 2026-06-15T10:30:00.000Z.
+/// from 2026-06-15T10:30:00.000Z (or another start).
 ///
 /// The output is the same bytes for the same seed, on every platform. A generator continues
 /// its sequence across calls.
@@ -29,9 +29,11 @@ public final class EventLogGenerator {
 
     private var synthesizer: EventSynthesizer
 
-    /// A generator whose output is determined by `seed`.
-    public init(seed: UInt64) {
-        synthesizer = EventSynthesizer(seed: seed)
+    /// A generator whose output is determined by `seed`, its first timestamp `start` (to the millisecond;
+    /// 2026-06-15T10:30:00.000Z when `nil`).
+    public init(seed: UInt64, start: Timestamp? = nil) {
+        let milliseconds = start.map { $0.nanosecondsSinceEpoch / 1_000_000 } ?? GeneratorClock.startMilliseconds
+        synthesizer = EventSynthesizer(seed: seed, startMilliseconds: milliseconds)
     }
 
     /// Writes events to `output` until `limit`, as JSONL or, with `gzip`, as block gzip (``BlockGzip``).

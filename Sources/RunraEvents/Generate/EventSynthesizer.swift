@@ -43,7 +43,8 @@ struct EventSynthesizer {
     private var startingSlot = -1
     private var runID: UInt64
 
-    init(seed: UInt64) {
+    init(seed: UInt64, startMilliseconds: Int64 = GeneratorClock.startMilliseconds) {
+        clock = GeneratorClock(milliseconds: startMilliseconds)
         vocabulary = GeneratorVocabulary()
         random = RandomSource(seed: seed)
         idOffset = random.next() & Self.idMask

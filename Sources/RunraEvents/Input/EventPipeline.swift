@@ -64,6 +64,7 @@ struct EventPipeline<Processor: EventProcessor> {
         var next = 0
         var lineBase = 0
         var currentSource = -1
+        var bytesRead = 0
         while let (chunk, result) = state.takeResult(sequence: next) {
             next += 1
             if chunk.sourceIndex != currentSource {
@@ -84,6 +85,10 @@ struct EventPipeline<Processor: EventProcessor> {
                 if try !consume(output, chunk.sourceIndex, base) { break }
             }
             if let error = chunk.error { summary.inputErrors.append(error) }
+            if let onProgress = options.onProgress {
+                bytesRead += chunk.count
+                onProgress(bytesRead)
+            }
             if chunk.endsBurst { try onInputIdle() }
         }
         return summary

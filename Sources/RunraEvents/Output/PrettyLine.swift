@@ -37,15 +37,23 @@ enum PrettyLine {
                 let value: String
                 if raw[0] == UInt8(ascii: "\"") {
                     let decoded = JSONDecoding.string(fromQuotedContent: UnsafeBufferPointer(rebasing: raw[1..<(raw.count - 1)]))
-                    value = decoded.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: "\"") }) ? JSONText.quoted(decoded) : decoded
+                    value = needsQuotes(decoded, isKey: false) ? JSONText.quoted(decoded) : decoded
                 } else {
                     value = String(decoding: raw, as: UTF8.self)
                 }
-                text += " " + (colors ? dim + key + "=" + reset : key + "=") + value
+                let name = needsQuotes(key, isKey: true) ? JSONText.quoted(key) : key
+                text += " " + (colors ? dim + name + "=" + reset : name + "=") + value
             }
         }
         out.append(contentsOf: text.utf8)
         out.append(0x0A)
+    }
+
+    /// Whether `text` must be quoted to read as one `key=value` item: it holds a space, a control character or a
+    /// quote; a key also when it is empty or holds an `=`.
+    static func needsQuotes(_ text: String, isKey: Bool) -> Bool {
+        if isKey && (text.isEmpty || text.utf8.contains(UInt8(ascii: "="))) { return true }
+        return text.utf8.contains { $0 <= 0x20 || $0 == UInt8(ascii: "\"") }
     }
 
     /// The members of the object at `span`, in order.

@@ -213,8 +213,17 @@ public struct Rotator: Sendable {
             return nil
         }
         guard options.gzip else { return rotated }
-        for path in interrupted { _ = try GzipFileCompressor.compressInPlace(path, level: options.gzipLevel) }
-        return try GzipFileCompressor.compressInPlace(rotated, level: options.gzipLevel)
+        do {
+            for path in interrupted { _ = try GzipFileCompressor.compressInPlace(path, level: options.gzipLevel) }
+            return try GzipFileCompressor.compressInPlace(rotated, level: options.gzipLevel)
+        } catch let error as RunraError {
+            // The rotation itself happened: say so, and that nothing was lost.
+            throw RunraError(
+                error.code,
+                "rotated \(path) to \(rotated), but compressing it failed: \(error.message); \(rotated) is kept "
+                    + "uncompressed and complete (gzip it when there is room: gzip -n \(rotated))"
+            )
+        }
     }
 
     /// Whether `candidate` is one of the rotator's temporary files for the log named `name`.
@@ -261,9 +270,18 @@ final class RotationLock: @unchecked Sendable {
         let fd: Int32
         do {
             fd = try POSIX.open(lockPath, O_RDWR | O_CREAT, mode: 0o644)
-        } catch {
-            // Another user's lock file we may not write: reading is enough for flock.
-            fd = try POSIX.open(lockPath, O_RDONLY)
+        } catch let creating as RunraError {
+            // Another user's lock file we may not write: reading is enough for flock. When it cannot be read
+            // either, the reason it could not be created is the one to give (a read-only file system, say),
+            // not that it does not exist.
+            guard let readOnly = try? POSIX.open(lockPath, O_RDONLY) else {
+                throw RunraError(
+                    creating.code,
+                    "cannot rotate \(basePath): \(creating.message) (rotation writes its lock file and renames files "
+                        + "in \(directory))"
+                )
+            }
+            fd = readOnly
         }
         do {
             guard try POSIX.lock(fd, LOCK_EX, path: lockPath, wait: wait) else {

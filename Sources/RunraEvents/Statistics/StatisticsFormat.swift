@@ -10,4 +10,6 @@ public enum StatisticsFormat: String, Sendable, CaseIterable {
     case markdown
     /// JUnit XML: each `--fail-if` is a test case.
     case junit
+    /// One self-contained HTML page: the tables, and with `--bin` charts over time.
+    case html
 }

@@ -28,11 +28,13 @@ extension StatisticsRenderer {
         }
     }
 
-    /// The widest cell per column.
+    /// The widest cell per column, in terminal columns (``DisplayWidth``: CJK and emoji take two).
     static func widths(header: [String], rows: Int, _ cells: (Int) -> [String]) -> [Int] {
-        var widths = header.map(\.count)
+        var widths = header.map(DisplayWidth.of)
         for position in 0..<rows {
-            for (index, cell) in cells(position).enumerated() { widths[index] = Swift.max(widths[index], cell.count) }
+            for (index, cell) in cells(position).enumerated() {
+                widths[index] = Swift.max(widths[index], DisplayWidth.of(cell))
+            }
         }
         return widths
     }
@@ -41,7 +43,7 @@ extension StatisticsRenderer {
     static func alignedLine(_ cells: [String], _ widths: [Int], rightAligned: [Bool]) -> String {
         var text = ""
         for (index, cell) in cells.enumerated() {
-            let padding = String(repeating: " ", count: widths[index] - cell.count)
+            let padding = String(repeating: " ", count: widths[index] - DisplayWidth.of(cell))
             if index > 0 { text += "  " }
             text += rightAligned[index] ? padding + cell : (index == cells.count - 1 ? cell : cell + padding)
         }

@@ -4,11 +4,14 @@ public struct StatisticsRenderer: Sendable {
     public var report: StatisticsReport
     /// The `--fail-if` results, in the order given.
     public var checks: [StatisticsCheckResult]
+    /// The `--baseline` report on its own, for the html format's charts beside the report's.
+    public var baseline: StatisticsReport?
 
-    /// A renderer of `report` with `checks`.
-    public init(report: StatisticsReport, checks: [StatisticsCheckResult] = []) {
+    /// A renderer of `report` with `checks`, and `baseline` for the html charts.
+    public init(report: StatisticsReport, checks: [StatisticsCheckResult] = [], baseline: StatisticsReport? = nil) {
         self.report = report
         self.checks = checks
+        self.baseline = baseline
     }
 
     /// The whole output text, ending in a newline.
@@ -29,6 +32,7 @@ public struct StatisticsRenderer: Sendable {
             case .csv: csv(&out)
             case .markdown: markdown(&out)
             case .junit: junit(&out)
+            case .html: html(&out)
             }
             out.flush()
         }

@@ -12,10 +12,10 @@ extension RunraEventsCommand {
 
                 Examples:
                   runra-events filter -t 'exec.*' logs/runra-events.jsonl
-                  runra-events filter -t exec.completed -w 'data.exitCode != 0' x.jsonl.gz
-                  runra-events filter -c --sandbox sb_x7k2 --since 2h --rotated app.jsonl
-                  runra-events filter -o csv --fields timestamp,data.command x.jsonl
-                  runra-events filter -v -t 'agent.*' -n 100 x.jsonl | jq .
+                  runra-events filter -t exec.completed -w 'data.exitCode != 0' events.jsonl.gz
+                  runra-events filter -c --since 2h --rotated logs/runra-events.jsonl
+                  runra-events filter -o csv --fields timestamp,data.command events.jsonl
+                  runra-events filter -v -t 'agent.*' -n 100 events.jsonl | head -n 3
                 """
         )
 
@@ -53,17 +53,21 @@ extension RunraEventsCommand {
             filter.printsHeader = !noHeader
             filter.usesColor = global.colorsStandardOutput
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
+            // Not over events going to the same terminal.
+            let progress = ProgressLine(quiet: global.quiet || (StandardOutput.isTerminal && !count))
+            let paths = try input.resolvedPaths()
             let summary: EventFilter.Summary
             do {
                 summary = try filter.run(
-                    paths: try input.resolvedPaths(),
-                    options: input.readOptions,
+                    paths: paths,
+                    options: ReadProgress.reporting(input.readOptions, to: progress, command: "filter", paths: paths),
                     output: StandardOutput.shared.writer,
                     onBadLine: reporter.report
                 )
             } catch is ByteWriter.BrokenPipe {
                 throw ExitCode(0)
             }
+            progress.clear()
             try reporter.finish()
             StandardOutput.shared.flush()
             for error in summary.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }

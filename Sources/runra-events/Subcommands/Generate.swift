@@ -16,13 +16,15 @@ extension RunraEventsCommand {
                 Writes JSONL with all 22 event types, sandbox life cycles grouped into runs, nested
                 payloads, unicode and escaped strings, long-tailed durations and about 10% failing
                 commands. The same seed gives the same bytes. Timestamps start at
-                2026-06-15T10:30:00.000Z. --size counts uncompressed bytes and stops after the line
-                that reaches it; 1GB, 1G and 1GiB all mean 1024³ bytes, a bare number is bytes.
+                2026-06-15T10:30:00.000Z, or at --start (e.g. 1h: an hour ago, for --since 2h to
+                find). --size counts uncompressed bytes and stops after the line that reaches it;
+                1GB, 1G and 1GiB all mean 1024³ bytes, a bare number is bytes.
 
                 Examples:
                   runra-events generate --events 100000 --seed 7 > events.jsonl
-                  runra-events generate --size 1GB --seed 1 --out bench.jsonl
+                  runra-events generate --size 100MB --seed 1 --out bench.jsonl
                   runra-events generate --events 2000 --seed 42 --gzip --out sample.jsonl.gz
+                  runra-events generate --events 20000 --start 1h --out recent.jsonl
                 """
         )
 
@@ -41,11 +43,20 @@ extension RunraEventsCommand {
         @Option(name: .long, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "FILE"))
         var out: String?
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The first event's time: RFC 3339, a date, or a duration before now (90s, 15m, 2h, 7d).",
+                valueName: "T"
+            )
+        )
+        var start: String?
+
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             let limit = try self.limit()
-            let generator = EventLogGenerator(seed: seed)
+            let generator = EventLogGenerator(seed: seed, start: try start.map { try TimeBound.parse($0, now: .now) })
             let summary: EventLogGenerator.Summary
             if let out {
                 let descriptor = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

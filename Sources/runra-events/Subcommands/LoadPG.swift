@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RunraEvents
 import RunraExporters
 import RunraPostgres
@@ -20,10 +21,14 @@ extension RunraEventsCommand {
                 Prints events read, inserted, duplicates, rejected, bad lines and rows/s. Exit status 4 when the database fails or refuses a row.
 
                 Examples:
-                  runra-events load-pg --database-url postgresql://app@db/analytics logs/runra-events.jsonl
-                  DATABASE_URL='host=db dbname=analytics user=app' runra-events load-pg --rotated logs/runra-events.jsonl
-                  runra-events load-pg --table ci_events --schema ci --text-column --batch-size 20000 events.jsonl.gz
-                  runra-events load-pg -t 'exec.*' --since 7d --ssl require events.jsonl
+                  runra-events load-pg --database-url postgresql://localhost/analytics \\
+                    events.jsonl
+                  DATABASE_URL='host=localhost dbname=analytics' runra-events load-pg \\
+                    --rotated logs/runra-events.jsonl
+                  runra-events load-pg --table ci_events --schema ci --text-column \\
+                    --batch-size 20000 events.jsonl.gz
+                  runra-events load-pg -t 'exec.*' --since 7d --ssl prefer \\
+                    logs/runra-events.jsonl
                 """
         )
 
@@ -80,8 +85,15 @@ extension RunraEventsCommand {
                 valueName: "MODE"))
         var ssl: String?
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "After Ctrl-C or SIGTERM, wait this long for the batches in flight to commit.", valueName: "SECONDS"))
+        var drainTimeout: Double = 30
+
         func validate() throws {
             if batchSize <= 0 { throw ValidationError("--batch-size must be a positive number of events") }
+            if drainTimeout <= 0 { throw ValidationError("--drain-timeout must be a positive number of seconds") }
             if connections <= 0 || connections > 16 {
                 throw ValidationError("--connections must be between 1 and 16, not \(connections)")
             }
@@ -100,13 +112,19 @@ extension RunraEventsCommand {
             var readOptions = input.readOptions
             readOptions.scanThreads = 1
             readOptions.chunkBytes = 256 * 1024
-            let reader = EventBatchReader(
-                paths: try input.resolvedPaths(), options: readOptions,
-                selection: try selection.makeSelection())
+            let paths = try input.resolvedPaths()
+            let reader = EventBatchReader(paths: paths, options: readOptions, selection: try selection.makeSelection())
+            let progress = ProgressLine(quiet: global.quiet)
+            var loadProgress = LoadProgress(paths: paths)
+            let stop = StopRequest()
+            let signals = StopSignals(
+                quiet: global.quiet, drainTimeout: drainTimeout, draining: "committing the batches in flight",
+                afterTimeout: "what was committed stays; run the same command again to load the rest"
+            ) { stop.request() }
+            defer { signals.cancel() }
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
             let keepsLines = input.deadLetter != nil
-            let clock = ContinuousClock()
-            let start = clock.now
+            let start = ContinuousClock.now
             var total = PGLoadReport()
             var rejectedShown = 0
             var rejectedCount = 0
@@ -130,6 +148,7 @@ extension RunraEventsCommand {
                     transform: { event in LoadItem(event, keepsLine: keepsLines) },
                     onBadLine: reporter.report,
                     body: { items in
+                        loadProgress.bytesRead += items.reduce(0) { $0 + $1.bytes }
                         try loaderPool.submit(items.map(\.row)) { report in
                             for rejected in report.rejected {
                                 if let line = items[rejected.index].line { try reporter.writeDeadLetter(line) }
@@ -143,20 +162,23 @@ extension RunraEventsCommand {
                             total.inserted += report.inserted
                             total.duplicates += report.duplicates
                             rejectedCount += report.rejected.count
+                            loadProgress.committed = total.inserted + total.duplicates
                         }
-                        return true
+                        progress.update { loadProgress.text(seconds: Self.seconds(since: start)) }
+                        return !stop.isRequested
                     })
                 try loaderPool.finish()
             } catch let error as PostgresError {
+                progress.clear()
                 try? reporter.finish()
                 throw RunraError(
                     .exporter,
                     "\(error)\(total.inserted > 0 ? " (\(total.inserted) events were loaded; run the same command again to finish: already loaded events are skipped)" : "")"
                 )
             }
+            progress.clear()
             try reporter.finish()
-            let seconds = Double((clock.now - start).components.attoseconds) / 1e18
-                + Double((clock.now - start).components.seconds)
+            let seconds = Self.seconds(since: start)
             let loaded = total.inserted + total.duplicates
             let rate = seconds > 0 ? Int(Double(loaded) / seconds) : loaded
             if !global.quiet {
@@ -167,20 +189,47 @@ extension RunraEventsCommand {
                 StandardOutput.shared.flush()
             }
             for error in read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
+            if stop.isRequested {
+                if !global.quiet {
+                    StandardError.print(
+                        "runra-events: interrupted: \(loaded) rows committed (\(total.inserted) inserted, \(total.duplicates) duplicates); "
+                            + "run the same command again to load the rest: loaded events are skipped")
+                }
+                throw ExitCode(signals.exitStatus)
+            }
             if rejectedCount > 0 { throw ExitCode(ExitStatus.exporterFailed) }
             if !read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
         }
     }
 }
 
-/// One event on its way to the table, with its line when rejected rows are dead-lettered.
+/// One event on its way to the table, with its line when rejected rows are dead-lettered, and its size for the
+/// progress line.
 private struct LoadItem: Sendable {
     var row: PGEventRow
     var line: [UInt8]?
+    var bytes: Int
 
     init(_ event: RuntimeEvent, keepsLine: Bool) {
         row = PGEventRow(event: event)
         line = keepsLine ? event.line : nil
+        bytes = event.line.count + 1
+    }
+}
+
+/// Ctrl-C or SIGTERM asked `load-pg` to stop reading; set from the signal handler's queue.
+private final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+
+    func request() { lock.withLock { requested = true } }
+    var isRequested: Bool { lock.withLock { requested } }
+}
+
+extension RunraEventsCommand.LoadPG {
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = (ContinuousClock.now - start).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
     }
 }
 

@@ -16,13 +16,18 @@ extension RunraEventsCommand {
                 The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an exporter refused or gave up on events, 130 interrupted (after flushing and writing the checkpoint).
 
                 Examples:
-                  runra-events replay --config observability.yaml --checkpoint replay.ckpt --dead-letter rejected.jsonl logs/runra-events.jsonl
-                  runra-events replay --to jsonl --set filePath=copy.jsonl --set rotateSizeBytes=100MB events.jsonl.gz
-                  runra-events replay --to console --set format=pretty --speed 10 -t 'exec.*' events.jsonl
-                  runra-events replay --to otel --set protocol=grpc --set endpoint=http://collector:4317 events.jsonl.gz
-                  runra-events replay --config observability.json --dry-run events.jsonl
-                  runra-events replay --config observability.json --from-dead-letter rejected.jsonl --dead-letter still-rejected.jsonl
-                  runra-events replay --follow --config observability.yaml --checkpoint ship.ckpt --status-interval 10 'logs/*.jsonl'
+                  runra-events replay --config Fixtures/observability.yaml events.jsonl.gz
+                  runra-events replay --config Fixtures/observability.yaml \\
+                    --checkpoint logs.ckpt --dead-letter rejected.jsonl logs/*.jsonl
+                  runra-events replay --to jsonl --set filePath=copy.jsonl events.jsonl.gz
+                  runra-events replay --to console --set format=pretty --speed 1000 \\
+                    -t exec.completed events.jsonl.gz
+                  runra-events replay --to otel --set endpoint=http://collector:4318 \\
+                    --dry-run events.jsonl.gz
+                  runra-events replay --config Fixtures/observability.yaml \\
+                    --from-dead-letter Fixtures/rejected.jsonl --dead-letter again.jsonl
+                  runra-events replay --follow --config Fixtures/observability.yaml \\
+                    --checkpoint ship.ckpt --status-interval 10 'logs/*.jsonl'
 
                 With --follow, replay is a log shipper: it reads each log's rotated set oldest first, then follows the live file across rename, copytruncate and re-creation until SIGTERM or Ctrl-C, keeping files apart by the fingerprint of their first line (not their name), holding unread files open so rotation cannot delete them, and retrying a sink that is down while the log waits on disk. SIGTERM drains what is in flight (up to --drain-timeout), writes the checkpoint and exits 0. See "Shipping live logs" in docs/replay.md.
                 """

@@ -20,7 +20,7 @@ extension RunraEventsCommand {
                   runra-events rotate logs/runra-events.jsonl
                   runra-events rotate --max-size 1GB --keep 30 logs/runra-events.jsonl
                   runra-events rotate --force --no-gzip logs/runra-events.jsonl
-                  runra-events rotate --copytruncate --max-size 500M logs/app.jsonl
+                  runra-events rotate --copytruncate --max-size 500M logs/runra-events.jsonl
                 """
         )
 

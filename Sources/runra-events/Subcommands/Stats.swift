@@ -13,10 +13,11 @@ extension RunraEventsCommand {
 
                 Examples:
                   runra-events stats logs/runra-events.jsonl
-                  runra-events stats --by sandboxId --sort p95 --top 10 ev.jsonl.gz
+                  runra-events stats --by sandboxId --sort p95 --top 10 events.jsonl.gz
                   runra-events stats --bin 1m --since 2h --rotated logs/runra-events.jsonl
-                  runra-events stats -t 'exec.*' --by type --by data.command ev.jsonl
-                  runra-events stats --fail-if 'p95 > 500' -o markdown ev.jsonl
+                  runra-events stats -t 'exec.*' --by type --by data.command events.jsonl
+                  runra-events stats --fail-if 'p95 > 500' -o markdown events.jsonl
+                  runra-events stats -o html --bin 5m --by sandboxId events.jsonl > stats.html
                   runra-events stats --baseline main.jsonl \\
                     --fail-if 'p95 > baseline.p95 * 1.2' -o junit pr.jsonl
                 """
@@ -26,7 +27,7 @@ extension RunraEventsCommand {
         @OptionGroup var input: InputOptions
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .shortAndLong, help: "Output format: table, json, csv, markdown or junit.")
+        @Option(name: .shortAndLong, help: "Output format: table, json, csv, markdown, junit or html (one self-contained page with charts).")
         var output: StatisticsFormat = .table
 
         @Option(
@@ -118,13 +119,17 @@ extension RunraEventsCommand {
             if order == nil && top != nil { order = StatisticsSort(name: "count") }
 
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
+            let progress = ProgressLine(quiet: global.quiet)
+            let paths = try input.resolvedPaths()
             var report = try statistics.run(
-                paths: try input.resolvedPaths(),
-                options: input.readOptions,
+                paths: paths,
+                options: ReadProgress.reporting(input.readOptions, to: progress, command: "stats", paths: paths),
                 onBadLine: reporter.report
             )
+            progress.clear()
             try reporter.finish()
             var inputErrors = report.read.inputErrors
+            var chartBaseline: StatisticsReport?
             if let baseline {
                 var baselineInput = input
                 baselineInput.deadLetter = nil
@@ -137,13 +142,14 @@ extension RunraEventsCommand {
                 try baselineReporter.finish()
                 inputErrors += baselineReport.read.inputErrors
                 report.attachBaseline(baselineReport)
+                if output == .html { chartBaseline = baselineReport }
             }
             if let minCount { report.removeGroups(smallerThan: minCount) }
             let results = checks.map { StatisticsCheckResult(check: $0, report: report) }
             if let order { report.sort(by: order) }
             if let top { report.keepFirst(top) }
 
-            StatisticsRenderer(report: report, checks: results).render(output) { StandardOutput.shared.write($0) }
+            StatisticsRenderer(report: report, checks: results, baseline: chartBaseline).render(output) { StandardOutput.shared.write($0) }
             StandardOutput.shared.flush()
             for error in inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             var crossed = false

@@ -24,11 +24,11 @@ extension RunraEventsCommand {
 
                 Examples:
                   runra-events tail logs/runra-events.jsonl
-                  runra-events tail -n 50 -t 'exec.*' -w 'data.exitCode != 0' events.jsonl
+                  runra-events tail -n 5 -t exec.completed -w 'data.exitCode != 0' events.jsonl
                   runra-events tail -f --min-level error logs/runra-events.jsonl
-                  runra-events tail -n 1000 --rotated --sandbox sb_x7k2m9p4q1 events.jsonl
+                  runra-events tail -n 1000 --rotated -t 'sandbox.*' logs/runra-events.jsonl
                   runra-events tail -f -o tsv --fields timestamp,type,data.command events.jsonl
-                  kubectl logs runra-0 | runra-events tail -n 20 -t exec.completed
+                  zcat events.jsonl.gz | runra-events tail -n 20 -t exec.completed
                 """
         )
 

@@ -15,12 +15,14 @@ import Darwin
 enum CommandLineEntry {
     static func run() -> Never {
         let command: any ParsableCommand
+        let restoreWidth = HelpWidth.unwrappedWhenPiped()
         do {
             command = try RunraEventsCommand.parseAsRoot()
         } catch {
             finish(error)
         }
         if let asyncCommand = command as? any AsyncParsableCommand {
+            restoreWidth()  // replay's exec and custom exporters start programs
             nonisolated(unsafe) var asyncCommand = asyncCommand
             Task.detached {
                 do {

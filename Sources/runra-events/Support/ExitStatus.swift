@@ -16,7 +16,8 @@ enum ExitStatus {
             return exit.rawValue
         }
         if let error = error as? RunraError {
-            StandardError.print("runra-events: error: \(error.message)")
+            let prefix = "runra-events: error: "
+            StandardError.print(prefix + CaretLine.aligned(error.message, after: prefix))
             return status(for: error.code)
         }
         let code = RunraEventsCommand.exitCode(for: error)

@@ -19,13 +19,13 @@ enum ReplaySummaryText {
                 "\(exporter.givenUp)", "\(exporter.deadLettered)", "\(exporter.bytes)", "\(Int(exporter.eventsPerSecond.rounded()))",
             ])
         }
-        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        let widths = header.indices.map { column in rows.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
         for row in rows {
             lines.append(
                 row.enumerated().map { column, cell in
                     column == 0
-                        ? cell + String(repeating: " ", count: widths[column] - cell.count)
-                        : String(repeating: " ", count: widths[column] - cell.count) + cell
+                        ? cell + String(repeating: " ", count: widths[column] - DisplayWidth.of(cell))
+                        : String(repeating: " ", count: widths[column] - DisplayWidth.of(cell)) + cell
                 }.joined(separator: "  "))
         }
         for exporter in report.exporters {

@@ -3,7 +3,7 @@ import RunraReplay
 
 /// `replay --follow --status-interval`: a line on standard error now and then, for people and log collectors.
 ///
-///     runra-events: status: 1520 events/s read, 1498/s delivered; axiom 120431 sent, 3 retried, 0 dead-lettered; lag logs/app.jsonl 0 B 0.4 s
+///     runra-events: status: 1520 events/s read, 1498/s delivered; axiom 120431 sent, 3 retried, 0 dead-lettered; lag logs/app.jsonl 0 B 0.4 s (4h 10m for an old log)
 struct ShipperStatus {
     let engine: ReplayEngine
 
@@ -29,7 +29,7 @@ struct ShipperStatus {
             for lag in engine.lag() {
                 line += "; lag \(lag.log) \(lag.bytes) B"
                 if lag.files > 1 { line += " in \(lag.files) files" }
-                line += lag.seconds.map { String(format: " %.1f s", $0) } ?? " 0.0 s"
+                line += " " + HumanDuration.text(seconds: lag.seconds ?? 0)
             }
             StandardError.print(line)
             last = (now, read, delivered)

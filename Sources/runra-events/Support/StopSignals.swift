@@ -11,8 +11,15 @@ final class StopSignals: @unchecked Sendable {
     private var count = 0
 
     /// Handles both signals; `onStop` runs once, at the first. With `drainTimeout`, the process exits that many
-    /// seconds after the first signal if it has not ended by then.
-    init(quiet: Bool, drainTimeout: Double?, onStop: @escaping @Sendable () -> Void) {
+    /// seconds after the first signal if it has not ended by then. `draining` and `afterTimeout` say what happens,
+    /// at the first signal and when the drain took too long.
+    init(
+        quiet: Bool,
+        drainTimeout: Double?,
+        draining: String = "draining what is in flight and writing the checkpoint",
+        afterTimeout: String = "the checkpoint keeps what was acknowledged, and the rest is sent again by the next run",
+        onStop: @escaping @Sendable () -> Void
+    ) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -26,14 +33,14 @@ final class StopSignals: @unchecked Sendable {
                 if !quiet {
                     let how = number == SIGINT ? "interrupted" : "terminating"
                     let again = number == SIGINT ? "Ctrl-C again" : "a second signal"
-                    StandardError.print("\nrunra-events: \(how): draining what is in flight and writing the checkpoint (\(again) stops at once)")
+                    StandardError.print("\nrunra-events: \(how): \(draining) (\(again) stops at once)")
                 }
                 onStop()
                 if let drainTimeout {
                     DispatchQueue.global().asyncAfter(deadline: .now() + drainTimeout) { [self] in
                         if !quiet {
                             StandardError.print(
-                                "runra-events: the drain took longer than --drain-timeout \(drainTimeout) s: stopping; the checkpoint keeps what was acknowledged, and the rest is sent again by the next run"
+                                "runra-events: the drain took longer than --drain-timeout \(drainTimeout) s: stopping; \(afterTimeout)"
                             )
                         }
                         _exit(byTermination ? ExitStatus.success : exitStatus)
