@@ -63,6 +63,12 @@ test: deps test-deps ## Run every test (unit, CLI end-to-end on debug and releas
 	    $(SWIFT) test --skip-build --filter RunraEventsCLITests
 	$(MAKE) bench-smoke
 
+SOAK_SEQUENCES ?= 2000
+
+soak: deps ## The model-based rotation test of replay --follow: SOAK_SEQUENCES random sequences (default 2000); prints the seed of any failure.
+	$(SWIFT) build --build-tests
+	RUNRA_SOAK_SEQUENCES=$(SOAK_SEQUENCES) $(SWIFT) test --skip-build --filter RotationModelTests
+
 FUZZ_SECONDS ?= 60
 SANITIZED_SUITES := RunraEventsTests|RunraReplayTests
 
@@ -80,7 +86,7 @@ tsan: deps ## The unit tests under ThreadSanitizer (builds into .build-tsan).
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(SANITIZED_SUITES)'
 
-.PHONY: fuzz check asan tsan
+.PHONY: fuzz check asan tsan soak
 
 pg-up: ## Start a throwaway PostgreSQL on 127.0.0.1 for the integration tests; prints RUNRA_TEST_PG_URL.
 	@bash scripts/pg-test-cluster.sh start
