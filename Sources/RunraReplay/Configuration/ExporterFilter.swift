@@ -63,7 +63,7 @@ public struct ExporterFilter: Sendable {
         case nil, .null?: break
         case .string(let text)?:
             do {
-                condition = try Expression(parsing: text)
+                condition = try Expression(parsing: text, roots: .event)
             } catch {
                 throw RunraError(.configuration, "\(path).condition: \(error)")
             }

@@ -43,7 +43,7 @@ struct SelectionOptions: ParsableArguments {
             }
             selection.minimumLevel = level
         }
-        selection.conditions = try `where`.map { try Expression(parsing: $0) }
+        selection.conditions = try `where`.map { try Expression(parsing: $0, roots: .event) }
         selection.isInverted = invert
         return selection
     }
