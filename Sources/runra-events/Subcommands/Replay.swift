@@ -15,12 +15,16 @@ extension RunraEventsCommand {
 
                 The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an exporter refused or gave up on events, 130 interrupted (after flushing and writing the checkpoint).
 
+                The configuration is checked whole before any event is read, with --dry-run and --follow too: unknown keys, wrong types, misspelt values (format: prety → did you mean "pretty"?), URLs without scheme or host, numbers out of range, duplicate keys. A mistake is exit 2 and is never retried. A filter's condition may be written as on the runtime's page: condition: (e) => e.data.exitCode !== 0 (see "Conditions copied from the runtime" in docs/expressions.md).
+
                 Examples:
                   runra-events replay --config observability.yaml --checkpoint replay.ckpt --dead-letter rejected.jsonl logs/runra-events.jsonl
                   runra-events replay --to jsonl --set filePath=copy.jsonl --set rotateSizeBytes=100MB events.jsonl.gz
                   runra-events replay --to console --set format=pretty --speed 10 -t 'exec.*' events.jsonl
                   runra-events replay --to otel --set protocol=grpc --set endpoint=http://collector:4317 events.jsonl.gz
                   runra-events replay --config observability.json --dry-run events.jsonl
+                  runra-events replay --to jsonl --set filePath=failed.jsonl -t exec.completed --where '(e) => e.data.exitCode !== 0' events.jsonl
+                  runra-events replay --to console --where '(e) => !e.type.startsWith("file.")' events.jsonl
                   runra-events replay --config observability.json --from-dead-letter rejected.jsonl --dead-letter still-rejected.jsonl
                   runra-events replay --follow --config observability.yaml --checkpoint ship.ckpt --status-interval 10 'logs/*.jsonl'
 
@@ -132,7 +136,6 @@ extension RunraEventsCommand {
                     provider: to ?? "", settings: set, registry: registry, environment: environment, dryRun: dryRun)
             }
             if !global.quiet { for warning in configuration.warnings { StandardError.print("runra-events: warning: \(warning)") } }
-            if dryRun { try configuration.validate(registry: registry) }
             let targets = try ReplayTarget.make(from: configuration, registry: registry)
 
             var options = ReplayOptions()
