@@ -7,8 +7,8 @@ Writes its own event log, runs `runra-events replay --config` with each YAML of 
 blocks as a user copies them) into local sinks (files, the console, the loopback Axiom-compatible and OTLP
 server), and checks that each sink got exactly the events the page says, worked out here in Python from the
 page's own words and SPEC §2 (levels), not with runra-events' filter. Prints one line per check; exit 0 when
-all pass. PostgreSQL is checked as a dry run (the count it would get): the page's block names the shared
-public.runra_events table.
+all pass. With RUNRA_TEST_PG_URL set, the Postgres block loads into public.runra_events of a database made for
+the run (and dropped after it), checked with psql; without it, as a dry run (the count it would get).
 """
 import fnmatch
 import json
@@ -145,6 +145,8 @@ def main():
         run_network(work, log, events, every, server)
         run_multiple(work, log, events, every, server)
         run_dry_runs(work, log, events)
+        if os.environ.get("RUNRA_TEST_PG_URL"):
+            run_postgres(work, log, events)
     finally:
         server.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -262,6 +264,35 @@ def run_dry_runs(work, log, events):
                 if line.split() and line.split()[0] in want}
         check(config + " --dry-run would send %s" % want, result.returncode == 0 and rows == want,
               "%s %s" % (rows, result.stderr))
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True,
+                          text=True, timeout=60, check=True).stdout.split()
+
+
+def run_postgres(work, log, events):
+    """The page's Postgres block into a database of its own; ssl: true is overruled by the URL's sslmode."""
+    server = os.environ["RUNRA_TEST_PG_URL"]
+    name = "runra_page_%d" % os.getpid()
+    psql(server, "CREATE DATABASE " + name)
+    try:
+        url = server.rsplit("/", 1)[0] + "/" + name + "?sslmode=disable"
+        result = replay("postgres.yaml", log, fresh(work, "postgres"), env={"DATABASE_URL": url})
+        check("postgres.yaml exits 0", result.returncode == 0, result.stderr)
+        got = psql(url, "SELECT id FROM public.runra_events ORDER BY id")
+        check("postgres.yaml loads every event into public.runra_events", got == sorted(e["id"] for e in events),
+              "got %d" % len(got))
+        kind = psql(url, "SELECT data_type FROM information_schema.columns WHERE table_name = 'runra_events' "
+                         "AND column_name = 'data'")
+        check("postgres.yaml stores data as JSONB (useJsonColumn: true)", kind == ["jsonb"], str(kind))
+        failed = psql(url, "SELECT count(*) FROM runra_events WHERE type = 'exec.completed' "
+                           "AND (data->>'exitCode')::numeric <> 0 AND jsonb_typeof(data->'exitCode') = 'number'")
+        want = sum(1 for e in events if e["type"] == "exec.completed" and is_number(e["data"].get("exitCode"))
+                   and e["data"]["exitCode"] != 0)
+        check("postgres.yaml: the page's failure query counts %d" % want, failed == [str(want)], str(failed))
+    finally:
+        psql(server, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
 
 
 if __name__ == "__main__":
