@@ -44,4 +44,12 @@ import Testing
         let result = try CLI.run(["stats", "-q", "--fail-if", "(row) => row.count > 0", small])
         #expect(result.status == 3)
     }
+
+    @Test func replayHelpShowsTheRuntimeForms() throws {
+        // Help wraps at the terminal's width: compare with runs of white space made one space.
+        let help = try CLI.run(["replay", "--help"]).stdoutText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("--where '(e) => e.data.exitCode !== 0'"))
+        #expect(help.contains(#"--where '(e) => !e.type.startsWith("file.")'"#))
+        #expect(help.contains("condition: (e) => e.data.exitCode !== 0"))
+    }
 }
