@@ -123,6 +123,18 @@ import Testing
         #expect(check(#"{"provider":"jsonl","config":{"filePath":"a","rotateSizeBytes":"100MB"}}"#) == "no error")
     }
 
+    @Test func typePatternsThatMatchNoKnownTypeAreWarnings() throws {
+        let configuration = try parse(
+            #"{"provider":"memory","filter":{"types":["exec.complete","sandbox.*","*","custom.thing","exec.completed"]}}"#)
+        #expect(configuration.warnings == [
+            #"observability.filter.types[0]: "exec.complete" matches none of the runtime's event types (did you mean "exec.completed"?)"#,
+            #"observability.filter.types[3]: "custom.thing" matches none of the runtime's event types"#,
+        ])
+        #expect(configuration.exporters[0].filter.types.count == 5, "a warning, not an error: other types are events too")
+        #expect(message { try parse(#"{"provider":"memory","filter":{"minLevel":"eror"}}"#) }
+            == #"observability.filter.minLevel: expected debug, info, warn or error, got "eror" (did you mean "error"?)"#)
+    }
+
     @Test func sharedProvidersGetIndexedLabels() throws {
         let configuration = try parse(#"{"exporters":[{"provider":"memory"},{"provider":"console"},{"provider":"memory"}]}"#)
         #expect(configuration.exporters.map(\.label) == ["memory[0]", "console", "memory[2]"])

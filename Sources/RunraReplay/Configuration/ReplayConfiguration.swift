@@ -80,6 +80,7 @@ public struct ReplayConfiguration: Sendable {
             entries = [(.object(root), path)]
         }
         var parsed: [Exporter] = []
+        var typeWarnings: [String] = []
         for (entry, entryPath) in entries {
             guard case .object(let members) = entry else {
                 throw RunraError(.configuration, "\(entryPath): expected {provider, config, filter}, got \(ExporterConfiguration.describe(entry))")
@@ -93,13 +94,14 @@ public struct ReplayConfiguration: Sendable {
             }
             let configValue = try expansion.expand(members["config"] ?? .object([:]), path: "\(entryPath).config")
             let filter = try members["filter"].map { try ExporterFilter(parsing: $0, path: "\(entryPath).filter") } ?? ExporterFilter()
+            typeWarnings += filter.unknownTypeWarnings(path: "\(entryPath).filter")
             parsed.append(
                 try exporter(provider: provider, config: configValue, filter: filter, path: entryPath, registry: registry, environment: environment)
             )
         }
         var configuration = ReplayConfiguration(exporters: parsed)
         configuration.assignLabels()
-        configuration.warnings = expansion.warnings
+        configuration.warnings = expansion.warnings + typeWarnings
         try configuration.validate(registry: registry, unsetPaths: expansion.unsetPaths)
         return configuration
     }
