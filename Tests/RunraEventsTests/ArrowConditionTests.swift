@@ -104,6 +104,7 @@ import Testing
         ("(e) => e.dta.exitCode !== 0", 8, "'dta' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean e.data.exitCode?"),
         ("data.exitCode => 0", 15, "unexpected '=>'; an arrow function starts the condition, as in (e) => e.data.exitCode !== 0 (or did you mean '>='?)"),
         ("type = 'x'", 6, "unexpected '=' (compare with '==' or '===')"),
+        ("(e) => exists == 1", 8, "'exists' is not defined: paths start with the arrow's parameter; did you mean e.data.exists?"),
     ]
 
     @Test(arguments: refused)

@@ -257,6 +257,10 @@ struct ExpressionParser {
                 try advance()
                 guard current.kind == .leftParen else {
                     // A field that happens to be called `exists`.
+                    if let parameter {
+                        let path = try continuePath(try pathAfterParameter(word, start: token.start, parameter: parameter))
+                        return Parsed(node: .path(path), height: 1)
+                    }
                     let path = try continuePath(JSONPath([.key(word)]))
                     if let refusal = roots.refusal(of: path) { throw ExpressionSyntaxError(refusal, at: token.start) }
                     return Parsed(node: .path(path), height: 1)

@@ -4,7 +4,10 @@
 /// a field of an event (`dta.exitCode`, `event.type`) is an error with a suggestion, never a path that is always
 /// missing. `.any` accepts every name (a stats row's columns, a `JSONValue` of any shape).
 public enum PathRoots: Sendable {
+    /// Every first name is accepted.
     case any
+    /// The first name must be one of ``eventFields`` (or the arrow's parameter); `.extra` and `["extra"]` name
+    /// another top-level field explicitly.
     case event
 
     /// The top-level fields of an event (SPEC §2), in the order messages list them.
