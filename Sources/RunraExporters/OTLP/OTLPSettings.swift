@@ -86,6 +86,13 @@ struct OTLPSettings: Sendable {
         }
 
         trustRootsFile = env("OTEL_EXPORTER_OTLP_CERTIFICATE")
+        if let file = trustRootsFile, !FileManager.default.isReadableFile(atPath: file) {
+            // Found at the first request otherwise, as a failure of every batch.
+            throw RunraError(
+                .configuration,
+                "OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read \(JSONText.quoted(file)) (a PEM file of CA certificates to trust)"
+            )
+        }
         let configured = try configuration.headers()
         let common = Self.parseHeaders(env("OTEL_EXPORTER_OTLP_HEADERS"))
         tracesHeaders = mergeHeaders(
