@@ -26,6 +26,7 @@ private let row: JSONValue = .object([
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     do {
+        _ = try? Expression(parsing: text, roots: .event)
         let expression = try Expression(parsing: text)
         _ = expression.evaluate(in: event)
         _ = expression.matches(event)

@@ -52,6 +52,27 @@ public struct ExporterConfiguration: Sendable {
         }
     }
 
+    /// A string at `key` that must be one of `choices`, `nil` when absent; a miss names them and suggests the nearest.
+    public func choice(_ key: String, of choices: [String], caseSensitive: Bool = true) throws -> String? {
+        guard let text = try string(key) else { return nil }
+        if let match = choices.first(where: { caseSensitive ? $0 == text : $0.lowercased() == text.lowercased() }) {
+            return match
+        }
+        throw error(key, "expected \(Self.alternatives(choices)), got \(JSONText.quoted(text))\(Self.suggestion(for: text, in: choices))")
+    }
+
+    /// `"a", "b" or "c"`.
+    public static func alternatives(_ choices: [String]) -> String {
+        let quoted = choices.map(JSONText.quoted)
+        guard quoted.count > 1 else { return quoted.joined() }
+        return quoted.dropLast().joined(separator: ", ") + " or " + quoted.last!
+    }
+
+    /// ` (did you mean "x"?)` when `text` is near one of `choices`, else "".
+    public static func suggestion(for text: String, in choices: [String]) -> String {
+        KeySuggestion.nearest(to: text, in: choices).map { " (did you mean \(JSONText.quoted($0))?)" } ?? ""
+    }
+
     /// A nested object as a configuration of its own, `nil` when absent.
     public func object(_ key: String) throws -> ExporterConfiguration? {
         guard let value = values[key], value != .null else { return nil }

@@ -28,7 +28,7 @@ import Testing
         (["--where", "data.exitCode != 0"], ["evt_1", "evt_2", "evt_3", "evt_4", "evt_6", "evt_7"]),
         (["-t", "exec.completed", "--where", "data.durationMs < 100"], ["evt_5"]),
         (["--where", #"data["odd key"][2].deep == true"#], ["evt_7"]),
-        (["--where", "extra == \"kept\""], ["evt_7"]),
+        (["--where", ".extra == \"kept\""], ["evt_7"]),
         (["-v", "-t", "exec.*"], ["evt_1", "evt_4", "evt_6", "evt_7"]),
         (["-n", "2", "-t", "exec.*"], ["evt_2", "evt_3"]),
         (["-w", "data.text contains \"東京\""], ["evt_4"]),

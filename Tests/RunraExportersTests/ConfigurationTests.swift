@@ -167,13 +167,18 @@ import Testing
                 [:],
                 environment: [
                     "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://b:4317",
-                    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "http://l:9/x", "OTEL_EXPORTER_OTLP_CERTIFICATE": "/etc/ca.pem",
+                    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "http://l:9/x", "OTEL_EXPORTER_OTLP_CERTIFICATE": #filePath,
                 ]
             )
         )
         #expect(environment.tracesURL == "http://b:4317" + GRPCCall.tracesPath)
         #expect(environment.logsURL == "http://l:9" + GRPCCall.logsPath)
-        #expect(environment.trustRootsFile == "/etc/ca.pem")
+        #expect(environment.trustRootsFile == #filePath)  // any readable file; TLS reads it as PEM
+        let unreadable = #expect(throws: RunraError.self) {
+            try OTLPSettings(configuration([:], environment: ["OTEL_EXPORTER_OTLP_CERTIFICATE": "/no/such/ca.pem"]))
+        }
+        #expect(unreadable?.code == .configuration)
+        #expect(unreadable?.message == #"OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read "/no/such/ca.pem" (a PEM file of CA certificates to trust)"#)
     }
 
     @Test func processorsAndErrors() throws {

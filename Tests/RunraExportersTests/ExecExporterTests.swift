@@ -163,9 +163,23 @@ struct ExecExporterTests {
             )
         }
         await exporter.dispose()
-        #expect(error?.code == .exporter)
-        #expect(error?.message.contains("`runra-no-such-command-7f3a`") == true)
-        #expect(error?.message.contains("not found in PATH") == true)
+        // A configuration error (exit 2 at load time), not a sink that may come up later.
+        #expect(error?.code == .configuration)
+        #expect(error?.message == "config.command: `runra-no-such-command-7f3a` is not found in PATH (give the full path of the program)")
+    }
+
+    @Test(arguments: [
+        (["command": JSONValue.string("/no/such/program")], "config.command: `/no/such/program` is not an executable file"),
+        (["command": .string("cat"), "cwd": .string("/no/such/dir")], #"config.cwd: "/no/such/dir" is not a directory"#),
+    ])
+    func aMissingProgramOrDirectoryIsAConfigurationError(_ values: [String: JSONValue], _ says: String) async {
+        let exporter = ExecExporter()
+        let error = await #expect(throws: RunraError.self) {
+            try await exporter.initialize(configuration: ExporterConfiguration(values: values))
+        }
+        await exporter.dispose()
+        #expect(error?.code == .configuration)
+        #expect(error?.message == says)
     }
 
     @Test func badConfigurationNamesTheKeyPath() async {

@@ -49,10 +49,9 @@ import Testing
 
     @Test func variablesExpandFromTheEnvironment() throws {
         let configuration = try parse(
-            #"{"provider":"jsonl","config":{"filePath":"${DIR}/out-${NAME:-default}.jsonl","append":"$${literal}"}}"#,
+            #"{"provider":"jsonl","config":{"filePath":"${DIR}/out-${NAME:-default}-$${literal}.jsonl"}}"#,
             environment: ["DIR": "/tmp/x"])
-        #expect(configuration.exporters[0].configuration.values["filePath"] == .string("/tmp/x/out-default.jsonl"))
-        #expect(configuration.exporters[0].configuration.values["append"] == .string("${literal}"))
+        #expect(configuration.exporters[0].configuration.values["filePath"] == .string("/tmp/x/out-default-${literal}.jsonl"))
     }
 
     @Test func unsetVariableNamesTheKeyPath() {
@@ -119,9 +118,21 @@ import Testing
         let registry = testRegistry()
         func check(_ text: String) -> String { message { try parse(text).validate(registry: registry) } }
         #expect(check(#"{"provider":"console","config":{"format":"xml"}}"#) == #"observability.config.format: expected "pretty" or "json", got "xml""#)
-        #expect(check(#"{"provider":"console","config":{"level":"warn"}}"#).hasPrefix("observability.config.level: expected one of all, sandbox, exec, agent, error"))
+        #expect(check(#"{"provider":"console","config":{"level":"warn"}}"#) == #"observability.config.level: expected "all", "sandbox", "exec", "agent" or "error", got "warn""#)
         #expect(check(#"{"provider":"jsonl","config":{}}"#).hasPrefix("observability.config.filePath: missing"))
         #expect(check(#"{"provider":"jsonl","config":{"filePath":"a","rotateSizeBytes":"100MB"}}"#) == "no error")
+    }
+
+    @Test func typePatternsThatMatchNoKnownTypeAreWarnings() throws {
+        let configuration = try parse(
+            #"{"provider":"memory","filter":{"types":["exec.complete","sandbox.*","*","custom.thing","exec.completed"]}}"#)
+        #expect(configuration.warnings == [
+            #"observability.filter.types[0]: "exec.complete" matches none of the runtime's event types (did you mean "exec.completed"?)"#,
+            #"observability.filter.types[3]: "custom.thing" matches none of the runtime's event types"#,
+        ])
+        #expect(configuration.exporters[0].filter.types.count == 5, "a warning, not an error: other types are events too")
+        #expect(message { try parse(#"{"provider":"memory","filter":{"minLevel":"eror"}}"#) }
+            == #"observability.filter.minLevel: expected debug, info, warn or error, got "eror" (did you mean "error"?)"#)
     }
 
     @Test func sharedProvidersGetIndexedLabels() throws {

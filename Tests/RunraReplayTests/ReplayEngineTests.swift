@@ -182,4 +182,23 @@ import Testing
         #expect(report.checkpoint == EventPosition(input: 0, line: delivered.count))
         #expect(try ReplayCheckpoint.load(path: folder.path("ckpt.json"))?.line == delivered.count)
     }
+
+    /// SPEC §10: a configuration error gets no better by waiting; even a shipper stops before reading.
+    @Test func aConfigurationErrorAtInitializeStopsEvenAShipper() async throws {
+        let refusing = RecordingExporter(id: "refusing")
+        refusing.initializationError = RunraError(.configuration, "config.mode: expected \"a\" or \"b\", got \"c\"")
+        let good = RecordingExporter(id: "good")
+        var options = ReplayOptions()
+        options.keepsTrying = true
+        let engine = ReplayEngine(targets: [target(refusing), target(good)], options: options)
+        await #expect(throws: RunraError.self) { try await engine.run(.memory(Sample.events(50))) }
+        do {
+            _ = try await ReplayEngine(targets: [target(refusing), target(good)], options: options).run(.memory(Sample.events(50)))
+        } catch let error as RunraError {
+            #expect(error.code == .configuration)
+            #expect(error.message == #"refusing: config.mode: expected "a" or "b", got "c""#)
+        }
+        #expect(good.events.isEmpty)
+        #expect(good.disposals >= 1 && refusing.disposals >= 1)
+    }
 }

@@ -34,7 +34,12 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
         gate?.resume()
     }
 
-    func initialize(configuration: ExporterConfiguration) async throws {}
+    /// Thrown by ``initialize(configuration:)`` (a sink that is down, or a configuration it refuses).
+    var initializationError: RunraError?
+
+    func initialize(configuration: ExporterConfiguration) async throws {
+        if let initializationError { throw initializationError }
+    }
 
     func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
         if throwsAlways { throw RunraError(.exporter, "\(id): connection refused") }

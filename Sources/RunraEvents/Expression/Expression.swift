@@ -11,13 +11,18 @@ public struct Expression: Sendable, CustomStringConvertible {
     /// The source text.
     public let description: String
 
-    /// Parses `source`.
+    /// The first names its paths may have.
+    public let roots: PathRoots
+
+    /// Parses `source`: the language of docs/expressions.md, or the runtime's arrow form `(e) => e.data.exitCode !== 0`.
+    ///
+    /// With `roots: .event`, a path whose first name is not a field of an event is an error with a suggestion.
     ///
     /// - Throws: ``RunraError`` `.expressionSyntax` whose message names the column (1-based)
     ///   and shows the expression with a caret under the problem.
-    public init(parsing source: String) throws {
+    public init(parsing source: String, roots: PathRoots = .any) throws {
         do {
-            var parser = try ExpressionParser(source)
+            var parser = try ExpressionParser(source, roots: roots)
             root = try parser.parseExpression()
             var seen = Set<JSONPath>()
             paths = parser.paths.filter { seen.insert($0).inserted }
@@ -25,6 +30,7 @@ public struct Expression: Sendable, CustomStringConvertible {
             throw error.runraError(source: source)
         }
         description = source
+        self.roots = roots
     }
 
     /// The expression's value in `context` (a boolean for tests, any value for arithmetic and paths).
@@ -45,6 +51,6 @@ extension Expression {
     /// reference counts, and those atomic updates bounce between the cores: `filter --where` took about a third
     /// more CPU time on 2 cores than on one. Parsing the source again gives every node, array and string anew.
     func copiedForOneThread() -> Expression {
-        (try? Expression(parsing: description)) ?? self
+        (try? Expression(parsing: description, roots: roots)) ?? self
     }
 }

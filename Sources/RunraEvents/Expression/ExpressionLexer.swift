@@ -7,6 +7,10 @@ struct ExpressionToken {
         case string(String)
         case leftParen, rightParen, leftBracket, rightBracket, comma, dot
         case equal, notEqual, less, lessEqual, greater, greaterEqual, match
+        /// JavaScript's `===` and `!==` (strict: `undefined` is not `null`).
+        case strictEqual, strictNotEqual
+        /// `=>`, `?.`, `{`, `;`, `?`: the arrow form's tokens, and what it refuses with a hint.
+        case arrow, optionalDot, leftBrace, semicolon, question
         case andAnd, orOr, bang
         case plus, minus, star, slash
         case end
@@ -52,16 +56,26 @@ struct ExpressionLexer {
         case UInt8(ascii: "-"): position += 1; kind = .minus
         case UInt8(ascii: "*"): position += 1; kind = .star
         case UInt8(ascii: "/"): position += 1; kind = .slash
+        case UInt8(ascii: "{"): position += 1; kind = .leftBrace
+        case UInt8(ascii: ";"): position += 1; kind = .semicolon
+        case UInt8(ascii: "?"):
+            if peek(1) == UInt8(ascii: ".") { position += 2; kind = .optionalDot } else { position += 1; kind = .question }
         case UInt8(ascii: "="):
             if peek(1) == UInt8(ascii: "=") {
-                position += 2; kind = .equal
+                if peek(2) == UInt8(ascii: "=") { position += 3; kind = .strictEqual } else { position += 2; kind = .equal }
             } else if peek(1) == UInt8(ascii: "~") {
                 position += 2; kind = .match
+            } else if peek(1) == UInt8(ascii: ">") {
+                position += 2; kind = .arrow
             } else {
-                throw ExpressionSyntaxError("unexpected '=' (compare with '==')", at: start)
+                throw ExpressionSyntaxError("unexpected '=' (compare with '==' or '===')", at: start)
             }
         case UInt8(ascii: "!"):
-            if peek(1) == UInt8(ascii: "=") { position += 2; kind = .notEqual } else { position += 1; kind = .bang }
+            if peek(1) == UInt8(ascii: "=") {
+                if peek(2) == UInt8(ascii: "=") { position += 3; kind = .strictNotEqual } else { position += 2; kind = .notEqual }
+            } else {
+                position += 1; kind = .bang
+            }
         case UInt8(ascii: "<"):
             if peek(1) == UInt8(ascii: "=") { position += 2; kind = .lessEqual } else { position += 1; kind = .less }
         case UInt8(ascii: ">"):

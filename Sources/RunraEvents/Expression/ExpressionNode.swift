@@ -8,6 +8,8 @@ indirect enum ExpressionNode: Sendable {
     enum StringOperator: Sendable { case contains, startsWith, endsWith }
 
     case literal(JSONValue)
+    /// JavaScript's `undefined`: a missing value (`null` except to `===` and `!==`).
+    case undefined
     case path(JSONPath)
     case exists(JSONPath)
     case not(ExpressionNode)
@@ -21,12 +23,18 @@ indirect enum ExpressionNode: Sendable {
     case string(StringOperator, ExpressionNode, ExpressionNode)
     case match(ExpressionNode, ExpressionPattern)
     case array([ExpressionNode])
+    /// `===` (`!==` when negated): equal values of the same type, and `undefined` equal only to itself.
+    case strictEqual(ExpressionNode, ExpressionNode, negated: Bool)
+    /// JavaScript truthiness, for the arrow form: `0`, `""`, `null`, `undefined` and `false` are false.
+    case truthy(ExpressionNode)
 
     /// The value of this node.
     func value<Context: ExpressionContext>(in context: Context) -> JSONValue {
         switch self {
         case .literal(let value):
             return value
+        case .undefined:
+            return .null
         case .path(let path):
             return context.value(at: path) ?? .null
         case .negate(let operand):
@@ -36,7 +44,7 @@ indirect enum ExpressionNode: Sendable {
             return ExpressionValues.arithmetic(operation, lhs.value(in: context), rhs.value(in: context))
         case .array(let elements):
             return .array(elements.map { $0.value(in: context) })
-        case .exists, .not, .and, .or, .compare, .member, .string, .match:
+        case .exists, .not, .and, .or, .compare, .member, .string, .match, .strictEqual, .truthy:
             return .bool(test(in: context))
         }
     }
@@ -46,6 +54,8 @@ indirect enum ExpressionNode: Sendable {
         switch self {
         case .literal(let value):
             return value.isTruthy
+        case .undefined:
+            return false
         case .path(let path):
             return context.value(at: path)?.isTruthy ?? false
         case .exists(let path):
@@ -83,8 +93,22 @@ indirect enum ExpressionNode: Sendable {
         case .match(let operand, let pattern):
             guard case .string(let text) = operand.value(in: context) else { return false }
             return pattern.matches(text)
+        case .strictEqual(let lhs, let rhs, let negated):
+            return ExpressionValues.strictlyEqual(lhs.valueOrUndefined(in: context), rhs.valueOrUndefined(in: context))
+                != negated
+        case .truthy(let operand):
+            return ExpressionValues.isJavaScriptTruthy(operand.value(in: context))
         case .negate, .arithmetic, .array:
             return value(in: context).isTruthy
+        }
+    }
+
+    /// The value, or nil for a missing path and `undefined` (what `===` tells apart from `null`).
+    func valueOrUndefined<Context: ExpressionContext>(in context: Context) -> JSONValue? {
+        switch self {
+        case .undefined: return nil
+        case .path(let path): return context.value(at: path)
+        default: return value(in: context)
         }
     }
 }
@@ -94,5 +118,22 @@ extension ExpressionValues {
     static func member(_ element: JSONValue, of list: JSONValue) -> Bool {
         guard case .array(let elements) = list else { return false }
         return elements.contains { equal($0, element) }
+    }
+
+    /// `===`: two missing values, or two present values equal without conversion.
+    static func strictlyEqual(_ lhs: JSONValue?, _ rhs: JSONValue?) -> Bool {
+        guard let lhs, let rhs else { return lhs == nil && rhs == nil }
+        return equal(lhs, rhs)
+    }
+
+    /// JavaScript's truthiness: false for `null`, `false`, `0`, NaN and `""`.
+    static func isJavaScriptTruthy(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return false
+        case .bool(let flag): return flag
+        case .number(let number): return number != 0 && !number.isNaN
+        case .string(let text): return !text.isEmpty
+        case .array, .object: return true
+        }
     }
 }

@@ -14,6 +14,7 @@ struct ExpressionParser {
     private enum BinaryOperator {
         case or, and
         case compare(ExpressionNode.ComparisonOperator)
+        case strict(negated: Bool)
         case member(negated: Bool)
         case match
         case string(ExpressionNode.StringOperator)
@@ -23,7 +24,7 @@ struct ExpressionParser {
             switch self {
             case .or: return 1
             case .and: return 2
-            case .compare, .member, .match, .string: return 3
+            case .compare, .strict, .member, .match, .string: return 3
             case .arithmetic(.add), .arithmetic(.subtract): return 4
             case .arithmetic: return 5
             }
@@ -32,15 +33,20 @@ struct ExpressionParser {
 
     private static let comparisonPrecedence = 3
 
-    private var lexer: ExpressionLexer
-    private var current: ExpressionToken
-    private var depth = 0
+    var lexer: ExpressionLexer
+    var current: ExpressionToken
+    var depth = 0
     /// Every path read, in order of first appearance.
     private(set) var paths: [JSONPath] = []
+    /// The first names paths may have.
+    let roots: PathRoots
+    /// The arrow function's parameter (`e` in `(e) => e.type == "x"`), which every path starts with.
+    var parameter: String?
 
-    init(_ source: String) throws(ExpressionSyntaxError) {
+    init(_ source: String, roots: PathRoots = .any) throws(ExpressionSyntaxError) {
         lexer = ExpressionLexer(source)
         current = try lexer.next()
+        self.roots = roots
     }
 
     // MARK: Entry points
@@ -48,11 +54,12 @@ struct ExpressionParser {
     /// A whole expression, up to the end of the input.
     mutating func parseExpression() throws(ExpressionSyntaxError) -> ExpressionNode {
         if current.kind == .end { throw ExpressionSyntaxError("empty expression", at: current.start) }
+        try parseArrowHead()
         let parsed = try parseBinary(minimumPrecedence: 1)
         guard current.kind == .end else {
-            throw ExpressionSyntaxError("unexpected \(describe(current)); expected an operator", at: current.start)
+            throw ExpressionSyntaxError("unexpected \(describe(current)); \(expectedOperatorHint())", at: current.start)
         }
-        return parsed.node
+        return condition(parsed.node)
     }
 
     /// A whole path such as `data.items[0]`, up to the end of the input.
@@ -67,7 +74,7 @@ struct ExpressionParser {
 
     // MARK: Operators
 
-    private mutating func parseBinary(minimumPrecedence: Int) throws(ExpressionSyntaxError) -> Parsed {
+    mutating func parseBinary(minimumPrecedence: Int) throws(ExpressionSyntaxError) -> Parsed {
         var left = try parseUnary()
         while let (operation, operatorStart) = try peekBinaryOperator(), operation.precedence >= minimumPrecedence {
             try consumeBinaryOperator(operation)
@@ -95,6 +102,8 @@ struct ExpressionParser {
         case .lessEqual: operation = .compare(.lessEqual)
         case .greater: operation = .compare(.greater)
         case .greaterEqual: operation = .compare(.greaterEqual)
+        case .strictEqual: operation = .strict(negated: false)
+        case .strictNotEqual: operation = .strict(negated: true)
         case .match: operation = .match
         case .plus: operation = .arithmetic(.add)
         case .minus: operation = .arithmetic(.subtract)
@@ -135,15 +144,16 @@ struct ExpressionParser {
         case .or:
             // Chains of `or` (and of `and`) stay one flat node, so long chains cost no height.
             if case .or(let operands) = left.node {
-                return Parsed(node: .or(operands + [right.node]), height: max(left.height, right.height + 1))
+                return Parsed(node: .or(operands + [condition(right.node)]), height: max(left.height, right.height + 1))
             }
-            node = .or([left.node, right.node])
+            node = .or([condition(left.node), condition(right.node)])
         case .and:
             if case .and(let operands) = left.node {
-                return Parsed(node: .and(operands + [right.node]), height: max(left.height, right.height + 1))
+                return Parsed(node: .and(operands + [condition(right.node)]), height: max(left.height, right.height + 1))
             }
-            node = .and([left.node, right.node])
+            node = .and([condition(left.node), condition(right.node)])
         case .compare(let comparison): node = .compare(comparison, left.node, right.node)
+        case .strict(let negated): node = .strictEqual(left.node, right.node, negated: negated)
         case .member(let negated): node = .member(left.node, right.node, negated: negated)
         case .string(let test): node = .string(test, left.node, right.node)
         case .arithmetic(let arithmetic):
@@ -166,7 +176,7 @@ struct ExpressionParser {
         return try checked(Parsed(node: node, height: max(left.height, right.height) + 1), at: operatorStart)
     }
 
-    private func checked(_ parsed: Parsed, at offset: Int) throws(ExpressionSyntaxError) -> Parsed {
+    func checked(_ parsed: Parsed, at offset: Int) throws(ExpressionSyntaxError) -> Parsed {
         guard parsed.height <= Self.maximumDepth else { throw tooDeep(at: offset) }
         return parsed
     }
@@ -198,7 +208,7 @@ struct ExpressionParser {
                     operand = Parsed(node: .negate(operand.node), height: operand.height + 1)
                 }
             } else {
-                operand = Parsed(node: .not(operand.node), height: operand.height + 1)
+                operand = Parsed(node: .not(condition(operand.node)), height: operand.height + 1)
             }
             operand = try checked(operand, at: prefix.start)
         }
@@ -208,6 +218,11 @@ struct ExpressionParser {
     // MARK: Operands
 
     private mutating func parsePrimary() throws(ExpressionSyntaxError) -> Parsed {
+        let primary = try parseOperand()
+        return try parseMethodCalls(on: primary)
+    }
+
+    private mutating func parseOperand() throws(ExpressionSyntaxError) -> Parsed {
         let token = current
         switch token.kind {
         case .number(let value, _):
@@ -235,13 +250,19 @@ struct ExpressionParser {
             case "true": try advance(); return Parsed(node: .literal(.bool(true)), height: 1)
             case "false": try advance(); return Parsed(node: .literal(.bool(false)), height: 1)
             case "null": try advance(); return Parsed(node: .literal(.null), height: 1)
+            case "undefined": try advance(); return Parsed(node: .undefined, height: 1)
             case "and", "or", "in", "contains", "startsWith", "endsWith":
                 throw ExpressionSyntaxError("expected a value but found '\(word)'", at: token.start)
             case "exists":
                 try advance()
                 guard current.kind == .leftParen else {
                     // A field that happens to be called `exists`.
+                    if let parameter {
+                        let path = try continuePath(try pathAfterParameter(word, start: token.start, parameter: parameter))
+                        return Parsed(node: .path(path), height: 1)
+                    }
                     let path = try continuePath(JSONPath([.key(word)]))
+                    if let refusal = roots.refusal(of: path) { throw ExpressionSyntaxError(refusal, at: token.start) }
                     return Parsed(node: .path(path), height: 1)
                 }
                 let opening = current
@@ -255,6 +276,7 @@ struct ExpressionParser {
                 depth -= 1
                 return Parsed(node: .exists(path), height: 1)
             default:
+                try refuseCall(named: word, at: token.start)
                 return try parsedPath()
             }
         case .end:
@@ -301,8 +323,14 @@ struct ExpressionParser {
         var components: [JSONPath.Component] = []
         switch current.kind {
         case .identifier(let name):
-            components.append(.key(name))
+            let start = current.start
             try advance()
+            if let parameter {
+                return try continuePath(try pathAfterParameter(name, start: start, parameter: parameter))
+            }
+            let path = try continuePath(JSONPath([.key(name)]))
+            if let refusal = roots.refusal(of: path) { throw ExpressionSyntaxError(refusal, at: start) }
+            return path
         case .dot:
             try advance()
             if case .identifier(let name) = current.kind {
@@ -318,13 +346,28 @@ struct ExpressionParser {
         default:
             throw ExpressionSyntaxError("expected a path but found \(describe(current))", at: current.start)
         }
+        // `.extra` and `["extra"]` name a top-level field explicitly, one the runtime does not define.
         return try continuePath(JSONPath(components))
     }
 
-    private mutating func continuePath(_ start: JSONPath) throws(ExpressionSyntaxError) -> JSONPath {
+    mutating func continuePath(_ start: JSONPath) throws(ExpressionSyntaxError) -> JSONPath {
         var path = start
         while true {
             switch current.kind {
+            case .dot where isMethodCallAhead(), .optionalDot where isMethodCallAhead():
+                paths.append(path)
+                return path
+            case .optionalDot:
+                try advance()
+                if current.kind == .leftBracket {
+                    path.components.append(try parseSubscript())
+                    continue
+                }
+                guard case .identifier(let name) = current.kind else {
+                    throw ExpressionSyntaxError("expected a field name or '[' after '?.'", at: current.start)
+                }
+                path.components.append(.key(name))
+                try advance()
             case .dot:
                 try advance()
                 guard case .identifier(let name) = current.kind else {
@@ -342,7 +385,7 @@ struct ExpressionParser {
     }
 
     /// `["key"]`, `[0]` or `[-1]`.
-    private mutating func parseSubscript() throws(ExpressionSyntaxError) -> JSONPath.Component {
+    mutating func parseSubscript() throws(ExpressionSyntaxError) -> JSONPath.Component {
         try advance()
         let component: JSONPath.Component
         let negative = current.kind == .minus
@@ -362,16 +405,16 @@ struct ExpressionParser {
 
     // MARK: Tokens
 
-    private mutating func advance() throws(ExpressionSyntaxError) {
+    mutating func advance() throws(ExpressionSyntaxError) {
         current = try lexer.next()
     }
 
-    private mutating func enter(at offset: Int) throws(ExpressionSyntaxError) {
+    mutating func enter(at offset: Int) throws(ExpressionSyntaxError) {
         depth += 1
         if depth > Self.maximumDepth { throw tooDeep(at: offset) }
     }
 
-    private mutating func expect(_ kind: ExpressionToken.Kind, _ name: String) throws(ExpressionSyntaxError) {
+    mutating func expect(_ kind: ExpressionToken.Kind, _ name: String) throws(ExpressionSyntaxError) {
         guard current.kind == kind else {
             let found = current.kind == .end ? "" : " but found \(describe(current))"
             throw ExpressionSyntaxError("expected \(name)\(found)", at: current.start)
@@ -379,7 +422,7 @@ struct ExpressionParser {
         try advance()
     }
 
-    private func describe(_ token: ExpressionToken) -> String {
+    func describe(_ token: ExpressionToken) -> String {
         token.kind == .end ? "end of expression" : "'\(lexer.text(from: token.start, to: token.end))'"
     }
 }

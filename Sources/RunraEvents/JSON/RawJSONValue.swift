@@ -12,7 +12,7 @@ package struct RawJSONValue {
     /// The value's text (a string with its quotes).
     package let text: UnsafeBufferPointer<UInt8>
 
-    init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
+    package init(_ text: UnsafeBufferPointer<UInt8>) { self.text = text }
 
     package var kind: Kind {
         switch text[0] {

@@ -46,7 +46,7 @@ actor CustomExporter: EventExporter {
                 "the custom exporter needs an endpoint URL, e.g. \"https://example.com/events\""
             )
         }
-        let method = try configuration.string("method")?.uppercased() ?? "POST"
+        let method = try configuration.choice("method", of: ["POST", "PUT", "PATCH"], caseSensitive: false) ?? "POST"
         guard ["POST", "PUT", "PATCH"].contains(method) else {
             throw configuration.error("method", "expected POST, PUT or PATCH, got \(JSONText.quoted(method))")
         }

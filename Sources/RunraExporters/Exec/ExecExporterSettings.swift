@@ -1,3 +1,4 @@
+internal import Foundation
 internal import RunraEvents
 internal import RunraReplay
 
@@ -36,12 +37,36 @@ struct ExecExporterSettings: Sendable {
         }
         self.environment = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         workingDirectory = try configuration.string("cwd")
+        try Self.checkProgram(configuration, command: command, directory: workingDirectory)
         batchSize = try configuration.integer("batchSize") ?? 100
         if batchSize <= 0 { throw configuration.error("batchSize", "must be a positive number of events") }
         flushIntervalMs = try configuration.integer("flushIntervalMs") ?? 1000
         if flushIntervalMs < 0 { throw configuration.error("flushIntervalMs", "must not be negative") }
         exitTimeoutMs = try configuration.integer("exitTimeoutMs") ?? 10_000
         if exitTimeoutMs < 0 { throw configuration.error("exitTimeoutMs", "must not be negative") }
+    }
+
+    /// The program and its directory must exist when the configuration loads: a missing one is a configuration
+    /// error (exit 2), not a sink that may come up later. A relative path with a `/` is left to the spawn.
+    private static func checkProgram(_ configuration: ExporterConfiguration, command: String, directory: String?) throws {
+        var isDirectory: ObjCBool = false
+        if let directory,
+            !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
+        {
+            throw configuration.error("cwd", "\(JSONText.quoted(directory)) is not a directory")
+        }
+        if command.hasPrefix("/") {
+            guard FileManager.default.isExecutableFile(atPath: command) else {
+                throw configuration.error("command", "`\(command)` is not an executable file")
+            }
+        } else if !command.contains("/") {
+            // posix_spawnp looks in our PATH (not the child's env), or glibc's default.
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/bin:/usr/bin"
+            guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/\(command)") })
+            else {
+                throw configuration.error("command", "`\(command)` is not found in PATH (give the full path of the program)")
+            }
+        }
     }
 
     /// An array of strings; `[]` when absent.

@@ -18,11 +18,8 @@ enum BodyCompression: String, Sendable {
     ) throws
         -> BodyCompression
     {
-        guard let text = try configuration.string(key) else { return fallback }
-        guard let value = BodyCompression(rawValue: text.lowercased()) else {
-            throw configuration.error(key, "expected \"gzip\" or \"none\", got \(JSONText.quoted(text))")
-        }
-        return value
+        guard let text = try configuration.choice(key, of: ["gzip", "none"], caseSensitive: false) else { return fallback }
+        return BodyCompression(rawValue: text)!
     }
 
     /// `body` compressed (or as it is), and the `Content-Encoding` header to send with it.
@@ -55,12 +52,22 @@ extension ExporterConfiguration {
         return value
     }
 
-    /// An `http://` or `https://` URL at `key` (or `fallback`), checked.
+    /// An `http://` or `https://` URL with a host at `key` (or `fallback`), checked.
     func httpURL(_ key: String, _ text: String?) throws -> String? {
         guard let text, !text.isEmpty else { return nil }
         let lower = text.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), text.count > 8 else {
-            throw error(key, "expected an http:// or https:// URL, got \(JSONText.quoted(redacted(text)))")
+        guard let scheme = ["http://", "https://"].first(where: { lower.hasPrefix($0) }) else {
+            let hint = text.contains("://") ? "" : " (did you mean \(JSONText.quoted("http://" + redacted(text)))?)"
+            throw error(key, "expected an http:// or https:// URL, got \(JSONText.quoted(redacted(text)))\(hint)")
+        }
+        let authority = text.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        let parts = hostAndPort.hasPrefix("[") ? [hostAndPort] : hostAndPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let host = parts.first, !host.isEmpty else {
+            throw error(key, "expected a URL with a host, such as \"https://collector.example:4318\", got \(JSONText.quoted(redacted(text)))")
+        }
+        if parts.count == 2, !(Int(parts[1]).map { (1...65535).contains($0) } ?? false) {
+            throw error(key, "the port of \(JSONText.quoted(redacted(text))) must be a number from 1 to 65535")
         }
         return text
     }

@@ -50,15 +50,18 @@ struct OTLPSettings: Sendable {
             environment[name].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
         }
 
-        let protocolName = try configuration.string("protocol") ?? env("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf"
+        let protocols = ["http/protobuf", "http/json", "grpc"]
+        let protocolName =
+            try configuration.choice("protocol", of: protocols, caseSensitive: false)
+            ?? env("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf"
         switch protocolName.lowercased() {
         case "http/protobuf": format = .protobuf
         case "http/json": format = .json
         case "grpc": format = .grpc
         default:
-            throw configuration.error(
-                "protocol",
-                "expected \"http/protobuf\", \"http/json\" or \"grpc\", got \(JSONText.quoted(protocolName))"
+            throw RunraError(
+                .configuration,
+                "OTEL_EXPORTER_OTLP_PROTOCOL: expected \(ExporterConfiguration.alternatives(protocols)), got \(JSONText.quoted(protocolName))"
             )
         }
 
@@ -83,6 +86,13 @@ struct OTLPSettings: Sendable {
         }
 
         trustRootsFile = env("OTEL_EXPORTER_OTLP_CERTIFICATE")
+        if let file = trustRootsFile, !FileManager.default.isReadableFile(atPath: file) {
+            // Found at the first request otherwise, as a failure of every batch.
+            throw RunraError(
+                .configuration,
+                "OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read \(JSONText.quoted(file)) (a PEM file of CA certificates to trust)"
+            )
+        }
         let configured = try configuration.headers()
         let common = Self.parseHeaders(env("OTEL_EXPORTER_OTLP_HEADERS"))
         tracesHeaders = mergeHeaders(
@@ -112,7 +122,7 @@ struct OTLPSettings: Sendable {
         }
         source = OTLPSource(resource: resource)
 
-        let processor = try configuration.string("spanProcessor") ?? "batch"
+        let processor = try configuration.choice("spanProcessor", of: ["batch", "simple"]) ?? "batch"
         let batch =
             try configuration.object("batchConfig")
             ?? ExporterConfiguration(

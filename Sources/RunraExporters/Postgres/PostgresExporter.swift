@@ -36,6 +36,30 @@ public actor PostgresExporter: EventExporter {
                 throw failure(error, "could not create \(settings.table.qualifiedName)")
             }
         }
+        try checkDataColumn(settings)
+    }
+
+    /// `useJsonColumn` against an existing table whose `data` column has the other type: COPY would convert
+    /// silently (text into jsonb re-encodes, jsonb into text is jsonb's form), so it is a configuration error.
+    private func checkDataColumn(_ settings: PostgresExporterSettings) throws {
+        guard let connection else { return }
+        let table = settings.table
+        let found: String?
+        do {
+            found = try connection.exec(
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'data'",
+                parameters: [table.schema, table.name]
+            ).scalar
+        } catch {
+            throw failure(error, "could not read the columns of \(table.qualifiedName)")
+        }
+        guard let found, ["jsonb", "text"].contains(found), found != table.dataColumn.rawValue.lowercased() else { return }
+        let wanted = found == "jsonb"
+        throw RunraError(
+            .configuration,
+            "postgres exporter: \(table.qualifiedName) already has a \(found) data column, but useJsonColumn is \(!wanted): "
+                + "set useJsonColumn: \(wanted) to write into it, or name another table"
+        )
     }
 
     public func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {

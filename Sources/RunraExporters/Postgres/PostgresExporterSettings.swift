@@ -44,9 +44,11 @@ struct PostgresExporterSettings: Sendable {
         case .string(let text):
             if let flag = try? configuration.bool("ssl") { return SSLMode(flag: flag) }
             if let mode = SSLMode(rawValue: text) { return mode }
+            let modes = SSLMode.all.map(\.rawValue)
             throw configuration.error(
                 "ssl",
-                "expected true, false or one of \(SSLMode.all.map(\.rawValue).joined(separator: ", ")), got \"\(text)\""
+                "expected true, false or one of \(modes.joined(separator: ", ")), got \"\(text)\""
+                    + ExporterConfiguration.suggestion(for: text, in: modes)
             )
         default:
             throw configuration.error("ssl", "expected true, false or an sslmode string such as \"require\"")

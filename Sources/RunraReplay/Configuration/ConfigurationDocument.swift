@@ -30,11 +30,16 @@ public enum ConfigurationDocument {
     public static func parse(_ bytes: [UInt8], format: Format, name: String) throws -> JSONValue {
         switch format {
         case .json:
+            let value: JSONValue
             do {
-                return try JSONValue(parsing: bytes)
+                value = try JSONValue(parsing: bytes)
             } catch let error as RunraError {
                 throw RunraError(.configuration, "\(name): \(error.message)")
             }
+            if let (key, path) = DuplicateJSONKeys.first(in: bytes, path: name) {
+                throw duplicateKey(key, in: name, at: path)
+            }
+            return value
         case .yaml:
             let text = String(decoding: bytes, as: UTF8.self)
             // Measure what Yams will read: invalid UTF-8 is repaired first (libyaml would stop at it early).
@@ -49,8 +54,15 @@ public enum ConfigurationDocument {
             }
             guard let node else { return .object([:]) }
             var budget = maximumValues
-            return try convert(node, path: name, depth: 1, budget: &budget)
+            return try convert(node, file: name, path: name, depth: 1, budget: &budget)
         }
+    }
+
+    /// Two members of one object with the same key: JSON and YAML parsers keep one silently, so which one the user
+    /// meant is unknowable.
+    static func duplicateKey(_ key: String, in file: String, at path: String) -> RunraError {
+        let inside = path == file ? key : "\(path.dropFirst(file.count + 1)).\(key)"
+        return RunraError(.configuration, "\(file): \(inside): duplicate key; keep one of the two")
     }
 
     /// YAML 1.2's core schema: only true/false are Booleans (not yes/no/on/off), and integers are decimal, `0o`
@@ -70,7 +82,7 @@ public enum ConfigurationDocument {
     /// ("billion laughs") would otherwise expand exponentially.
     static let maximumValues = 100_000
 
-    private static func convert(_ node: Node, path: String, depth: Int, budget: inout Int) throws -> JSONValue {
+    private static func convert(_ node: Node, file: String, path: String, depth: Int, budget: inout Int) throws -> JSONValue {
         // Aliases can nest deeper than the text does, and repeat a subtree many times.
         guard depth <= maximumDepth else {
             throw RunraError(.configuration, "\(path): nesting too deep (over \(maximumDepth) levels, aliases expanded)")
@@ -94,7 +106,7 @@ public enum ConfigurationDocument {
         case .sequence(let sequence):
             var elements: [JSONValue] = []
             for (offset, element) in sequence.enumerated() {
-                elements.append(try convert(element, path: "\(path)[\(offset)]", depth: depth + 1, budget: &budget))
+                elements.append(try convert(element, file: file, path: "\(path)[\(offset)]", depth: depth + 1, budget: &budget))
             }
             return .array(elements)
         case .mapping(let mapping):
@@ -103,7 +115,8 @@ public enum ConfigurationDocument {
                 guard let name = key.string else {
                     throw RunraError(.configuration, "\(path): a key is not a string")
                 }
-                members[name] = try convert(value, path: "\(path).\(name)", depth: depth + 1, budget: &budget)
+                guard members[name] == nil else { throw duplicateKey(name, in: file, at: path) }
+                members[name] = try convert(value, file: file, path: "\(path).\(name)", depth: depth + 1, budget: &budget)
             }
             return .object(members)
         }

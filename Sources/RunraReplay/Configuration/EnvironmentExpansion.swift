@@ -12,6 +12,8 @@ public struct EnvironmentExpansion: Sendable {
     public var unsetIsEmpty: Bool
     /// Warnings about unset variables (with ``unsetIsEmpty``).
     public private(set) var warnings: [String] = []
+    /// The key paths whose strings named an unset variable (with ``unsetIsEmpty``).
+    public private(set) var unsetPaths: [String] = []
 
     /// An expansion from `environment`.
     public init(environment: [String: String], unsetIsEmpty: Bool = false) {
@@ -67,6 +69,7 @@ public struct EnvironmentExpansion: Sendable {
                 out += fallback
             } else if unsetIsEmpty {
                 warnings.append("\(path): ${\(name)} is not set (a real run would stop here)")
+                unsetPaths.append(path)
             } else {
                 throw RunraError(
                     .configuration,

@@ -38,6 +38,16 @@ public struct ExporterFilter: Sendable {
         return true
     }
 
+    /// A warning for each type pattern that matches none of the runtime's event types (`exec.complete`): it is
+    /// valid, since other types are events too, but most likely a typo.
+    public func unknownTypeWarnings(path: String) -> [String] {
+        types.enumerated().compactMap { index, glob in
+            guard !KnownEventTypes.all.contains(where: { glob.matches($0) }) else { return nil }
+            return "\(path).types[\(index)]: \(JSONText.quoted(glob.pattern)) matches none of the runtime's event types"
+                + ExporterConfiguration.suggestion(for: glob.pattern, in: KnownEventTypes.all)
+        }
+    }
+
     /// Parses the `filter` object `value` at `path`.
     public init(parsing value: JSONValue, path: String) throws {
         guard case .object(let members) = value else {
@@ -63,7 +73,7 @@ public struct ExporterFilter: Sendable {
         case nil, .null?: break
         case .string(let text)?:
             do {
-                condition = try Expression(parsing: text)
+                condition = try Expression(parsing: text, roots: .event)
             } catch {
                 throw RunraError(.configuration, "\(path).condition: \(error)")
             }
@@ -75,7 +85,10 @@ public struct ExporterFilter: Sendable {
         case nil, .null?: break
         case .string(let name)?:
             guard let level = EventLevel(name: name) else {
-                throw RunraError(.configuration, "\(path).minLevel: expected debug, info, warn or error, got \(JSONText.quoted(name))")
+                throw RunraError(
+                    .configuration,
+                    "\(path).minLevel: expected debug, info, warn or error, got \(JSONText.quoted(name))"
+                        + ExporterConfiguration.suggestion(for: name, in: ["debug", "info", "warn", "error"]))
             }
             minimumLevel = level
         case let other?:

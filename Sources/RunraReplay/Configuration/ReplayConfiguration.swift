@@ -80,6 +80,7 @@ public struct ReplayConfiguration: Sendable {
             entries = [(.object(root), path)]
         }
         var parsed: [Exporter] = []
+        var typeWarnings: [String] = []
         for (entry, entryPath) in entries {
             guard case .object(let members) = entry else {
                 throw RunraError(.configuration, "\(entryPath): expected {provider, config, filter}, got \(ExporterConfiguration.describe(entry))")
@@ -93,13 +94,15 @@ public struct ReplayConfiguration: Sendable {
             }
             let configValue = try expansion.expand(members["config"] ?? .object([:]), path: "\(entryPath).config")
             let filter = try members["filter"].map { try ExporterFilter(parsing: $0, path: "\(entryPath).filter") } ?? ExporterFilter()
+            typeWarnings += filter.unknownTypeWarnings(path: "\(entryPath).filter")
             parsed.append(
                 try exporter(provider: provider, config: configValue, filter: filter, path: entryPath, registry: registry, environment: environment)
             )
         }
         var configuration = ReplayConfiguration(exporters: parsed)
         configuration.assignLabels()
-        configuration.warnings = expansion.warnings
+        configuration.warnings = expansion.warnings + typeWarnings
+        try configuration.validate(registry: registry, unsetPaths: expansion.unsetPaths)
         return configuration
     }
 
@@ -123,6 +126,7 @@ public struct ReplayConfiguration: Sendable {
         let exporter = try exporter(provider: provider, config: expanded, filter: ExporterFilter(), path: "", registry: registry, environment: environment)
         var configuration = ReplayConfiguration(exporters: [exporter])
         configuration.warnings = expansion.warnings
+        try configuration.validate(registry: registry, unsetPaths: expansion.unsetPaths)
         return configuration
     }
 
@@ -177,6 +181,7 @@ public struct ReplayConfiguration: Sendable {
     static func checkKeys(_ members: [String: JSONValue], allowed: [String], path: String) throws {
         for key in members.keys.sorted() where !allowed.contains(key) {
             let location = path == "(top level)" ? key : "\(path).\(key)"
+            if key == "onError" { throw RunraError(.configuration, "\(location): \(onErrorAnswer)") }
             throw RunraError(
                 .configuration,
                 "\(location): unknown key\(KeySuggestion.hint(for: key, in: allowed)); valid keys here: \(allowed.joined(separator: ", "))"
@@ -208,10 +213,26 @@ public struct ReplayConfiguration: Sendable {
         }
     }
 
-    /// Runs each registration's `validate` (what `--dry-run` checks beyond the structure).
+    /// The runtime's `onError` callback has no place in a file; what runra-events does instead.
+    static let onErrorAnswer =
+        "runra-events takes no error callback; remove onError. Instead: --dead-letter FILE keeps every event an exporter "
+        + "rejected or gave up on (replay --from-dead-letter FILE sends them again), replay exits with status 4 when an "
+        + "exporter failed, and an exec exporter (provider: exec, config: {command: …}) hands events to a program of yours"
+
+    /// Runs each registration's `validate`: every value is checked before anything is sent (SPEC §10).
     public func validate(registry: ExporterRegistry) throws {
+        try validate(registry: registry, unsetPaths: [])
+    }
+
+    /// As ``validate(registry:)``, except that an error at a key whose `${VAR}` was unset in a dry run stays the
+    /// warning already given about it.
+    func validate(registry: ExporterRegistry, unsetPaths: [String]) throws {
         for exporter in exporters {
-            try registry.registration(for: exporter.provider)?.validate?(exporter.configuration)
+            do {
+                try registry.registration(for: exporter.provider)?.validate?(exporter.configuration)
+            } catch let error as RunraError where unsetPaths.contains(where: { error.message.hasPrefix($0 + ":") }) {
+                continue
+            }
         }
     }
 }

@@ -114,18 +114,30 @@ public final class ReplayEngine: @unchecked Sendable {
         // Initialize every exporter, concurrently.
         var initializationErrors = [String?](repeating: nil, count: targets.count)
         if !options.dryRun {
-            await withTaskGroup(of: (Int, String?).self) { group in
+            var configurationError: RunraError?
+            await withTaskGroup(of: (Int, (any Error)?).self) { group in
                 for (index, target) in targets.enumerated() {
                     group.addTask {
                         do {
                             try await target.exporter.initialize(configuration: target.configuration)
                             return (index, nil)
                         } catch {
-                            return (index, "\(error)")
+                            return (index, error)
                         }
                     }
                 }
-                for await (index, error) in group { initializationErrors[index] = error }
+                for await (index, error) in group {
+                    initializationErrors[index] = error.map { "\($0)" }
+                    if let error = error as? RunraError, error.code == .configuration, configurationError == nil {
+                        configurationError = RunraError(.configuration, "\(targets[index].label): \(error.message)")
+                    }
+                }
+            }
+            // A configuration error gets no better by waiting (SPEC §10): stop before any event is read, even with
+            // --follow, which retries only sinks that are not up yet.
+            if let configurationError {
+                for target in targets { await target.exporter.dispose() }
+                throw configurationError
             }
             for (index, error) in initializationErrors.enumerated() {
                 if let error { update(index) { $0.failures.append("initialize: \(error)") } }

@@ -22,18 +22,8 @@ public final class ConsoleExporter: EventExporter, @unchecked Sendable {
         var colorize = true
 
         init(_ configuration: ExporterConfiguration) throws {
-            if let format = try configuration.string("format") {
-                guard format == "pretty" || format == "json" else {
-                    throw configuration.error("format", "expected \"pretty\" or \"json\", got \(JSONText.quoted(format))")
-                }
-                pretty = format == "pretty"
-            }
-            if let name = try configuration.string("level") {
-                guard let level = Level(rawValue: name) else {
-                    throw configuration.error("level", "expected one of \(Level.allCases.map(\.rawValue).joined(separator: ", ")), got \(JSONText.quoted(name))")
-                }
-                self.level = level
-            }
+            if let format = try configuration.choice("format", of: ["pretty", "json"]) { pretty = format == "pretty" }
+            if let name = try configuration.choice("level", of: Level.allCases.map(\.rawValue)) { level = Level(rawValue: name)! }
             includeTimestamp = try configuration.bool("includeTimestamp") ?? true
             colorize = try configuration.bool("colorize") ?? true
         }

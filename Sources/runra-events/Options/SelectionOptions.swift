@@ -24,7 +24,7 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Only events at least this level: debug, info, warn, error.", valueName: "LEVEL"))
     var minLevel: String?
 
-    @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Only events for which EXPR is true (repeatable; see docs/expressions.md).", valueName: "EXPR"))
+    @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Only events for which EXPR is true (repeatable; also the runtime's (e) => … form; see docs/expressions.md).", valueName: "EXPR"))
     var `where`: [String] = []
 
     /// The selection these options describe.
@@ -43,7 +43,7 @@ struct SelectionOptions: ParsableArguments {
             }
             selection.minimumLevel = level
         }
-        selection.conditions = try `where`.map { try Expression(parsing: $0) }
+        selection.conditions = try `where`.map { try Expression(parsing: $0, roots: .event) }
         selection.isInverted = invert
         return selection
     }

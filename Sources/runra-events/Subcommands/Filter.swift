@@ -47,7 +47,7 @@ extension RunraEventsCommand {
 
         func run() throws {
             var filter = EventFilter(selection: try selection.makeSelection(invert: invert), format: output)
-            filter.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0)) } }
+            filter.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0), roots: .event) } }
             filter.limit = limit
             filter.countsOnly = count
             filter.printsHeader = !noHeader

@@ -15,6 +15,8 @@ extension RunraEventsCommand {
 
                 The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an exporter refused or gave up on events, 130 interrupted (after flushing and writing the checkpoint).
 
+                The configuration is checked whole before any event is read, with --dry-run and --follow too: unknown keys, wrong types, misspelt values (format: prety → did you mean "pretty"?), URLs without scheme or host, numbers out of range, duplicate keys. A mistake is exit 2 and is never retried. A filter's condition may be written as on the runtime's page: condition: (e) => e.data.exitCode !== 0 (see "Conditions copied from the runtime" in docs/expressions.md).
+
                 Examples:
                   runra-events replay --config Fixtures/observability.yaml events.jsonl.gz
                   runra-events replay --config Fixtures/observability.yaml \\
@@ -22,6 +24,10 @@ extension RunraEventsCommand {
                   runra-events replay --to jsonl --set filePath=copy.jsonl events.jsonl.gz
                   runra-events replay --to console --set format=pretty --speed 1000 \\
                     -t exec.completed events.jsonl.gz
+                  runra-events replay --to jsonl --set filePath=failed.jsonl \\
+                    --where '(e) => e.data.exitCode !== 0' -t exec.completed events.jsonl.gz
+                  runra-events replay --to console \\
+                    --where '(e) => !e.type.startsWith("file.")' events.jsonl.gz
                   runra-events replay --to otel --set endpoint=http://collector:4318 \\
                     --dry-run events.jsonl.gz
                   runra-events replay --config Fixtures/observability.yaml \\
@@ -146,7 +152,6 @@ extension RunraEventsCommand {
                     provider: to ?? "", settings: set, registry: registry, environment: environment, dryRun: dryRun)
             }
             if !global.quiet { for warning in configuration.warnings { StandardError.print("runra-events: warning: \(warning)") } }
-            if dryRun { try configuration.validate(registry: registry) }
             let targets = try ReplayTarget.make(from: configuration, registry: registry)
 
             var options = ReplayOptions()

@@ -100,8 +100,8 @@ extension RunraEventsCommand {
 
         func run() throws {
             var statistics = EventStatistics(selection: try selection.makeSelection())
-            statistics.metric = try JSONPath(parsing: metric)
-            statistics.groupBy = try by.map { try JSONPath(parsing: $0) }
+            statistics.metric = try JSONPath(parsing: metric, roots: .event)
+            statistics.groupBy = try by.map { try JSONPath(parsing: $0, roots: .event) }
             if let bin {
                 guard let width = TimeBound.parseDuration(bin), width > 0 else {
                     throw ValidationError("--bin '\(bin)' is not a duration: use e.g. 30s, 1m, 15m, 1h, 1d")
