@@ -85,7 +85,7 @@ public struct Rotator: Sendable {
         let interrupted = try shiftRotatedFiles()
         // Lock the live file; if it was replaced while we waited, lock the new one.
         var fd = try POSIX.open(path, options.copyTruncate ? O_RDWR : O_RDONLY)
-        defer { close(fd) }
+        defer { if fd >= 0 { close(fd) } }
         while true {
             try POSIX.lock(fd, LOCK_EX, path: path)
             info = try POSIX.fileInfo(fd: fd, path)
@@ -95,6 +95,7 @@ public struct Rotator: Sendable {
             if POSIX.sameFile(info, current) { break }
             _ = flock(fd, LOCK_UN)
             close(fd)
+            fd = -1  // a failed reopen must not make the `defer` close a descriptor that is no longer ours
             fd = try POSIX.open(path, options.copyTruncate ? O_RDWR : O_RDONLY)
         }
         let size = Int64(info.st_size)
