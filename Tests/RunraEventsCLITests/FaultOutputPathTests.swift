@@ -11,10 +11,10 @@ import Glibc
 /// deliver everything; `--dry-run` refuses the configuration (exit 2).
 @Suite struct FaultOutputPathTests {
     /// The unopenable paths, with the `strerror` text each gives (the read-only ones when a mount is possible).
-    static let cases: [String] = ["directory", "file as folder"] + (ReadOnlyFolder.canMount ? ["read-only", "read-only folder"] : [])
+    static let cases: [String] = ["directory", "file as folder"] + (TmpfsFolder.canMount ? ["read-only", "read-only folder"] : [])
 
     /// A path of `kind` in `folder`, the path the message names, and its reason.
-    static func unopenable(_ kind: String, in folder: TemporaryDirectory, readOnly: ReadOnlyFolder?) throws -> (String, String, String) {
+    static func unopenable(_ kind: String, in folder: TemporaryDirectory, readOnly: TmpfsFolder?) throws -> (String, String, String) {
         switch kind {
         case "directory":
             let path = folder.path("out.jsonl")
@@ -35,7 +35,7 @@ import Glibc
     @Test(arguments: cases)
     func anUnopenableFileFailsThatExporterAndTheOthersDeliver(_ kind: String) throws {
         let folder = try TemporaryDirectory()
-        let readOnly = kind.hasPrefix("read-only") ? ReadOnlyFolder() : nil
+        let readOnly = kind.hasPrefix("read-only") ? TmpfsFolder(readOnly: true) : nil
         let (bad, named, reason) = try Self.unopenable(kind, in: folder, readOnly: readOnly)
         let (input, lines) = try ReplaySample.file(folder, 300)
         let good = folder.path("good.jsonl")
@@ -52,7 +52,7 @@ import Glibc
     @Test(arguments: cases)
     func dryRunRefusesAnUnopenableFile(_ kind: String) throws {
         let folder = try TemporaryDirectory()
-        let readOnly = kind.hasPrefix("read-only") ? ReadOnlyFolder() : nil
+        let readOnly = kind.hasPrefix("read-only") ? TmpfsFolder(readOnly: true) : nil
         let (bad, named, reason) = try Self.unopenable(kind, in: folder, readOnly: readOnly)
         let (input, _) = try ReplaySample.file(folder, 30)
         let result = try CLI.run(["replay", "--dry-run", "--to", "jsonl", "--set", "filePath=\(bad)", input])
@@ -71,35 +71,22 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: folder.path("a")))
     }
 
+    /// A one-character name in the current folder: swift-corelibs-foundation's `deletingLastPathComponent`, which the
+    /// exporter used to find the folder, traps on it (SIGILL).
+    @Test func aOneCharacterFileNameInTheCurrentFolderIsWritten() throws {
+        let folder = try TemporaryDirectory()
+        let (input, lines) = try ReplaySample.file(folder, 30)
+        let command = FaultShell.command(["replay", "-q", "--to", "jsonl", "--set", "filePath=x", input])
+        let result = try FaultShell.run("cd \(FaultShell.quote(folder.url.path)) && exec \(command)")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(ReplaySample.read(folder.path("x")) == lines)
+    }
+
     /// `--from-dead-letter` of a directory: fopen succeeds and reading fails; before, it read nothing and exited 0.
     @Test func aDeadLetterInputThatIsADirectoryExitsTwo() throws {
         let folder = try TemporaryDirectory()
         let result = try CLI.run(["replay", "--to", "jsonl", "--set", "filePath=\(folder.path("out.jsonl"))", "--from-dead-letter", folder.url.path])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("cannot read dead-letter file \(folder.url.path): Is a directory"), "\(result.stderr)")
-    }
-}
-
-/// An empty read-only tmpfs (EROFS on every write), mounted for one test and unmounted at the end. Needs root (or
-/// CAP_SYS_ADMIN), as `make test` has; ``canMount`` says whether this machine allows it.
-final class ReadOnlyFolder {
-    let path: String
-
-    /// Whether a tmpfs can be mounted here (tried once).
-    static let canMount: Bool = ReadOnlyFolder() != nil
-
-    init?() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("runra-ro-\(UUID().uuidString)").path
-        guard mkdir(path, 0o755) == 0 else { return nil }
-        let mounted = "size=64k".withCString { mount("tmpfs", path, "tmpfs", UInt(MS_RDONLY), $0) == 0 }
-        guard mounted else {
-            rmdir(path)
-            return nil
-        }
-    }
-
-    deinit {
-        umount2(path, Int32(MNT_DETACH))
-        rmdir(path)
     }
 }

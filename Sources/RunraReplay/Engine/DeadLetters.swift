@@ -11,11 +11,14 @@ public final class DeadLetterWriter: @unchecked Sendable {
     /// The file's path.
     public let path: String
 
+    /// What to do when the file cannot be written.
+    static let advice = "make its folder exist and writable with space left, or pass another --dead-letter"
+
     /// Opens (creating) `path` for appending.
     public init(path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw RunraError(.io, "cannot open dead-letter file \(path): \(String(cString: strerror(errno)))")
+            throw RunraError(.io, "cannot open dead-letter file \(path): \(OutputPath.errorText()) (\(Self.advice))")
         }
         self.fd = descriptor
         self.path = path

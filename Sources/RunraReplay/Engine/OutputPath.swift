@@ -8,8 +8,7 @@ enum OutputPath {
     ///
     /// Throws ``RunraError/Code/io`` naming the folder that could not be made and the `errno` text.
     static func createFolders(of path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        guard !folder.isEmpty else { return }
+        guard let folder = parent(of: path) else { return }
         try createFolder(folder)
     }
 
@@ -17,16 +16,16 @@ enum OutputPath {
         var info = stat()
         if stat(folder, &info) == 0 { return }  // a file in the way is reported when the file is opened
         guard errno == ENOENT else { throw RunraError(.io, "cannot create folder \(folder): \(errorText())") }
-        let parent = (folder as NSString).deletingLastPathComponent
-        if !parent.isEmpty && parent != folder { try createFolder(parent) }
+        if let parent = parent(of: folder) { try createFolder(parent) }
         guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
             throw RunraError(.io, "cannot create folder \(folder): \(errorText())")
         }
     }
 
-    /// Why `path` could not be opened for writing (creating it and its missing folders), or `nil` when it can be
-    /// as far as can be told without writing: `"/srv/out: Is a directory"`, `"/ro: Read-only file system"`.
-    static func problem(writing path: String) -> String? {
+    /// Why `path` could not be opened for writing (creating it, and its missing folders when `creatingFolders`), or
+    /// `nil` when it can be as far as can be told without writing: `"/srv/out: Is a directory"`,
+    /// `"/ro: Read-only file system"`.
+    static func problem(writing path: String, creatingFolders: Bool = true) -> String? {
         var info = stat()
         if stat(path, &info) == 0 {
             if info.st_mode & S_IFMT == S_IFDIR { return "\(path): \(errorText(EISDIR))" }
@@ -34,16 +33,26 @@ enum OutputPath {
         }
         guard errno == ENOENT else { return "\(path): \(errorText())" }
         // The file would be created in the nearest folder that exists: it must be a folder we may write.
-        var folder = (path as NSString).deletingLastPathComponent
+        var folder = parent(of: path) ?? "."
         while true {
-            if folder.isEmpty { folder = "." }
             if stat(folder, &info) == 0 {
                 if info.st_mode & S_IFMT != S_IFDIR { return "\(folder): \(errorText(ENOTDIR))" }
                 return access(folder, W_OK | X_OK) == 0 ? nil : "\(folder): \(errorText())"
             }
-            guard errno == ENOENT, folder != "/", folder != "." else { return "\(folder): \(errorText())" }
-            folder = (folder as NSString).deletingLastPathComponent
+            guard creatingFolders, errno == ENOENT, let next = parent(of: folder) else { return "\(folder): \(errorText())" }
+            folder = next
         }
+    }
+
+    /// The folder `path` is in, as `dirname` gives it; `nil` for `/` and for a name without a folder (the current
+    /// folder). Not `NSString.deletingLastPathComponent`: swift-corelibs-foundation traps on a one-character name.
+    static func parent(of path: String) -> String? {
+        var path = Substring(path)
+        while path.count > 1 && path.hasSuffix("/") { path = path.dropLast() }
+        guard path != "/", let slash = path.lastIndex(of: "/") else { return nil }
+        var folder = path[..<slash]
+        while folder.count > 1 && folder.hasSuffix("/") { folder = folder.dropLast() }
+        return folder.isEmpty ? "/" : String(folder)
     }
 
     /// The `strerror` text of `code`.

@@ -220,6 +220,7 @@ extension RunraEventsCommand {
             for file in report.lostFiles { StandardError.print("runra-events: error: \(ReplaySummaryText.lostDescription(file))") }
             if report.interrupted && !(follow && stops.byTermination) { throw ExitCode(stops.exitStatus) }
             if let error = report.inputError { throw error }
+            if let error = report.checkpointError { throw error }
             if report.exportersFailed { throw ExitCode(ExitStatus.exporterFailed) }
             if !report.read.inputErrors.isEmpty || !report.lostFiles.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
             if report.read.lines > 0 && report.read.events == 0 && report.read.badLines > 0 {
