@@ -246,7 +246,12 @@ public final class ReplayEngine: @unchecked Sendable {
             lock.withLock { checkpointKeeper = keeper }
         }
         guard let path = options.deadLetterPath else { return nil }
-        return try DeadLetterWriter(path: path)
+        let writer = try DeadLetterWriter(path: path)
+        if writer.repairedBytes > 0 {
+            onNotice("warning: dead-letter file \(path) ended in \(writer.repairedBytes) bytes of a torn record (an earlier run "
+                + "stopped while writing it): cut back to its last whole record before appending")
+        }
+        return writer
     }
 
     /// Writes the checkpoint as it advances, every ``ReplayOptions/checkpointInterval``, until cancelled: a failed
