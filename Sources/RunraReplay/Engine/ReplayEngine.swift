@@ -230,6 +230,7 @@ public final class ReplayEngine: @unchecked Sendable {
         {
             throw RunraError(.usage, "--dead-letter must be another file than --from-dead-letter \(input)")
         }
+        try checkOwnOutputs(against: source)
         if options.dryRun {
             if let path = options.checkpointPath, let problem = OutputPath.problem(writing: path, creatingFolders: false) {
                 throw RunraError(.io, "cannot write checkpoint: \(problem) (\(CheckpointFile.advice))")
@@ -252,6 +253,23 @@ public final class ReplayEngine: @unchecked Sendable {
                 + "stopped while writing it): cut back to its last whole record before appending")
         }
         return writer
+    }
+
+    /// Refuses to read a file this replay writes (exit 2), before anything is written or sent.
+    private func checkOwnOutputs(against source: ReplaySource) throws {
+        let inputs: [String]
+        switch source {
+        case .events(let reader): inputs = reader.paths.compactMap { $0 == "-" ? nil : $0 }
+        case .live(let reader): inputs = reader.inputs
+        case .deadLetters(let path): inputs = [path]
+        case .memory: return
+        }
+        var outputs = targets.flatMap { target in target.outputFiles.map { OwnOutputs.Output(writer: "\(target.label)'s filePath", path: $0) } }
+        if let path = options.checkpointPath { outputs.append(.init(writer: "--checkpoint", path: path)) }
+        if let path = options.deadLetterPath { outputs.append(.init(writer: "--dead-letter", path: path)) }
+        var following = false
+        if case .live = source { following = true }
+        try OwnOutputs.check(inputs: inputs, outputs: outputs, following: following)
     }
 
     /// Writes the checkpoint as it advances, every ``ReplayOptions/checkpointInterval``, until cancelled: a failed

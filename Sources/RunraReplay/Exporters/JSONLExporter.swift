@@ -56,6 +56,7 @@ public actor JSONLExporter: EventExporter {
         var registration = ExporterRegistry.Registration(id: id, configurationKeys: configurationKeys) { JSONLExporter() }
         registration.defaultBatchSize = 2000
         registration.defaultFlushIntervalMs = 200
+        registration.outputFiles = { [try Settings($0).path] }
         registration.validate = { configuration in
             let settings = try Settings(configuration)
             if let problem = OutputPath.problem(writing: settings.path) {
