@@ -80,6 +80,11 @@ public struct Rotator: Sendable {
         guard var info = try POSIX.fileInfo(path) else {
             throw RunraError(.io, "cannot rotate \(path): no such file")
         }
+        // A directory (or a device, a pipe) would be renamed away and replaced by an empty file.
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            let kind = info.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file"
+            throw RunraError(.io, "cannot rotate \(path): it is \(kind); name the log file itself")
+        }
         guard shouldRotate(size: Int64(info.st_size)) else { return .notNeeded(size: Int64(info.st_size)) }
 
         let interrupted = try shiftRotatedFiles()
