@@ -25,7 +25,10 @@ import Testing
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect(data.isEmpty || data.last == UInt8(ascii: "\n"), "ends in a torn record")
         return try data.split(separator: UInt8(ascii: "\n")).map { record in
-            let raw = try #require(ReplayDeadLetterTests.rawLine(of: Data(record)), "not a record: \(String(decoding: record, as: UTF8.self))")
+            let raw = try #require(
+                ReplayDeadLetterTests.rawLine(of: Data(record)),
+                "not a record: \(String(decoding: record, as: UTF8.self))"
+            )
             _ = try JSONSerialization.jsonObject(with: Data(record))
             return String(decoding: raw, as: UTF8.self)
         }
@@ -39,7 +42,8 @@ import Testing
         // 48 KiB of room: a fraction of the ~700 KB of records, and not a record boundary.
         tmpfs?.fill(leaving: 48 * 1024)
         let dead = tmpfs.map { $0.path + "/dead.jsonl" } ?? folder.path("dead.jsonl")
-        let arguments = ["replay"] + Self.failing + ["--dead-letter", dead, "--checkpoint", folder.path("replay.ckpt"), input]
+        let arguments =
+            ["replay"] + Self.failing + ["--dead-letter", dead, "--checkpoint", folder.path("replay.ckpt"), input]
         let limit = tmpfs == nil ? "ulimit -f 100 && " : ""
         let full = try FaultShell.run(limit + "exec " + FaultShell.command(arguments))
         #expect(full.status == 4, "\(full.stderr)")
@@ -76,8 +80,11 @@ import Testing
         let result = try CLI.run(["replay"] + Self.failing + ["--dead-letter", dead, second])
         #expect(result.status == 4, "\(result.stderr)")
         #expect(
-            result.stderr.contains("warning: dead-letter file \(dead) ended in \(torn.utf8.count) bytes of a torn record"),
-            "\(result.stderr)")
+            result.stderr.contains(
+                "warning: dead-letter file \(dead) ended in \(torn.utf8.count) bytes of a torn record"
+            ),
+            "\(result.stderr)"
+        )
         #expect(try Self.recordLines(dead) == lines)
         let out = folder.path("resent.jsonl")
         let resent = try CLI.run(["replay", "--to", "jsonl", "--set", "filePath=\(out)", "--from-dead-letter", dead])

@@ -11,10 +11,15 @@ import Glibc
 /// deliver everything; `--dry-run` refuses the configuration (exit 2).
 @Suite struct FaultOutputPathTests {
     /// The unopenable paths, with the `strerror` text each gives (the read-only ones when a mount is possible).
-    static let cases: [String] = ["directory", "file as folder"] + (TmpfsFolder.canMount ? ["read-only", "read-only folder"] : [])
+    static let cases: [String] =
+        ["directory", "file as folder"] + (TmpfsFolder.canMount ? ["read-only", "read-only folder"] : [])
 
     /// A path of `kind` in `folder`, the path the message names, and its reason.
-    static func unopenable(_ kind: String, in folder: TemporaryDirectory, readOnly: TmpfsFolder?) throws -> (String, String, String) {
+    static func unopenable(
+        _ kind: String,
+        in folder: TemporaryDirectory,
+        readOnly: TmpfsFolder?
+    ) throws -> (String, String, String) {
         switch kind {
         case "directory":
             let path = folder.path("out.jsonl")
@@ -41,11 +46,15 @@ import Glibc
         let good = folder.path("good.jsonl")
         let config = try folder.write(
             "replay.json",
-            #"{"exporters":[{"provider":"jsonl","config":{"filePath":"\#(bad)"}},{"provider":"jsonl","config":{"filePath":"\#(good)"}}]}"#)
+            #"{"exporters":[{"provider":"jsonl","config":{"filePath":"\#(bad)"}},{"provider":"jsonl","config":{"filePath":"\#(good)"}}]}"#
+        )
         let result = try CLI.run(["replay", "--config", config, input])
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("\(named): \(reason)"), "\(result.stderr)")
-        #expect(result.stderr.contains("set filePath to a file that runra-events may create or append to"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("set filePath to a file that runra-events may create or append to"),
+            "\(result.stderr)"
+        )
         #expect(ReplaySample.read(good) == lines)
     }
 
@@ -59,14 +68,19 @@ import Glibc
         #expect(result.status == 2, "\(result.stderr)")
         // Without writing, the dry run names the nearest folder that exists when the file does not.
         let checked = readOnly?.path ?? named
-        #expect(result.stderr.contains("filePath: cannot be opened for writing: \(checked): \(reason)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("filePath: cannot be opened for writing: \(checked): \(reason)"),
+            "\(result.stderr)"
+        )
     }
 
     /// A file in folders that do not exist yet is fine: the run would create them; the dry run creates nothing.
     @Test func dryRunAcceptsAFileInFoldersItWouldCreate() throws {
         let folder = try TemporaryDirectory()
         let (input, _) = try ReplaySample.file(folder, 30)
-        let result = try CLI.run(["replay", "--dry-run", "--to", "jsonl", "--set", "filePath=\(folder.path("a/b/out.jsonl"))", input])
+        let result = try CLI.run([
+            "replay", "--dry-run", "--to", "jsonl", "--set", "filePath=\(folder.path("a/b/out.jsonl"))", input,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("a")))
     }
@@ -85,8 +99,14 @@ import Glibc
     /// `--from-dead-letter` of a directory: fopen succeeds and reading fails; before, it read nothing and exited 0.
     @Test func aDeadLetterInputThatIsADirectoryExitsTwo() throws {
         let folder = try TemporaryDirectory()
-        let result = try CLI.run(["replay", "--to", "jsonl", "--set", "filePath=\(folder.path("out.jsonl"))", "--from-dead-letter", folder.url.path])
+        let result = try CLI.run([
+            "replay", "--to", "jsonl", "--set", "filePath=\(folder.path("out.jsonl"))", "--from-dead-letter",
+            folder.url.path,
+        ])
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("cannot read dead-letter file \(folder.url.path): Is a directory"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("cannot read dead-letter file \(folder.url.path): Is a directory"),
+            "\(result.stderr)"
+        )
     }
 }

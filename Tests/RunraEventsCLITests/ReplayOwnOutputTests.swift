@@ -15,16 +15,36 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "jsonl filePath under the glob", inputs: ["$D/out/*.jsonl"], options: ["--to", "jsonl", "--set", "filePath=$D/out/copy.jsonl"],
-             message: "jsonl's filePath $D/out/copy.jsonl is one of the files followed ('$D/out/*.jsonl')"),
-        Case(name: "spelled another way", inputs: ["$D/out/*.jsonl"], options: ["--to", "jsonl", "--set", "filePath=$D/out/../out/./copy.jsonl"],
-             message: "jsonl's filePath $D/out/../out/./copy.jsonl is one of the files followed"),
-        Case(name: "through a symbolic link", inputs: ["$D/link/app.jsonl"], options: ["--to", "jsonl", "--set", "filePath=$D/out/app.jsonl"],
-             message: "jsonl's filePath $D/out/app.jsonl is one of the files followed ('$D/link/app.jsonl')"),
-        Case(name: "dead-letter file", inputs: ["$D/out/*.jsonl"], options: ["--to", "console", "--dead-letter", "$D/out/dead.jsonl"],
-             message: "--dead-letter $D/out/dead.jsonl is one of the files followed"),
-        Case(name: "checkpoint", inputs: ["$D/out/*"], options: ["--to", "console", "--checkpoint", "$D/out/ship.ckpt"],
-             message: "--checkpoint $D/out/ship.ckpt is one of the files followed ('$D/out/*')"),
+        Case(
+            name: "jsonl filePath under the glob",
+            inputs: ["$D/out/*.jsonl"],
+            options: ["--to", "jsonl", "--set", "filePath=$D/out/copy.jsonl"],
+            message: "jsonl's filePath $D/out/copy.jsonl is one of the files followed ('$D/out/*.jsonl')"
+        ),
+        Case(
+            name: "spelled another way",
+            inputs: ["$D/out/*.jsonl"],
+            options: ["--to", "jsonl", "--set", "filePath=$D/out/../out/./copy.jsonl"],
+            message: "jsonl's filePath $D/out/../out/./copy.jsonl is one of the files followed"
+        ),
+        Case(
+            name: "through a symbolic link",
+            inputs: ["$D/link/app.jsonl"],
+            options: ["--to", "jsonl", "--set", "filePath=$D/out/app.jsonl"],
+            message: "jsonl's filePath $D/out/app.jsonl is one of the files followed ('$D/link/app.jsonl')"
+        ),
+        Case(
+            name: "dead-letter file",
+            inputs: ["$D/out/*.jsonl"],
+            options: ["--to", "console", "--dead-letter", "$D/out/dead.jsonl"],
+            message: "--dead-letter $D/out/dead.jsonl is one of the files followed"
+        ),
+        Case(
+            name: "checkpoint",
+            inputs: ["$D/out/*"],
+            options: ["--to", "console", "--checkpoint", "$D/out/ship.ckpt"],
+            message: "--checkpoint $D/out/ship.ckpt is one of the files followed ('$D/out/*')"
+        ),
     ]
 
     @Test(arguments: cases)
@@ -50,9 +70,14 @@ import Testing
         let sameFile = FaultShell.command(["replay", "--to", "jsonl", "--set", "filePath=\(input)", "in.jsonl"])
         let refused = try FaultShell.run("cd \(FaultShell.quote(dir.url.path)) && exec \(sameFile)")
         #expect(refused.status == 2, "\(refused.stderr)")
-        #expect(refused.stderr.contains("jsonl's filePath \(input) is one of the files read ('in.jsonl')"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("jsonl's filePath \(input) is one of the files read ('in.jsonl')"),
+            "\(refused.stderr)"
+        )
         #expect(ReplaySample.read(input) == lines)
-        let neighbour = try CLI.run(["replay", "-q", "--to", "jsonl", "--set", "filePath=\(dir.path("copy.jsonl"))", input])
+        let neighbour = try CLI.run([
+            "replay", "-q", "--to", "jsonl", "--set", "filePath=\(dir.path("copy.jsonl"))", input,
+        ])
         #expect(neighbour.status == 0, "\(neighbour.stderr)")
         #expect(ReplaySample.read(dir.path("copy.jsonl")) == lines)
     }

@@ -1,7 +1,8 @@
 import Foundation
 import RunraEvents
-@testable import RunraReplay
 import Testing
+
+@testable import RunraReplay
 
 /// A checkpoint that cannot be written while the replay runs (issue #25, item 4): each write is tried again, the health
 /// says why, and a shipper (``ReplayOptions/keepsTrying``) stops reading once the backlog limit of events was read
@@ -22,7 +23,10 @@ import Testing
 
         func initialize(configuration: ExporterConfiguration) async throws {}
         func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
-            let action = lock.withLock { defer { self.action = nil }; return self.action }
+            let action = lock.withLock {
+                defer { self.action = nil }
+                return self.action
+            }
             action?()
             lock.withLock { received += events.map { String(decoding: $0.line, as: UTF8.self) } }
             return ExportOutcome(bytesSent: 0)
@@ -55,12 +59,18 @@ import Testing
         read.chunkBytes = 2048  // with the reader's 64 KiB of room: about 500 events a chunk, 16 chunks in all
         let notices = NoticeLog()
         let engine = ReplayEngine(
-            targets: [ReplayTarget(label: "hook", exporter: exporter, batchSize: 10, flushInterval: .milliseconds(5))], options: options)
-        let run = Task { try await engine.run(.events(EventBatchReader(paths: [input], options: read)), onNotice: notices.add) }
+            targets: [ReplayTarget(label: "hook", exporter: exporter, batchSize: 10, flushInterval: .milliseconds(5))],
+            options: options
+        )
+        let run = Task {
+            try await engine.run(.events(EventBatchReader(paths: [input], options: read)), onNotice: notices.add)
+        }
 
         #expect(await Self.waitUntil { engine.checkpointHealth()?.readingPaused == true })
         let paused = try #require(engine.checkpointHealth())
-        #expect(paused.failure?.hasPrefix("cannot write checkpoint \(state)/replay.ckpt: No such file or directory") == true)
+        #expect(
+            paused.failure?.hasPrefix("cannot write checkpoint \(state)/replay.ckpt: No such file or directory") == true
+        )
         #expect(paused.failedWrites >= 1)
         // Reading stops at the first chunk that reaches the limit (no write ever succeeded: all read is unsaved).
         #expect(paused.eventsSinceWritten >= 1000 && paused.eventsSinceWritten < 1000 + 600, "\(paused)")
@@ -68,17 +78,25 @@ import Testing
         try await Task.sleep(for: .milliseconds(500))
         #expect(engine.progress().events == readWhenPaused, "read on while paused")
         #expect(readWhenPaused < lines.count)
-        #expect(notices.contains("warning: reading paused: the checkpoint \(state)/replay.ckpt has not been written for "))
+        #expect(
+            notices.contains("warning: reading paused: the checkpoint \(state)/replay.ckpt has not been written for ")
+        )
 
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
         let report = try await run.value
         #expect(exporter.ids == lines)
         #expect(report.checkpointError == nil)
         #expect(report.checkpoint == EventPosition(input: 0, line: lines.count))
-        #expect(try ReplayCheckpoint.load(path: state + "/replay.ckpt")?.position == EventPosition(input: 0, line: lines.count))
+        #expect(
+            try ReplayCheckpoint.load(path: state + "/replay.ckpt")?.position
+                == EventPosition(input: 0, line: lines.count)
+        )
         #expect(engine.checkpointHealth()?.failure == nil && engine.checkpointHealth()?.readingPaused == false)
         #expect(notices.contains("checkpoint \(state)/replay.ckpt written again after "))
-        #expect(notices.count(where: { $0.hasPrefix("warning: cannot write checkpoint") }) == 1, "warned once per outage")
+        #expect(
+            notices.count(where: { $0.hasPrefix("warning: cannot write checkpoint") }) == 1,
+            "warned once per outage"
+        )
     }
 
     /// Without keepsTrying (a plain replay) reading goes on; the failure is said at once and the last write, which
@@ -94,12 +112,17 @@ import Testing
         options.checkpointPath = state + "/replay.ckpt"
         options.checkpointBacklogLimit = 10
         let engine = ReplayEngine(
-            targets: [ReplayTarget(label: "hook", exporter: exporter, batchSize: 10, flushInterval: .milliseconds(5))], options: options)
+            targets: [ReplayTarget(label: "hook", exporter: exporter, batchSize: 10, flushInterval: .milliseconds(5))],
+            options: options
+        )
         let report = try await engine.run(.events(EventBatchReader(paths: [input])))
         #expect(exporter.ids == lines)
         #expect(report.checkpoint == nil)
         let message = try #require(report.checkpointError?.message)
-        #expect(message.hasPrefix("cannot write checkpoint \(state)/replay.ckpt: No such file or directory"), "\(message)")
+        #expect(
+            message.hasPrefix("cannot write checkpoint \(state)/replay.ckpt: No such file or directory"),
+            "\(message)"
+        )
     }
 }
 

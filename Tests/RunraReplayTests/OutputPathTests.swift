@@ -1,14 +1,17 @@
 import Foundation
-@testable import RunraReplay
 import Testing
+
+@testable import RunraReplay
 
 /// The path helpers behind issue #25's checks: the folder of a path (without Foundation's `deletingLastPathComponent`,
 /// which traps on a one-character name), and paths and globs resolved for comparing outputs with inputs.
 @Suite struct OutputPathTests {
-    @Test(arguments: [
-        ("a", nil), ("x.jsonl", nil), ("/", nil), ("/a", "/"), ("a/b", "a"), ("a/b/", "a"), ("a//b", "a"),
-        ("/var/log/app.jsonl", "/var/log"), ("./b", "."), ("//a", "/"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("a", nil), ("x.jsonl", nil), ("/", nil), ("/a", "/"), ("a/b", "a"), ("a/b/", "a"), ("a//b", "a"),
+            ("/var/log/app.jsonl", "/var/log"), ("./b", "."), ("//a", "/"),
+        ] as [(String, String?)]
+    )
     func theFolderOfAPath(_ path: String, _ folder: String?) {
         #expect(OutputPath.parent(of: path) == folder)
     }
@@ -32,7 +35,10 @@ import Testing
         let folder = try TemporaryFolder()
         let file = try folder.write("plain", lines: ["x"])
         #expect(OutputPath.problem(writing: folder.path("new/deeper/out.jsonl")) == nil)
-        #expect(OutputPath.problem(writing: folder.path("new/out.jsonl"), creatingFolders: false) == "\(folder.path("new")): No such file or directory")
+        #expect(
+            OutputPath.problem(writing: folder.path("new/out.jsonl"), creatingFolders: false)
+                == "\(folder.path("new")): No such file or directory"
+        )
         #expect(OutputPath.problem(writing: folder.url.path) == "\(folder.url.path): Is a directory")
         #expect(OutputPath.problem(writing: file + "/out.jsonl") == "\(file)/out.jsonl: Not a directory")
         #expect(!FileManager.default.fileExists(atPath: folder.path("new")))

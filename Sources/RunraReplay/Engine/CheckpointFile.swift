@@ -10,14 +10,18 @@ enum CheckpointFile {
     static func contents(_ path: String) throws -> Data? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 && errno == ENOENT { return nil }
-        guard fd >= 0 else { throw RunraError(.io, "cannot read checkpoint \(path): \(OutputPath.errorText()) (\(advice))") }
+        guard fd >= 0 else {
+            throw RunraError(.io, "cannot read checkpoint \(path): \(OutputPath.errorText()) (\(advice))")
+        }
         defer { close(fd) }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = read(fd, &buffer, buffer.count)
             if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw RunraError(.io, "cannot read checkpoint \(path): \(OutputPath.errorText()) (\(advice))") }
+            guard count >= 0 else {
+                throw RunraError(.io, "cannot read checkpoint \(path): \(OutputPath.errorText()) (\(advice))")
+            }
             if count == 0 { return data }
             data.append(contentsOf: buffer[0..<count])
         }

@@ -38,7 +38,9 @@ final class CheckpointKeeper: @unchecked Sendable {
             return failure == nil ? nil : failedInARow
         }
         if let recovered {
-            notice("checkpoint \(path) written again after \(recovered) failed attempt\(recovered == 1 ? "" : "s"); reading goes on")
+            notice(
+                "checkpoint \(path) written again after \(recovered) failed attempt\(recovered == 1 ? "" : "s"); reading goes on"
+            )
         }
         return true
     }
@@ -54,8 +56,10 @@ final class CheckpointKeeper: @unchecked Sendable {
             return failure == nil
         }
         if first {
-            notice("warning: \(reason) (\(CheckpointFile.advice)); trying again until it is written, and until then "
-                + "a restart sends again the events read since the last checkpoint")
+            notice(
+                "warning: \(reason) (\(CheckpointFile.advice)); trying again until it is written, and until then "
+                    + "a restart sends again the events read since the last checkpoint"
+            )
         }
     }
 
@@ -73,8 +77,10 @@ final class CheckpointKeeper: @unchecked Sendable {
             return (holds, announce, backlog)
         }
         if announce {
-            notice("warning: reading paused: the checkpoint \(path) has not been written for \(backlog) events, which a "
-                + "restart would send again; reading resumes once it is written")
+            notice(
+                "warning: reading paused: the checkpoint \(path) has not been written for \(backlog) events, which a "
+                    + "restart would send again; reading resumes once it is written"
+            )
         }
         return holds
     }
@@ -83,8 +89,12 @@ final class CheckpointKeeper: @unchecked Sendable {
     func health(eventsRead: Int) -> CheckpointHealth {
         lock.withLock {
             CheckpointHealth(
-                failure: failure, failingSeconds: failingSince.map { (ContinuousClock.now - $0).seconds } ?? 0,
-                failedWrites: failedWrites, eventsSinceWritten: max(0, eventsRead - eventsAtWrite), readingPaused: paused)
+                failure: failure,
+                failingSeconds: failingSince.map { (ContinuousClock.now - $0).seconds } ?? 0,
+                failedWrites: failedWrites,
+                eventsSinceWritten: max(0, eventsRead - eventsAtWrite),
+                readingPaused: paused
+            )
         }
     }
 }

@@ -62,7 +62,8 @@ public final class DeadLetterWriter: @unchecked Sendable {
         }
         guard end < size else { return 0 }
         guard ftruncate(fd, end) == 0 else {
-            throw RunraError(.io, "cannot cut the torn last record of dead-letter file \(path): \(OutputPath.errorText()) (\(advice))")
+            let reason = OutputPath.errorText()
+            throw RunraError(.io, "cannot cut the torn last record of dead-letter file \(path): \(reason) (\(advice))")
         }
         return Int(size - end)
     }

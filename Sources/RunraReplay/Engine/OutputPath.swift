@@ -39,7 +39,9 @@ enum OutputPath {
                 if info.st_mode & S_IFMT != S_IFDIR { return "\(folder): \(errorText(ENOTDIR))" }
                 return access(folder, W_OK | X_OK) == 0 ? nil : "\(folder): \(errorText())"
             }
-            guard creatingFolders, errno == ENOENT, let next = parent(of: folder) else { return "\(folder): \(errorText())" }
+            guard creatingFolders, errno == ENOENT, let next = parent(of: folder) else {
+                return "\(folder): \(errorText())"
+            }
             folder = next
         }
     }

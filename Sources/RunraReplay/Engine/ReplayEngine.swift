@@ -166,7 +166,13 @@ public final class ReplayEngine: @unchecked Sendable {
                     }
                     if let keeper = self.lock.withLock({ self.checkpointKeeper }) {
                         helpers.addTask {
-                            await self.keepCheckpoint(keeper, tracker: tracker, live: following, inputs: inputs, resumePoint: resumePoint)
+                            await self.keepCheckpoint(
+                                keeper,
+                                tracker: tracker,
+                                live: following,
+                                inputs: inputs,
+                                resumePoint: resumePoint
+                            )
                         }
                     } else if let live = following {
                         // The ledger follows the acknowledgements (for the lag) without a checkpoint file too.
@@ -211,8 +217,8 @@ public final class ReplayEngine: @unchecked Sendable {
             }
         } catch {
             let message = (error as? RunraError)?.message ?? "\(error)"
-            report.checkpointError = RunraError(
-                .io, "\(message) (\(CheckpointFile.advice)): a run with it sends again what was delivered since it was last written")
+            let consequence = "a run with it sends again what was delivered since it was last written"
+            report.checkpointError = RunraError(.io, "\(message) (\(CheckpointFile.advice)): \(consequence)")
         }
         report.checkpoint = checkpointPath == nil || live != nil || report.checkpointError != nil ? nil : committed
         let (events, exporters) = progress()
@@ -224,7 +230,10 @@ public final class ReplayEngine: @unchecked Sendable {
 
     /// Tries the checkpoint location and opens the dead-letter file, before any event leaves (a dry run only checks
     /// that they could be written). Throws what prevents starting, naming the path and the `errno` text.
-    private func prepareOutputs(for source: ReplaySource, onNotice: @escaping @Sendable (String) -> Void) throws -> DeadLetterWriter? {
+    private func prepareOutputs(
+        for source: ReplaySource,
+        onNotice: @escaping @Sendable (String) -> Void
+    ) throws -> DeadLetterWriter? {
         if let path = options.deadLetterPath, case .deadLetters(let input) = source,
             URL(fileURLWithPath: input).standardized == URL(fileURLWithPath: path).standardized
         {
@@ -232,10 +241,14 @@ public final class ReplayEngine: @unchecked Sendable {
         }
         try checkOwnOutputs(against: source)
         if options.dryRun {
-            if let path = options.checkpointPath, let problem = OutputPath.problem(writing: path, creatingFolders: false) {
+            if let path = options.checkpointPath,
+                let problem = OutputPath.problem(writing: path, creatingFolders: false)
+            {
                 throw RunraError(.io, "cannot write checkpoint: \(problem) (\(CheckpointFile.advice))")
             }
-            if let path = options.deadLetterPath, let problem = OutputPath.problem(writing: path, creatingFolders: false) {
+            if let path = options.deadLetterPath,
+                let problem = OutputPath.problem(writing: path, creatingFolders: false)
+            {
                 throw RunraError(.io, "cannot write dead-letter file: \(problem) (\(DeadLetterWriter.advice))")
             }
             return nil
@@ -249,8 +262,10 @@ public final class ReplayEngine: @unchecked Sendable {
         guard let path = options.deadLetterPath else { return nil }
         let writer = try DeadLetterWriter(path: path)
         if writer.repairedBytes > 0 {
-            onNotice("warning: dead-letter file \(path) ended in \(writer.repairedBytes) bytes of a torn record (an earlier run "
-                + "stopped while writing it): cut back to its last whole record before appending")
+            onNotice(
+                "warning: dead-letter file \(path) ended in \(writer.repairedBytes) bytes of a torn record (an earlier "
+                    + "run stopped while writing it): cut back to its last whole record before appending"
+            )
         }
         return writer
     }
@@ -264,7 +279,9 @@ public final class ReplayEngine: @unchecked Sendable {
         case .deadLetters(let path): inputs = [path]
         case .memory: return
         }
-        var outputs = targets.flatMap { target in target.outputFiles.map { OwnOutputs.Output(writer: "\(target.label)'s filePath", path: $0) } }
+        var outputs = targets.flatMap { target in
+            target.outputFiles.map { OwnOutputs.Output(writer: "\(target.label)'s filePath", path: $0) }
+        }
         if let path = options.checkpointPath { outputs.append(.init(writer: "--checkpoint", path: path)) }
         if let path = options.deadLetterPath { outputs.append(.init(writer: "--dead-letter", path: path)) }
         var following = false
@@ -275,7 +292,10 @@ public final class ReplayEngine: @unchecked Sendable {
     /// Writes the checkpoint as it advances, every ``ReplayOptions/checkpointInterval``, until cancelled: a failed
     /// write is tried again at the next interval (the keeper says so at once).
     private func keepCheckpoint(
-        _ keeper: CheckpointKeeper, tracker: CommitTracker, live: LiveShipping?, inputs: [ReplayCheckpoint.Input],
+        _ keeper: CheckpointKeeper,
+        tracker: CommitTracker,
+        live: LiveShipping?,
+        inputs: [ReplayCheckpoint.Input],
         resumePoint: EventPosition
     ) async {
         var writtenLive: LiveCheckpoint?
@@ -286,13 +306,16 @@ public final class ReplayEngine: @unchecked Sendable {
             let committed = tracker.committed
             if let live {
                 let checkpoint = live.checkpoint(committed: committed)
-                if checkpoint != writtenLive, keeper.write(eventsRead: eventsRead, { try checkpoint.write(to: keeper.path) }) {
+                if checkpoint != writtenLive,
+                    keeper.write(eventsRead: eventsRead, { try checkpoint.write(to: keeper.path) })
+                {
                     writtenLive = checkpoint
                 }
-            } else if committed > written,
-                keeper.write(eventsRead: eventsRead, { try ReplayCheckpoint(inputs: inputs, position: committed).write(to: keeper.path) })
-            {
-                written = committed
+            } else if committed > written {
+                let checkpoint = ReplayCheckpoint(inputs: inputs, position: committed)
+                if keeper.write(eventsRead: eventsRead, { try checkpoint.write(to: keeper.path) }) {
+                    written = committed
+                }
             }
         }
     }

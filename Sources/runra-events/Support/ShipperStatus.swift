@@ -30,7 +30,8 @@ struct ShipperStatus {
                 line += lag.seconds.map { String(format: " %.1f s", $0) } ?? " 0.0 s"
             }
             if let checkpoint = engine.checkpointHealth(), let failure = checkpoint.failure {
-                line += String(format: "; checkpoint failing for %.1f s (%d writes): ", checkpoint.failingSeconds, checkpoint.failedWrites)
+                line += String(format: "; checkpoint failing for %.1f s", checkpoint.failingSeconds)
+                line += " (\(checkpoint.failedWrites) writes): "
                 line += "\(failure); \(checkpoint.eventsSinceWritten) events not in it"
                 if checkpoint.readingPaused { line += ", reading paused" }
             }
