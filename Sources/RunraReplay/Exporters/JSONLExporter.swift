@@ -56,7 +56,8 @@ public actor JSONLExporter: EventExporter {
         var registration = ExporterRegistry.Registration(id: id, configurationKeys: configurationKeys) { JSONLExporter() }
         registration.defaultBatchSize = 2000
         registration.defaultFlushIntervalMs = 200
-        registration.outputFiles = { [try Settings($0).path] }
+        // A configuration without a valid filePath fails when the exporter starts, as before, not here.
+        registration.outputFiles = { (try? Settings($0)).map { [$0.path] } ?? [] }
         registration.validate = { configuration in
             let settings = try Settings(configuration)
             if let problem = OutputPath.problem(writing: settings.path) {
