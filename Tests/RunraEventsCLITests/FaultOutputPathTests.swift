@@ -96,6 +96,19 @@ import Glibc
         #expect(ReplaySample.read(folder.path("x")) == lines)
     }
 
+    /// `replay --follow DIR` waited, silently and for ever, for a log named DIR to appear.
+    @Test func followingADirectoryIsRefusedWithAGlobToUse() throws {
+        let folder = try TemporaryDirectory()
+        let result = try CLI.run(["replay", "--follow", "--to", "console", folder.url.path])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "\(folder.url.path) is a directory: name the log file, or follow the logs in it with a quoted glob such as '\(folder.url.path)/*.jsonl'"
+            ),
+            "\(result.stderr)"
+        )
+    }
+
     /// `--from-dead-letter` of a directory: fopen succeeds and reading fails; before, it read nothing and exited 0.
     @Test func aDeadLetterInputThatIsADirectoryExitsTwo() throws {
         let folder = try TemporaryDirectory()
