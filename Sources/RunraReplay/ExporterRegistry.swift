@@ -19,6 +19,9 @@ public struct ExporterRegistry: Sendable {
         /// Checks a configuration without acquiring anything (no connection, no file): `--dry-run` calls it.
         /// Throw errors that name the key path (``ExporterConfiguration/error(_:_:)``).
         public var validate: (@Sendable (ExporterConfiguration) throws -> Void)? = nil
+        /// The local files a configuration makes it write (the jsonl exporter's `filePath`): a replay refuses to read
+        /// them, so it never sends its own output again.
+        public var outputFiles: (@Sendable (ExporterConfiguration) throws -> [String])? = nil
 
         /// A registration of `id`.
         public init(id: String, configurationKeys: [String], make: @escaping @Sendable () -> any EventExporter) {

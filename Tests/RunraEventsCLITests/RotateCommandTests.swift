@@ -118,6 +118,19 @@ import Testing
         #expect(mode.intValue == 0o600)
     }
 
+    /// Issue #25: `rotate --force DIR` renamed the directory to `DIR.1` and created an empty file in its place.
+    @Test func aDirectoryIsNotRotated() throws {
+        let dir = try TemporaryDirectory()
+        let folder = dir.path("logs")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        _ = try dir.write("logs/app.jsonl", "{}\n")
+        let result = try CLI.run(["rotate", "--force", folder])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot rotate \(folder): it is a directory; name the log file itself"), "\(result.stderr)")
+        #expect(try visibleNames(dir) == ["logs"])
+        #expect(FileManager.default.fileExists(atPath: dir.path("logs/app.jsonl")))
+    }
+
     @Test func belowOrEqualToMaxSizeDoesNothing() throws {
         let dir = try TemporaryDirectory()
         let log = try dir.write("a.jsonl", String(repeating: "x", count: 1023) + "\n")  // 1 KiB

@@ -18,6 +18,19 @@ import Testing
         #expect(throws: RunraError.self) { try writer.flush() }
     }
 
+    /// Issue #25: a path that cannot be opened threw after the writer was whole, and the cleanup in `init` and then
+    /// `deinit` both freed the buffer (SIGSEGV). Now it throws the path and the errno text, for every kind of writer.
+    @Test(arguments: [JSONLWriter.Options(), .init(append: false), .init(rotateSizeBytes: 100, gzip: true)])
+    func aPathThatCannotBeOpenedThrowsTheErrnoText(_ options: JSONLWriter.Options) throws {
+        let dir = try RotationTestIO.makeDirectory()
+        defer { RotationTestIO.cleanup(dir) }
+        #expect {
+            _ = try JSONLWriter(path: dir, options: options)
+        } throws: { error in
+            (error as? RunraError)?.message == "cannot open \(dir): Is a directory"
+        }
+    }
+
     @Test func appendFalseTruncatesAndAppendTrueKeeps() throws {
         let dir = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(dir) }

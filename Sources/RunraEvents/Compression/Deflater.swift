@@ -31,9 +31,8 @@ public final class Deflater {
         let windowBits: Int32 = rawDeflate ? -15 : 15 + 16
         let status = CZlib_deflateInit2(stream, Int32(level), Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY)
         guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            output.deallocate()
+            // The object is whole: `deinit` frees the stream and the buffer (freeing them here too would free
+            // them twice); deflateEnd of a stream that never started is a harmless Z_STREAM_ERROR.
             throw RunraError(.io, "cannot start gzip compression (zlib status \(status))")
         }
     }

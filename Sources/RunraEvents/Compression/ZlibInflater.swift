@@ -18,7 +18,7 @@ final class ZlibInflater {
         // 15 + 16: gzip format only, largest window.
         let status = CZlib_inflateInit2(stream, 15 + 16)
         guard status == Z_OK else {
-            stream.deallocate()
+            // The object is whole: `deinit` frees the stream (freeing it here too would free it twice).
             throw RunraError(.io, "cannot initialize zlib (status \(status))")
         }
     }

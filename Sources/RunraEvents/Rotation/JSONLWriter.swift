@@ -91,26 +91,22 @@ public final class JSONLWriter {
         }
         self.path = path
         self.options = options
+        rotator =
+            options.rotateSizeBytes == nil
+            ? nil
+            : try Rotator(
+                path: path,
+                options: .init(
+                    maxSize: options.rotateSizeBytes, keep: options.rotateFiles, gzip: options.gzip,
+                    gzipLevel: options.gzipLevel))
         self.buffer = .allocate(byteCount: options.bufferSize, alignment: 16)
-        do {
-            rotator =
-                options.rotateSizeBytes == nil
-                ? nil
-                : try Rotator(
-                    path: path,
-                    options: .init(
-                        maxSize: options.rotateSizeBytes, keep: options.rotateFiles, gzip: options.gzip,
-                        gzipLevel: options.gzipLevel))
-            try open()
-            if !options.append {
-                try withAppendLock { _ in
-                    guard ftruncate(fd, 0) == 0 else { throw POSIX.ioError("truncate", path) }
-                }
+        // The writer is whole from here on: when a step below throws, Swift runs `deinit`, which closes the
+        // descriptor and frees the buffer. (Freeing them here as well was a double free: SIGSEGV, issue #25.)
+        try open()
+        if !options.append {
+            try withAppendLock { _ in
+                guard ftruncate(fd, 0) == 0 else { throw POSIX.ioError("truncate", path) }
             }
-        } catch {
-            buffer.deallocate()
-            if fd >= 0 { Glibc.close(fd) }
-            throw error
         }
     }
 

@@ -80,12 +80,17 @@ public struct Rotator: Sendable {
         guard var info = try POSIX.fileInfo(path) else {
             throw RunraError(.io, "cannot rotate \(path): no such file")
         }
+        // A directory (or a device, a pipe) would be renamed away and replaced by an empty file.
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            let kind = info.st_mode & S_IFMT == S_IFDIR ? "a directory" : "not a regular file"
+            throw RunraError(.io, "cannot rotate \(path): it is \(kind); name the log file itself")
+        }
         guard shouldRotate(size: Int64(info.st_size)) else { return .notNeeded(size: Int64(info.st_size)) }
 
         let interrupted = try shiftRotatedFiles()
         // Lock the live file; if it was replaced while we waited, lock the new one.
         var fd = try POSIX.open(path, options.copyTruncate ? O_RDWR : O_RDONLY)
-        defer { close(fd) }
+        defer { if fd >= 0 { close(fd) } }
         while true {
             try POSIX.lock(fd, LOCK_EX, path: path)
             info = try POSIX.fileInfo(fd: fd, path)
@@ -95,6 +100,7 @@ public struct Rotator: Sendable {
             if POSIX.sameFile(info, current) { break }
             _ = flock(fd, LOCK_UN)
             close(fd)
+            fd = -1  // a failed reopen must not make the `defer` close a descriptor that is no longer ours
             fd = try POSIX.open(path, options.copyTruncate ? O_RDWR : O_RDONLY)
         }
         let size = Int64(info.st_size)

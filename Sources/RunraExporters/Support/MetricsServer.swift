@@ -9,7 +9,9 @@ public import RunraReplay
 /// `replay --follow --metrics-address HOST:PORT`: the shipper's figures for Prometheus at `GET /metrics`.
 ///
 /// The values are taken from the engine when scraped: events read, per exporter sent, rejected, retried, given up
-/// and dead-lettered (counters), and per followed log the bytes, files and seconds not yet acknowledged (gauges).
+/// and dead-lettered (counters), per followed log the bytes, files and seconds not yet acknowledged (gauges), and
+/// with `--checkpoint` its failed writes (counter), whether it is failing, the events not in it and whether reading
+/// waits for it (gauges).
 public final class MetricsServer: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
@@ -86,6 +88,12 @@ private final class ShipperMetrics: @unchecked Sendable {
                 gauge("runra_follow_lag_bytes", labels, Double(lag.bytes), "Bytes of the log not yet acknowledged by every exporter.")
                 gauge("runra_follow_lag_files", labels, Double(lag.files), "Files of the log not yet delivered to their end.")
                 gauge("runra_follow_lag_seconds", labels, lag.seconds ?? 0, "Age of the oldest event read but not yet acknowledged.")
+            }
+            if let checkpoint = engine.checkpointHealth() {
+                count("runra_checkpoint_write_failures_total", [], checkpoint.failedWrites, "Checkpoint writes that failed (each is tried again).")
+                gauge("runra_checkpoint_failing", [], checkpoint.failure == nil ? 0 : 1, "1 while the last checkpoint write failed.")
+                gauge("runra_checkpoint_unsaved_events", [], Double(checkpoint.eventsSinceWritten), "Events read since the last checkpoint written: what a restart would send again.")
+                gauge("runra_checkpoint_reading_paused", [], checkpoint.readingPaused ? 1 : 0, "1 while reading waits for the checkpoint to be written.")
             }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)

@@ -128,7 +128,13 @@ final class InputReader: @unchecked Sendable {
         let skipThrough = resume.map { $0.input > 0 ? Int.max : $0.line } ?? 0
         while true {
             let length = getline(&buffer, &capacity, file)
-            if length < 0 { break }
+            if length < 0 {
+                // A directory opens, and then fails to read (EISDIR): say so rather than read nothing.
+                if ferror(file) != 0 {
+                    throw RunraError(.io, "cannot read dead-letter file \(path): \(String(cString: strerror(errno)))")
+                }
+                break
+            }
             lineNumber += 1
             guard lineNumber > skipThrough, let buffer else { continue }
             var bytes = Array(UnsafeRawBufferPointer(start: buffer, count: length).bindMemory(to: UInt8.self))

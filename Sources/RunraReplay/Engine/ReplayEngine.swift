@@ -16,6 +16,7 @@ public final class ReplayEngine: @unchecked Sendable {
     private var summaries: [ExporterSummary]
     private var dispatchedEvents = 0
     private var following: LiveShipping?
+    private var checkpointKeeper: CheckpointKeeper?
     private var noticeHandler: @Sendable (String) -> Void = { _ in }
 
     /// An engine for `targets`.
@@ -51,6 +52,12 @@ public final class ReplayEngine: @unchecked Sendable {
     /// `--follow`: the files found gone before they were delivered to their end, so far.
     public func lostFiles() -> [LiveCheckpoint.File] {
         lock.withLock { self.following }?.ledger.lostFiles ?? []
+    }
+
+    /// How the checkpoint file is faring (`nil` without `--checkpoint`, or before the replay starts).
+    public func checkpointHealth() -> CheckpointHealth? {
+        let (keeper, events) = lock.withLock { (checkpointKeeper, dispatchedEvents) }
+        return keeper?.health(eventsRead: events)
     }
 
     private var isInterrupted: Bool {
@@ -103,13 +110,7 @@ public final class ReplayEngine: @unchecked Sendable {
                 checkpointInputs = try ReplayCheckpoint.describe(paths: paths)
             }
         }
-        var deadLetters: DeadLetterWriter?
-        if let path = options.deadLetterPath, !options.dryRun {
-            if case .deadLetters(let input) = source, URL(fileURLWithPath: input).standardized == URL(fileURLWithPath: path).standardized {
-                throw RunraError(.usage, "--dead-letter must be another file than --from-dead-letter \(input)")
-            }
-            deadLetters = try DeadLetterWriter(path: path)
-        }
+        let deadLetters = try prepareOutputs(for: source, onNotice: onNotice)
 
         // Initialize every exporter, concurrently.
         var initializationErrors = [String?](repeating: nil, count: targets.count)
@@ -183,33 +184,22 @@ public final class ReplayEngine: @unchecked Sendable {
                             channel.tick()
                         }
                     }
-                    if let live = following {
-                        // The ledger follows the acknowledgements (for the lag) with or without a checkpoint file.
+                    if let keeper = self.lock.withLock({ self.checkpointKeeper }) {
                         helpers.addTask {
-                            var written: LiveCheckpoint?
-                            while !Task.isCancelled {
-                                try? await Task.sleep(for: self.options.checkpointInterval)
-                                guard let checkpointPath else {
-                                    live.ledger.commit(through: tracker.committed)
-                                    continue
-                                }
-                                let checkpoint = live.checkpoint(committed: tracker.committed)
-                                if checkpoint != written {
-                                    try? checkpoint.write(to: checkpointPath)
-                                    written = checkpoint
-                                }
-                            }
+                            await self.keepCheckpoint(
+                                keeper,
+                                tracker: tracker,
+                                live: following,
+                                inputs: inputs,
+                                resumePoint: resumePoint
+                            )
                         }
-                    } else if let checkpointPath {
+                    } else if let live = following {
+                        // The ledger follows the acknowledgements (for the lag) without a checkpoint file too.
                         helpers.addTask {
-                            var written = resumePoint
                             while !Task.isCancelled {
                                 try? await Task.sleep(for: self.options.checkpointInterval)
-                                let committed = tracker.committed
-                                if committed > written {
-                                    try? ReplayCheckpoint(inputs: inputs, position: committed).write(to: checkpointPath)
-                                    written = committed
-                                }
+                                live.ledger.commit(through: tracker.committed)
                             }
                         }
                     }
@@ -237,19 +227,123 @@ public final class ReplayEngine: @unchecked Sendable {
         if let readError { report.inputError = readError as? RunraError ?? RunraError(.io, "\(readError)") }
         report.interrupted = isInterrupted
         let committed = tracker.committed
-        if let live {
-            let checkpoint = live.checkpoint(committed: committed)
-            if let checkpointPath { try checkpoint.write(to: checkpointPath) }
-            report.lostFiles = live.ledger.lostFiles
-        } else if let checkpointPath, committed > (resume ?? .start) {
-            try ReplayCheckpoint(inputs: checkpointInputs, position: committed).write(to: checkpointPath)
+        do {
+            if let live {
+                let checkpoint = live.checkpoint(committed: committed)
+                if let checkpointPath { try checkpoint.write(to: checkpointPath) }
+                report.lostFiles = live.ledger.lostFiles
+            } else if let checkpointPath, committed > (resume ?? .start) {
+                try ReplayCheckpoint(inputs: checkpointInputs, position: committed).write(to: checkpointPath)
+            }
+        } catch {
+            let message = (error as? RunraError)?.message ?? "\(error)"
+            let consequence = "a run with it sends again what was delivered since it was last written"
+            report.checkpointError = RunraError(.io, "\(message) (\(CheckpointFile.advice)): \(consequence)")
         }
-        report.checkpoint = checkpointPath == nil || live != nil ? nil : committed
+        report.checkpoint = checkpointPath == nil || live != nil || report.checkpointError != nil ? nil : committed
         let (events, exporters) = progress()
         report.events = events
         report.exporters = exporters
         report.seconds = (clock.now() - started).seconds
         return report
+    }
+
+    /// Tries the checkpoint location and opens the dead-letter file, before any event leaves (a dry run only checks
+    /// that they could be written). Throws what prevents starting, naming the path and the `errno` text.
+    private func prepareOutputs(
+        for source: ReplaySource,
+        onNotice: @escaping @Sendable (String) -> Void
+    ) throws -> DeadLetterWriter? {
+        if let path = options.deadLetterPath, case .deadLetters(let input) = source,
+            URL(fileURLWithPath: input).standardized == URL(fileURLWithPath: path).standardized
+        {
+            throw RunraError(.usage, "--dead-letter must be another file than --from-dead-letter \(input)")
+        }
+        try checkOwnOutputs(against: source)
+        if options.dryRun {
+            if let path = options.checkpointPath,
+                let problem = OutputPath.problem(writing: path, creatingFolders: false)
+            {
+                throw RunraError(.io, "cannot write checkpoint: \(problem) (\(CheckpointFile.advice))")
+            }
+            if let path = options.deadLetterPath,
+                let problem = OutputPath.problem(writing: path, creatingFolders: false)
+            {
+                throw RunraError(.io, "cannot write dead-letter file: \(problem) (\(DeadLetterWriter.advice))")
+            }
+            return nil
+        }
+        if let path = options.checkpointPath {
+            try CheckpointFile.probe(path)
+            let limit = options.keepsTrying ? options.checkpointBacklogLimit : nil
+            let keeper = CheckpointKeeper(path: path, backlogLimit: limit, notice: onNotice)
+            lock.withLock { checkpointKeeper = keeper }
+        }
+        guard let path = options.deadLetterPath else { return nil }
+        let writer = try DeadLetterWriter(path: path)
+        if writer.repairedBytes > 0 {
+            onNotice(
+                "warning: dead-letter file \(path) ended in \(writer.repairedBytes) bytes of a torn record (an earlier "
+                    + "run stopped while writing it): cut back to its last whole record before appending"
+            )
+        }
+        return writer
+    }
+
+    /// Refuses to read a file this replay writes (exit 2), before anything is written or sent.
+    private func checkOwnOutputs(against source: ReplaySource) throws {
+        let inputs: [String]
+        switch source {
+        case .events(let reader): inputs = reader.paths.compactMap { $0 == "-" ? nil : $0 }
+        case .live(let reader): inputs = reader.inputs
+        case .deadLetters(let path): inputs = [path]
+        case .memory: return
+        }
+        var outputs = targets.flatMap { target in
+            target.outputFiles.map { OwnOutputs.Output(writer: "\(target.label)'s filePath", path: $0) }
+        }
+        if let path = options.checkpointPath { outputs.append(.init(writer: "--checkpoint", path: path)) }
+        if let path = options.deadLetterPath { outputs.append(.init(writer: "--dead-letter", path: path)) }
+        var following = false
+        if case .live = source { following = true }
+        try OwnOutputs.check(inputs: inputs, outputs: outputs, following: following)
+    }
+
+    /// Writes the checkpoint as it advances, every ``ReplayOptions/checkpointInterval``, until cancelled: a failed
+    /// write is tried again at the next interval (the keeper says so at once).
+    private func keepCheckpoint(
+        _ keeper: CheckpointKeeper,
+        tracker: CommitTracker,
+        live: LiveShipping?,
+        inputs: [ReplayCheckpoint.Input],
+        resumePoint: EventPosition
+    ) async {
+        var writtenLive: LiveCheckpoint?
+        var written = resumePoint
+        while !Task.isCancelled {
+            try? await Task.sleep(for: options.checkpointInterval)
+            let eventsRead = lock.withLock { dispatchedEvents }
+            let committed = tracker.committed
+            if let live {
+                let checkpoint = live.checkpoint(committed: committed)
+                if checkpoint != writtenLive,
+                    keeper.write(eventsRead: eventsRead, { try checkpoint.write(to: keeper.path) })
+                {
+                    writtenLive = checkpoint
+                }
+            } else if committed > written {
+                let checkpoint = ReplayCheckpoint(inputs: inputs, position: committed)
+                if keeper.write(eventsRead: eventsRead, { try checkpoint.write(to: keeper.path) }) {
+                    written = committed
+                }
+            }
+        }
+    }
+
+    /// The dispatcher waits here while the checkpoint keeper holds reading (or until interrupted).
+    fileprivate func checkpointHoldsReading() -> Bool {
+        let (keeper, events) = lock.withLock { (checkpointKeeper, dispatchedEvents) }
+        return keeper?.holdsReading(eventsRead: events) ?? false
     }
 
     // MARK: - Exporter tasks
@@ -489,7 +583,9 @@ public final class ReplayEngine: @unchecked Sendable {
                 if case .realtime(let factor) = engine.options.speed, !dryRun { return factor }
                 return nil
             }()
-            while let item = await channel.next() {
+            while true {
+                await waitWhileTheCheckpointHoldsReading()
+                guard let item = await channel.next() else { break }
                 guard case .chunk(let chunk) = item else {
                     await cutDue()
                     continue
@@ -535,6 +631,14 @@ public final class ReplayEngine: @unchecked Sendable {
                 await cutDue()
             }
             for index in targets.indices where !pending[index].isEmpty { await cut(index) }
+        }
+
+        /// Reads no further while the checkpoint has failed for too many events (`--follow`), sending what is due.
+        mutating func waitWhileTheCheckpointHoldsReading() async {
+            while engine.checkpointHoldsReading() && !engine.isInterrupted {
+                try? await Task.sleep(for: .milliseconds(50))
+                await cutDue()
+            }
         }
 
         @inline(__always)

@@ -26,6 +26,10 @@ public struct ReplayOptions: Sendable {
     /// is interrupted, instead of dead-lettering it: a shipper (`--follow`) waits out a sink that is down, with
     /// the log on disk as its buffer.
     public var keepsTrying = false
+    /// With ``keepsTrying`` and a checkpoint: while checkpoint writes fail, reading pauses once this many events
+    /// were read since the last checkpoint written was taken, so that a restart sends at most these again (and the
+    /// batches in flight then). It resumes when a write succeeds.
+    public var checkpointBacklogLimit = 100_000
     /// With ``keepsTrying``: the first pause before a batch is sent again (it doubles up to 30 s).
     public var firstRetryWait: Duration = .seconds(1)
     /// The clock for pacing and flush intervals.

@@ -48,6 +48,9 @@ public struct ReplayReport: Sendable {
     public var inputError: RunraError?
     /// Where a run with the same checkpoint resumes: everything through here was acknowledged.
     public var checkpoint: EventPosition?
+    /// The last checkpoint write failed (exit 2): a run with the same checkpoint sends again what was delivered
+    /// since the last one written. ``checkpoint`` is then `nil`.
+    public var checkpointError: RunraError?
     /// Where the replay resumed from, when it did.
     public var resumedAfter: EventPosition?
     /// Seconds the replay took.

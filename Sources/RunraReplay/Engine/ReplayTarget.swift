@@ -17,6 +17,8 @@ public struct ReplayTarget: Sendable {
     /// Full batches that may wait for this exporter before reading pauses (`nil`: ``ReplayOptions/queuedBatches``).
     /// otel's `batchConfig.maxQueueSize` sets it, in events.
     public var queuedBatches: Int?
+    /// The local files it writes (``ExporterRegistry/Registration/outputFiles``), which the replay must not read.
+    public var outputFiles: [String] = []
 
     /// A target.
     public init(
@@ -42,6 +44,7 @@ public struct ReplayTarget: Sendable {
             var target = ReplayTarget(
                 label: entry.label, exporter: registration.make(), configuration: entry.configuration, filter: entry.filter,
                 batchSize: settings.batchSize, flushInterval: .milliseconds(settings.flushIntervalMs))
+            target.outputFiles = try registration.outputFiles?(entry.configuration) ?? []
             if let queue = try entry.configuration.object("batchConfig")?.integer("maxQueueSize"), queue > 0 {
                 target.queuedBatches = max(1, queue / settings.batchSize)
             }

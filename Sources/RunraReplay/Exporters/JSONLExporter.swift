@@ -56,26 +56,29 @@ public actor JSONLExporter: EventExporter {
         var registration = ExporterRegistry.Registration(id: id, configurationKeys: configurationKeys) { JSONLExporter() }
         registration.defaultBatchSize = 2000
         registration.defaultFlushIntervalMs = 200
-        registration.validate = { _ = try Settings($0) }
+        // A configuration without a valid filePath fails when the exporter starts, as before, not here.
+        registration.outputFiles = { (try? Settings($0)).map { [$0.path] } ?? [] }
+        registration.validate = { configuration in
+            let settings = try Settings(configuration)
+            if let problem = OutputPath.problem(writing: settings.path) {
+                throw configuration.error("filePath", "cannot be opened for writing: \(problem) (\(advice))")
+            }
+        }
         return registration
     }
 
     public func initialize(configuration: ExporterConfiguration) async throws {
         let settings = try Settings(configuration)
-        let folder = (settings.path as NSString).deletingLastPathComponent
-        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw RunraError(.exporter, "jsonl: cannot create folder \(folder): \(error.localizedDescription)")
-            }
-        }
         do {
+            try OutputPath.createFolders(of: settings.path)
             writer = try JSONLWriter(path: settings.path, options: settings.options)
         } catch let error as RunraError {
-            throw RunraError(.exporter, "jsonl: \(error.message)")
+            throw RunraError(.exporter, "jsonl: \(error.message) (\(Self.advice))")
         }
     }
+
+    /// What to do when the file cannot be opened.
+    static let advice = "set filePath to a file that runra-events may create or append to"
 
     public func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
         guard let writer else {

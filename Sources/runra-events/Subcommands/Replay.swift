@@ -111,6 +111,13 @@ extension RunraEventsCommand {
                 if fromDeadLetter != nil { throw ValidationError("--follow reads live logs; --from-dead-letter reads a finished file: use one") }
                 if dryRun { throw ValidationError("--dry-run counts a finished input; leave out --follow") }
                 if speed != "max" { throw ValidationError("--follow ships events as they are written; leave out --speed") }
+                if let folder = files.first(where: Self.isDirectory) {
+                    // It would be waited for as a log that does not exist yet, silently, for ever.
+                    let glob = (folder.hasSuffix("/") ? folder : folder + "/") + "*.jsonl"
+                    throw ValidationError(
+                        "\(folder) is a directory: name the log file, or follow the logs in it with a quoted glob such as '\(glob)'"
+                    )
+                }
             } else if statusInterval != nil || metricsAddress != nil {
                 throw ValidationError("--status-interval and --metrics-address go with --follow (a plain replay shows its progress on a terminal)")
             } else if !olddir.isEmpty {
@@ -118,6 +125,13 @@ extension RunraEventsCommand {
             }
             if let statusInterval, !(statusInterval > 0) { throw ValidationError("--status-interval must be a positive number of seconds") }
             if !(drainTimeout >= 0) { throw ValidationError("--drain-timeout must be zero or more seconds") }
+        }
+
+        /// Whether `path` names a directory (a glob never does).
+        static func isDirectory(_ path: String) -> Bool {
+            var isDirectory: ObjCBool = false
+            return !path.contains(where: { "*?[".contains($0) })
+                && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
         }
 
         func parsedSpeed() throws -> ReplayOptions.Speed {
@@ -244,6 +258,7 @@ extension RunraEventsCommand {
             }
             if report.interrupted && !(follow && stops.byTermination) { throw ExitCode(stops.exitStatus) }
             if let error = report.inputError { throw error }
+            if let error = report.checkpointError { throw error }
             if report.exportersFailed { throw ExitCode(ExitStatus.exporterFailed) }
             if !report.read.inputErrors.isEmpty || !report.lostFiles.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
             if report.read.lines > 0 && report.read.events == 0 && report.read.badLines > 0 {
