@@ -37,9 +37,8 @@ final class TmpfsFolder {
         let block = [UInt8](repeating: 0x78, count: 4096)
         while write(fd, block, block.count) > 0 {}
         if spare > 0 {
-            var info = stat()
-            fstat(fd, &info)
-            ftruncate(fd, max(0, info.st_size - off_t(spare)))
+            let size = lseek(fd, 0, SEEK_END)
+            ftruncate(fd, max(0, size - off_t(spare)))
         }
     }
 }
