@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("data.exitCode !=== 0", "== 0"),
+        ("data.exitCode !=== 0", "= 0"),  // `!==` is an operator (the runtime's form); the stray `=` is the error
         ("data.command == \"データ\" &&& true", "& true"),
         ("data.exitCode == 0 )", ")"),
         ("data.command == \"" + String(repeating: "x", count: 150) + "\" &&& true", "& true"),
@@ -40,6 +40,6 @@ import Testing
         let result = try CLI.run(["replay", "--config", config, "--dry-run", CLI.fixture("events/small.jsonl")])
         #expect(result.status == 2)
         #expect(result.stderr.contains("filter.condition"), "\(result.stderr)")
-        #expect(try Self.pointedAt(result.stderr).hasPrefix("== 0"), "\(result.stderr)")
+        #expect(try Self.pointedAt(result.stderr).hasPrefix("= 0"), "\(result.stderr)")
     }
 }

@@ -42,5 +42,8 @@ import Testing
         #expect(OutputPath.problem(writing: folder.url.path) == "\(folder.url.path): Is a directory")
         #expect(OutputPath.problem(writing: file + "/out.jsonl") == "\(file)/out.jsonl: Not a directory")
         #expect(!FileManager.default.fileExists(atPath: folder.path("new")))
+        // A relative path whose first folder does not exist yet is made in the current folder (the README's
+        // Fixtures/observability.yaml writes replayed/runra-events.jsonl).
+        #expect(OutputPath.problem(writing: "no-such-folder-\(UUID().uuidString)/out.jsonl") == nil)
     }
 }

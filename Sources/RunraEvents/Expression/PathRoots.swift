@@ -41,29 +41,6 @@ public enum PathRoots: Sendable {
 
     /// The field a misspelt `name` most likely means (`dta` → `data`, `sandboxid` → `sandboxId`).
     static func nearestField(to name: String) -> String? {
-        let lowered = Array(name.lowercased())
-        var best: (field: String, distance: Int)?
-        for field in eventFields {
-            let distance = editDistance(lowered, Array(field.lowercased()))
-            if best == nil || distance < best!.distance { best = (field, distance) }
-        }
-        guard let best else { return nil }
-        let limit = max(1, min(name.count, best.field.count) / 3)
-        return best.distance <= limit ? best.field : nil
-    }
-
-    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
+        EditDistance.nearest(to: name, in: eventFields, smallestLimit: 1)
     }
 }

@@ -39,10 +39,11 @@ enum OutputPath {
                 if info.st_mode & S_IFMT != S_IFDIR { return "\(folder): \(errorText(ENOTDIR))" }
                 return access(folder, W_OK | X_OK) == 0 ? nil : "\(folder): \(errorText())"
             }
-            guard creatingFolders, errno == ENOENT, let next = parent(of: folder) else {
+            // `replayed/out.jsonl`: the folder `replayed` would be made in the current folder.
+            guard creatingFolders, errno == ENOENT, folder != "." else {
                 return "\(folder): \(errorText())"
             }
-            folder = next
+            folder = parent(of: folder) ?? "."
         }
     }
 

@@ -48,9 +48,10 @@ final class LiveLedger: @unchecked Sendable {
     }
 
     /// The reader has looked for every file of the checkpoint; those in `lost` are gone, not known complete:
-    /// forget them, and keep for the report (and return) those not delivered to the size they were last seen at.
-    /// A file delivered that far and deleted while no shipper ran (retention, or a rotated file still being
-    /// watched for late writes when the shipper stopped) lost nothing anyone can tell of.
+    /// forget them, and keep for the report (and return) those that may have held more than was delivered. A
+    /// rotated file delivered to the size it was last seen at and deleted while no shipper ran (retention, or one
+    /// still watched for late writes when the shipper stopped) lost nothing anyone can tell of; the live file may
+    /// have grown meanwhile, so it counts as lost.
     @discardableResult
     func settleResume(lost fingerprints: [String]) -> [LiveCheckpoint.File] {
         lock.withLock {
@@ -59,7 +60,7 @@ final class LiveLedger: @unchecked Sendable {
             for fingerprint in fingerprints {
                 guard let file = files.removeValue(forKey: fingerprint) else { continue }
                 order.removeAll { $0 == fingerprint }
-                if let size = file.size, file.offset >= size { continue }
+                if let size = file.size, file.offset >= size, file.path != file.log { continue }
                 found.append(file)
             }
             lost += found
