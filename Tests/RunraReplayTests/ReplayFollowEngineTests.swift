@@ -67,22 +67,25 @@ import Testing
     }
 
     @Test func aFileGoneAfterItWasDeliveredToItsLastSeenSizeIsNotLost() {
-        func file(_ fingerprint: String, offset: Int64, size: Int64?, path: String = "app.jsonl.1") -> LiveCheckpoint.File {
+        func file(_ fingerprint: String, offset: Int64, size: Int64?, live: Bool? = false) -> LiveCheckpoint.File {
             LiveCheckpoint.File(
-                log: "app.jsonl", fingerprint: fingerprint, path: path, device: 1, inode: 2, compressed: size == nil,
-                offset: offset, line: 10, size: size, complete: false)
+                log: "app.jsonl", fingerprint: fingerprint, path: live == false ? "app.jsonl.1" : "app.jsonl", device: 1,
+                inode: 2, compressed: size == nil, offset: offset, line: 10, size: size, complete: false, live: live)
         }
         let ledger = LiveLedger(
             resumingFrom: LiveCheckpoint(files: [
                 file("delivered", offset: 500, size: 500), file("behind", offset: 400, size: 500),
                 file("gzip-not-read-to-its-end", offset: 400, size: nil),
-                // The live file when last seen: it may have grown while no shipper ran.
-                file("live-when-last-seen", offset: 500, size: 500, path: "app.jsonl"),
+                // The live file when last seen: it may have grown while no shipper ran. A checkpoint from before
+                // `live` was written says so by its path.
+                file("live-when-last-seen", offset: 500, size: 500, live: true),
+                file("older-checkpoint", offset: 500, size: 500, live: nil),
             ]))
-        let lost = ledger.settleResume(lost: ["delivered", "behind", "gzip-not-read-to-its-end", "live-when-last-seen"])
-        #expect(lost.map(\.fingerprint) == ["behind", "gzip-not-read-to-its-end", "live-when-last-seen"])
-        #expect(lost.map(\.bytesLost) == [100, 0, 0])
-        #expect(ledger.lostFiles.count == 3)
+        let lost = ledger.settleResume(
+            lost: ["delivered", "behind", "gzip-not-read-to-its-end", "live-when-last-seen", "older-checkpoint"])
+        #expect(lost.map(\.fingerprint) == ["behind", "gzip-not-read-to-its-end", "live-when-last-seen", "older-checkpoint"])
+        #expect(lost.map(\.bytesLost) == [100, 0, 0, 0])
+        #expect(ledger.lostFiles.count == 4)
         #expect(ledger.checkpoint(status: []).files.isEmpty)
     }
 

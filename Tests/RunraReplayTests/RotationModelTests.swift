@@ -51,8 +51,10 @@ struct RotationModelTests {
             // Stopped as by SIGTERM; the log goes on meanwhile; started again from the checkpoint.
             reports.append(try await shipper.stop())
             for _ in 0..<Int(random.next() % 4) {
+                // Not retention: a file that was live when the shipper stopped and is deleted before it starts
+                // again may have grown meanwhile, and is rightly reported lost.
                 let whileStopped = Operation.random(using: &random)
-                guard whileStopped.isDiskOperation else { continue }
+                guard whileStopped.isDiskOperation, !whileStopped.isRetention else { continue }
                 trace.append("  while stopped: \(whileStopped)")
                 try await Self.apply(whileStopped, to: model, exporter: exporter)
             }
@@ -149,6 +151,10 @@ enum Operation: CustomStringConvertible {
         case 82..<95: .pause(Int(random.next() % 30))
         default: .restart
         }
+    }
+
+    var isRetention: Bool {
+        if case .deleteDelivered = self { true } else { false }
     }
 
     /// What writers and rotation do (not the sink or the shipper).

@@ -99,6 +99,9 @@ final class FollowedSet {
     /// set, a rotated plain file may still get lines (a writer that has not reopened its log yet).
     func isHeld(_ file: FollowedFile) -> Bool { file.lastHeldScan == scans }
 
+    /// Whether the latest scan found the open file itself under the log's own name: not rotated away yet.
+    func isLive(_ file: FollowedFile) -> Bool { isHeld(file) && file.path == basePath }
+
     /// For a plain file that was truncated: the copy `copytruncate` made of it (same content, another file, plain
     /// or compressed), opened, when the set holds one.
     ///

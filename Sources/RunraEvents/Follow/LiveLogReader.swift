@@ -53,10 +53,12 @@ public final class LiveLogReader: @unchecked Sendable {
         public var isPresent: Bool
         /// Last modification, seconds since the epoch.
         public var modified: Int64
+        /// Still the live file, under the log's own name, in the latest scan (it may grow): not yet rotated away.
+        public var isLive: Bool
 
         package init(
             log: String, fingerprint: String, path: String, device: UInt64, inode: UInt64, isCompressed: Bool,
-            size: Int64?, readOffset: Int64, isFinished: Bool, isPresent: Bool, modified: Int64
+            size: Int64?, readOffset: Int64, isFinished: Bool, isPresent: Bool, modified: Int64, isLive: Bool = false
         ) {
             self.log = log
             self.fingerprint = fingerprint
@@ -69,6 +71,7 @@ public final class LiveLogReader: @unchecked Sendable {
             self.isFinished = isFinished
             self.isPresent = isPresent
             self.modified = modified
+            self.isLive = isLive
         }
     }
 
@@ -333,7 +336,8 @@ public final class LiveLogReader: @unchecked Sendable {
         FileState(
             log: set.basePath, fingerprint: file.fingerprint, path: file.path, device: file.device, inode: file.inode,
             isCompressed: file.isCompressed, size: file.knownSize, readOffset: file.consumedOffset,
-            isFinished: file.isFinished, isPresent: set.isPresent(file), modified: file.modified)
+            isFinished: file.isFinished, isPresent: set.isPresent(file), modified: file.modified,
+            isLive: set.isLive(file))
     }
 
     private func updateState(of file: FollowedFile, in set: FollowedSet) -> FileState {

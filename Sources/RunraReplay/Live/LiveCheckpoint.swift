@@ -26,6 +26,9 @@ public struct LiveCheckpoint: Codable, Sendable, Equatable {
         public var size: Int64?
         /// Acknowledged to its end, and read to its end after it left the live name: it will not grow.
         public var complete: Bool
+        /// Still the live file, under the log's own name, when last seen (absent in older checkpoints: then
+        /// taken from `path == log`). A live file gone while no shipper ran may have grown before it went.
+        public var live: Bool? = nil
 
         /// For a file gone before it was delivered: the bytes known not delivered (from its size when last seen).
         public var bytesLost: Int64 { max(0, (size ?? offset) - offset) }

@@ -60,7 +60,8 @@ final class LiveLedger: @unchecked Sendable {
             for fingerprint in fingerprints {
                 guard let file = files.removeValue(forKey: fingerprint) else { continue }
                 order.removeAll { $0 == fingerprint }
-                if let size = file.size, file.offset >= size, file.path != file.log { continue }
+                let mayHaveGrown = file.live ?? (file.path == file.log)
+                if let size = file.size, file.offset >= size, !mayHaveGrown { continue }
                 found.append(file)
             }
             lost += found
@@ -127,11 +128,12 @@ final class LiveLedger: @unchecked Sendable {
             // A gzip file resumed in the middle has no known size until it is read to its end; the plain file it
             // was compressed from had the same content.
             file.size = state.size ?? file.size
+            file.live = state.isLive
             files[state.fingerprint] = file
         } else {
             files[state.fingerprint] = LiveCheckpoint.File(
                 log: state.log, fingerprint: state.fingerprint, path: state.path, device: state.device, inode: state.inode,
-                compressed: state.isCompressed, offset: 0, line: 0, size: state.size, complete: false)
+                compressed: state.isCompressed, offset: 0, line: 0, size: state.size, complete: false, live: state.isLive)
             order.append(state.fingerprint)
         }
     }
