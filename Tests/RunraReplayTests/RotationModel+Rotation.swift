@@ -39,10 +39,11 @@ extension RotationModel {
         updateRotated(index, path: source + ".gz", isCompressed: true)
     }
 
-    /// Deletes the oldest rotated file that no writer holds and whose events were all delivered (retention).
-    func deleteOldest(delivered: Set<Int>) {
+    /// Deletes the oldest rotated file that no writer holds, whose events were all delivered and that was rotated
+    /// before `rotatedBefore` (retention: long after rotation, when a running shipper has had time to look).
+    func deleteOldest(delivered: Set<Int>, rotatedBefore: ContinuousClock.Instant) {
         guard let index = rotated.firstIndex(where: { !isHeld($0) }),
-            rotated[index].ids.allSatisfy(delivered.contains)
+            rotated[index].ids.allSatisfy(delivered.contains), rotated[index].rotatedAt < rotatedBefore
         else { return }
         unlink(rotated[index].path)
         removeRotated(index)

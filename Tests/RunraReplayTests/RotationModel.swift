@@ -49,6 +49,8 @@ final class RotationModel {
         /// The number of a numbered name.
         var number: Int?
         var isCompressed = false
+        /// When rotation made it.
+        var rotatedAt = ContinuousClock.now
     }
 
     let root: String
