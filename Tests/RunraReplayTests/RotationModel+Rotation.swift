@@ -1,4 +1,5 @@
 import Foundation
+import RunraEvents
 
 #if canImport(Glibc)
 import Glibc
@@ -25,16 +26,21 @@ extension RotationModel {
         }
     }
 
-    /// Compresses the oldest plain rotated file that no writer holds (gzip, then the plain file is removed).
-    func compressOldest() {
+    /// Compresses the oldest plain rotated file that no writer holds, as logrotate does: the `.gz` is written at its
+    /// final name (in two writes, so that a reader may see it half written), then the plain file is removed.
+    func compressOldest() throws {
         guard let index = rotated.firstIndex(where: { !$0.isCompressed && !isHeld($0) }) else { return }
         let source = rotated[index].path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-k", "-f", source]
-        try? process.run()
-        process.waitUntilExit()
-        precondition(process.terminationStatus == 0, "gzip \(source)")
+        let plain = try Data(contentsOf: URL(fileURLWithPath: source))
+        let compressed = try Deflater.gzip(plain)
+        let fd = open(source + ".gz", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        precondition(fd >= 0, "create \(source).gz")
+        let half = compressed.count / 2
+        compressed.withUnsafeBytes { bytes in
+            precondition(Glibc.write(fd, bytes.baseAddress, half) == half)
+            precondition(Glibc.write(fd, bytes.baseAddress! + half, bytes.count - half) == bytes.count - half)
+        }
+        close(fd)
         unlink(source)
         updateRotated(index, path: source + ".gz", isCompressed: true)
     }

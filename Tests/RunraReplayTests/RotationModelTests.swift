@@ -89,7 +89,7 @@ struct RotationModelTests {
         case .append(let count): model.append(count)
         case .appendPartial: model.appendPartial()
         case .rotate: model.rotate()
-        case .compress: model.compressOldest()
+        case .compress: try model.compressOldest()
         case .deleteDelivered:
             let settled = ContinuousClock.now - .milliseconds(300)
             if shipperStarted < settled { model.deleteOldest(delivered: delivered(exporter), rotatedBefore: settled) }
