@@ -3,7 +3,7 @@ import Testing
 
 /// Block gzip end to end: what `generate --gzip` and `rotate` write reads the same as the plain log, from a file
 /// and from a pipe, forwards (`filter`, `stats`) and backwards (`tail`), and with `--since` skipping members.
-@Suite struct BlockGzipCLITests {
+@Suite(.timeLimit(.minutes(5))) struct BlockGzipCLITests {
     /// A plain log of 20,000 events (several 1 MiB members once compressed) and its `generate --gzip` twin.
     static func logs(_ directory: TemporaryDirectory) throws -> (plain: String, gz: String) {
         let plain = directory.path("events.jsonl")

@@ -3,7 +3,7 @@ import Testing
 
 /// SPEC §10: a configuration mistake is exit 2 at load time, before any event is sent, in --dry-run and
 /// --follow too; the message names the key and what to write.
-@Suite struct ConfigurationErrorCLITests {
+@Suite(.timeLimit(.minutes(5))) struct ConfigurationErrorCLITests {
     let small = CLI.fixture("events/small.jsonl")
 
     static let mistakes: [(settings: [String], says: String)] = [

@@ -5,7 +5,7 @@ import Testing
 /// folder holding what `make demo` writes (scripts/demo-files.sh) and the checkout's `Fixtures/` and `share/`,
 /// with the status it should have. Commands that follow a log run until output appears, then get SIGTERM (exit 0);
 /// `load-pg` lines run against the test database (`make test` starts one) in place of the one they name.
-@Suite(.serialized) struct ExamplesRunTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ExamplesRunTests {
     struct Example: CustomStringConvertible {
         var source: String
         var command: String

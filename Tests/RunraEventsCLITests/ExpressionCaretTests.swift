@@ -4,7 +4,7 @@ import Testing
 
 /// The caret under an expression error points at the column the message names, on the line as printed: after
 /// `runra-events: error: `, after a configuration path, past CJK text (two columns each) and in a long source.
-@Suite struct ExpressionCaretTests {
+@Suite(.timeLimit(.minutes(5))) struct ExpressionCaretTests {
     /// The text above the caret, from the caret's column on.
     static func pointedAt(_ stderr: String) throws -> String {
         let lines = stderr.split(separator: "\n").map(String.init)

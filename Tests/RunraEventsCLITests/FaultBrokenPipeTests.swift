@@ -4,7 +4,7 @@ import Testing
 /// SIGPIPE: the reader of standard output goes away (`… | head -1`). Every command ends quietly with status 0, as
 /// grep does (`filter` has its own test in FilterCommandTests). Each writes far more than a pipe holds, so the
 /// write really fails.
-@Suite struct FaultBrokenPipeTests {
+@Suite(.timeLimit(.minutes(5))) struct FaultBrokenPipeTests {
     @Test(arguments: [
         ["stats", "-o", "csv", "--by", "id", "$BIG"],
         ["tail", "-n", "100000", "$BIG"],

@@ -9,7 +9,7 @@ import Glibc
 /// directory in the way, a read-only or full disk is exit 2 with the path and the errno text. Before, a checkpoint
 /// that could not be written was reported only at the end, after everything was sent (with `--follow`: at SIGTERM),
 /// and a restart sent it all again.
-@Suite struct FaultCheckpointTests {
+@Suite(.timeLimit(.minutes(5))) struct FaultCheckpointTests {
     static let kinds: [String] = ["missing folder", "directory"] + (TmpfsFolder.canMount ? ["read-only", "full"] : [])
 
     /// A checkpoint path of `kind` in `folder`, and the reason its write fails.

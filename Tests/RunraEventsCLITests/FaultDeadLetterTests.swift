@@ -4,7 +4,7 @@ import Testing
 /// Dead letters are written whole or not at all (issue #25, item 4). Before, a full disk left a torn record
 /// (`{"exporter":"cust`), the next run appended onto it, and `--from-dead-letter` choked on the torn line and sent
 /// again what a later run wrote a second time.
-@Suite struct FaultDeadLetterTests {
+@Suite(.timeLimit(.minutes(5))) struct FaultDeadLetterTests {
     /// The jsonl exporter cannot start here (a folder under /proc cannot be made): it gives up on every event, and
     /// every event is dead-lettered.
     static let failing = ["--to", "jsonl", "--set", "filePath=/proc/runra-no/x.jsonl", "--set", "batchSize=64"]

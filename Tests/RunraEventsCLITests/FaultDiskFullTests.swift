@@ -4,7 +4,7 @@ import Testing
 /// A full disk while writing: `/dev/full` (ENOSPC on every write) and a file-size limit (`ulimit -f`: EFBIG once the
 /// file reaches it). Commands that write data fail with a clear message and exit 2; replay's exporters give up on
 /// the events (exit 4); the jsonl writer leaves no partial line, and a checkpoint lets a re-run deliver the rest.
-@Suite struct FaultDiskFullTests {
+@Suite(.timeLimit(.minutes(5))) struct FaultDiskFullTests {
     static let noSpace = "No space left on device"
 
     /// Commands whose standard output is /dev/full: exit 2, the reason on stderr.

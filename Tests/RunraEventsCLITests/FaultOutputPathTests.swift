@@ -11,7 +11,7 @@ import Glibc
 /// (exit 2), before any exporter is sent anything, with `--dry-run` or without (issue #23: a configuration mistake is
 /// caught before anything is sent). A file that becomes unopenable after that fails only its exporter (exit 4):
 /// `JSONLExporterTests`.
-@Suite struct FaultOutputPathTests {
+@Suite(.timeLimit(.minutes(5))) struct FaultOutputPathTests {
     /// The unopenable paths, with the `strerror` text each gives (the read-only ones when a mount is possible).
     static let cases: [String] =
         ["directory", "file as folder"] + (TmpfsFolder.canMount ? ["read-only", "read-only folder"] : [])

@@ -7,7 +7,7 @@ import Glibc
 
 /// A file deleted or truncated while `filter` reads it. `filter` writes into a pipe the test does not read yet, so it
 /// stops part-way through the file; the test changes the file, then reads everything.
-@Suite struct FaultReaderTests {
+@Suite(.timeLimit(.minutes(5))) struct FaultReaderTests {
     struct Run {
         var status: Int32
         var output: Data

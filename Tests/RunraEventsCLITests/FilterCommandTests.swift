@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct FilterCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct FilterCommandTests {
     let small = CLI.fixture("events/small.jsonl")
 
     func ids(_ result: CLIResult) -> [String] {
@@ -176,7 +176,7 @@ import Testing
     }
 }
 
-@Suite struct FilterRotatedSetTests {
+@Suite(.timeLimit(.minutes(5))) struct FilterRotatedSetTests {
     @Test func rotatedReadsTheWholeSetOldestFirst() throws {
         let folder = try TemporaryDirectory()
         let base = folder.path("runra-events.jsonl")

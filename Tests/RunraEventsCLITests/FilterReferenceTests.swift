@@ -3,7 +3,7 @@ import Testing
 
 /// `filter` against a simple reference evaluation (Foundation's JSON parser and plain Swift
 /// predicates) on generated data: the byte-level fast path must select exactly the same lines.
-@Suite(.serialized) struct FilterReferenceTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct FilterReferenceTests {
     nonisolated(unsafe) static let log: (path: String, folder: TemporaryDirectory) = {
         let folder = try! TemporaryDirectory()
         let path = folder.path("generated.jsonl")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct GenerateCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct GenerateCommandTests {
     @Test func writesTheRequestedNumberOfEventsTheSameEachTime() throws {
         let first = try CLI.run(["generate", "--events", "300", "--seed", "7"])
         let second = try CLI.run(["generate", "--events", "300", "--seed", "7"])

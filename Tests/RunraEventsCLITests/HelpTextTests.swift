@@ -3,7 +3,7 @@ import Testing
 
 /// `--help` text that can be copied: not wrapped when piped (`--help | less`, docs/cli.md), and examples that fit
 /// an 80-column terminal, so ArgumentParser's wrapping on a terminal never breaks one.
-@Suite struct HelpTextTests {
+@Suite(.timeLimit(.minutes(5))) struct HelpTextTests {
     static let commands: [[String]] = [
         [], ["filter"], ["stats"], ["tail"], ["rotate"], ["replay"], ["load-pg"], ["generate"],
     ]

@@ -3,7 +3,7 @@ import Testing
 
 /// `share/lnav/runra_events.json` in the real lnav (Debian's package), headless: it recognises a runra log, gives
 /// each event the level `runra-events --min-level` gives it (docs/event-format.md), and reads the timestamps.
-@Suite struct LnavFormatTests {
+@Suite(.timeLimit(.minutes(5))) struct LnavFormatTests {
     static let format = CLI.packageRoot.appendingPathComponent("share/lnav/runra_events.json").path
 
     /// Events for the rule's branches the sample lacks: `data.level` (which wins over the type) and exit codes.

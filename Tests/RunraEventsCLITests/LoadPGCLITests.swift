@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `load-pg` end to end against the test server (`RUNRA_TEST_PG_URL`); tables are checked with `psql`.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil), .timeLimit(.minutes(5)))
 struct LoadPGCLITests {
     let url = ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] ?? ""
 

@@ -4,7 +4,7 @@ import Testing
 /// `load-pg` on a terminal (a pseudo-terminal): a progress line while it loads, and Ctrl-C stops reading, commits
 /// the batches in flight, says how many rows were committed and exits 130; the table holds exactly those rows.
 /// Not on a terminal, or with `-q`, there is no progress line.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil))
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil), .timeLimit(.minutes(5)))
 struct LoadPGProgressTests {
     let url = ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] ?? ""
 

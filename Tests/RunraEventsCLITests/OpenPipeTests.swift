@@ -7,7 +7,7 @@ import Glibc
 
 /// Input from a pipe whose writer stays open (`tail -f log | runra-events filter …`): a reader that has what it
 /// needs stops at once, as `grep -m 1` does, and one that goes on passes each event on as it comes.
-@Suite struct OpenPipeTests {
+@Suite(.timeLimit(.minutes(5))) struct OpenPipeTests {
     static let other = #"{"id":"evt_a","timestamp":"2026-06-15T10:30:00Z","type":"exec.started","data":{}}"# + "\n"
     static let match = #"{"id":"evt_b","timestamp":"2026-06-15T10:30:01Z","type":"exec.completed","data":{"exitCode":0}}"# + "\n"
     static let second = #"{"id":"evt_c","timestamp":"2026-06-15T10:30:02Z","type":"exec.completed","data":{"exitCode":1}}"# + "\n"

@@ -3,7 +3,7 @@ import Testing
 
 /// `-o pretty` writes each member of data as one `key=value` item: a key with a space, a quote, an `=`, a control
 /// character, or no characters at all, is quoted like such a value (#27).
-@Suite struct PrettyKeysTests {
+@Suite(.timeLimit(.minutes(5))) struct PrettyKeysTests {
     @Test func oddKeysAreQuoted() throws {
         let line =
             #"{"id":"k1","timestamp":"2026-06-15T10:30:00.000Z","type":"file.read","data":{"plain":1,"two words":"a b","a=b":2,"tab\tkey":3,"":4,"quote\"d":5}}"#

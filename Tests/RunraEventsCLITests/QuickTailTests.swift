@@ -5,7 +5,7 @@ import Testing
 
 /// `tail [-n N] FILE` runs without ArgumentParser (`QuickTail`): which forms take that path, and that each does
 /// exactly what the parsed command does with the same arguments.
-@Suite struct QuickTailTests {
+@Suite(.timeLimit(.minutes(5))) struct QuickTailTests {
     /// What the quick path makes of `arguments`, as "lines path".
     private static func quick(_ arguments: String...) -> String? {
         QuickTail(arguments: ["runra-events"] + arguments).map { "\($0.lines) \($0.path)" }

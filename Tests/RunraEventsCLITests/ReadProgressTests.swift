@@ -4,7 +4,7 @@ import Testing
 /// `stats` and `filter` on a terminal (a pseudo-terminal) show a progress line on standard error while they read a
 /// long input, and erase it before the report; piped, with `-q`, or (filter) over events going to the same
 /// terminal, there is none. The input pauses a second midway, so the line is due however fast the build is.
-@Suite struct ReadProgressTests {
+@Suite(.timeLimit(.minutes(5))) struct ReadProgressTests {
     static func pausedInput(_ directory: TemporaryDirectory) throws -> String {
         let log = directory.path("events.jsonl")
         #expect(try CLI.run(["generate", "-q", "--events", "40000", "--seed", "9", "--out", log]).status == 0)

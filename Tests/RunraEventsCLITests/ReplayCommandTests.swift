@@ -24,7 +24,7 @@ enum ReplaySample {
     }
 }
 
-@Suite struct ReplayCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct ReplayCommandTests {
     @Test func fourJSONLExportersGetTheirSubsets() throws {
         let directory = try TemporaryDirectory()
         let (input, lines) = try ReplaySample.file(directory, 700)

@@ -3,7 +3,7 @@ import Testing
 
 /// `replay --dead-letter`: each record's `line` is the input line byte for byte (embedded as raw JSON), and
 /// `--from-dead-letter` sends exactly those bytes again (docs/replay.md).
-@Suite struct ReplayDeadLetterTests {
+@Suite(.timeLimit(.minutes(5))) struct ReplayDeadLetterTests {
     /// Lines that any re-encoding would change: spacing, escapes, number spellings, key order, unicode, nesting.
     static let lines: [String] = [
         #"{"id":"d1","type":"exec.completed","data":{"exitCode":1}}"#,

@@ -8,7 +8,7 @@ import Glibc
 
 /// `replay --follow`: a shipper that loses nothing across rotation, restarts, a sink that is down, and says so
 /// loudly when rotation deleted a file it could not hold open (docs/replay.md, "Shipping live logs").
-@Suite(.serialized) struct ReplayFollowTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ReplayFollowTests {
     static func jsonlSink(_ out: String) -> [String] {
         ["--to", "jsonl", "--set", "filePath=\(out)", "--set", "flushIntervalMs=50"]
     }
@@ -275,7 +275,7 @@ import Glibc
 /// The test with real parts: a writer and `rotate` (rename and copytruncate) in a loop while the shipper
 /// is killed with SIGKILL at random moments and restarted; PostgreSQL gets every event exactly once, the
 /// Axiom-compatible sink at least once.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil))
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil), .timeLimit(.minutes(5)))
 struct ReplayFollowKillTests {
     let url = ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] ?? ""
 

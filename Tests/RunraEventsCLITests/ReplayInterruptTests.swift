@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// `replay` stopped by SIGKILL (resume from the checkpoint) and by SIGINT (flush, checkpoint, 130).
-@Suite(.serialized) struct ReplayInterruptTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ReplayInterruptTests {
     /// Starts `runra-events arguments…` in the background.
     func start(_ arguments: [String]) throws -> Process {
         let process = Process()

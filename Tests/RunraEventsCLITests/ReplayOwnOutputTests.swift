@@ -4,7 +4,7 @@ import Testing
 /// A file the replay writes is never its input (issue #25, item 1): following `'out/*.jsonl'` while the jsonl exporter
 /// writes `out/copy.jsonl` re-shipped its own output in a loop (8 events became 22 KB in 4 s), silently. Now it is
 /// refused at the start (exit 2), whatever the spelling of the two paths.
-@Suite struct ReplayOwnOutputTests {
+@Suite(.timeLimit(.minutes(5))) struct ReplayOwnOutputTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         /// The followed inputs and the options that write into them, with `$D` for the test's folder.

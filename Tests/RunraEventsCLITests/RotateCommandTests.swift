@@ -2,7 +2,7 @@ import Foundation
 import RunraEvents
 import Testing
 
-@Suite struct RotateCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct RotateCommandTests {
     func gunzip(_ path: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

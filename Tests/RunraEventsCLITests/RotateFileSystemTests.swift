@@ -4,7 +4,7 @@ import Testing
 /// `rotate` on file systems that refuse it, each a tmpfs mounted in a private mount namespace (`unshare -m`, as
 /// root; `unshare -rm` otherwise): a read-only one names the reason, not a missing file; a full one says that the
 /// rotation happened and the uncompressed `.1` was kept.
-@Suite(.enabled(if: MountNamespace.available, "needs unshare(1) and mount namespaces"))
+@Suite(.enabled(if: MountNamespace.available, "needs unshare(1) and mount namespaces"), .timeLimit(.minutes(10)))
 struct RotateFileSystemTests {
     /// Runs `script` in a new mount namespace with `$D` a fresh folder and `$RUNRA` the binary under test.
     func inNamespace(_ script: String) throws -> CLIResult {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The runtime's arrow conditions on the command line, and misspelt roots refused with exit 2 (SPEC §10).
-@Suite struct RuntimeConditionCLITests {
+@Suite(.timeLimit(.minutes(5))) struct RuntimeConditionCLITests {
     let small = CLI.fixture("events/small.jsonl")
 
     private func ids(_ result: CLIResult) -> [String] {

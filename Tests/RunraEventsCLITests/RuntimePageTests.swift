@@ -4,7 +4,7 @@ import Testing
 /// Every configuration block of the runtime's "Observability Exporters" page (Fixtures/config/runtime-page/) loads
 /// and sends to local sinks exactly the events the page says, as Tests/RuntimePage/check_runtime_page.py works them
 /// out on its own (issue #23).
-@Suite struct RuntimePageTests {
+@Suite(.timeLimit(.minutes(10))) struct RuntimePageTests {
     static let folder = CLI.fixture("config/runtime-page")
 
     @Test(arguments: try! FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted())

@@ -4,7 +4,7 @@ import Testing
 /// `stats -o html` in a real headless Chromium (Debian's package): the page loads with nothing on the console (no
 /// error, no blocked script), the charts are SVG with drawn lines, hostile text from the log stays text, and a
 /// screenshot is taken.
-@Suite struct StatsHTMLChromiumTests {
+@Suite(.timeLimit(.minutes(10))) struct StatsHTMLChromiumTests {
     /// A sandbox name that would be markup, script, an SVG break-out or an attribute break-out if written as it is.
     static let hostile =
         "sb_<script>document.title='pwned'</script></svg><img src=x onerror=\"document.title='pwned'\">'\u{07}\u{1B}[31m"

@@ -3,7 +3,7 @@ import FoundationXML
 import Testing
 
 /// Every `stats` output format, parsed back and compared with the JSON report.
-@Suite struct StatsOutputFormatTests {
+@Suite(.timeLimit(.minutes(5))) struct StatsOutputFormatTests {
     static let sharedText = GeneratedLog(count: 6_000, seed: 7).jsonl
     let directory: TemporaryDirectory
     let path: String
@@ -201,7 +201,7 @@ import Testing
 
 /// `stats -o markdown --by KEY`: a pipe table with the group columns whose cells read back, per GitHub-flavored
 /// Markdown's escaping, as exactly the group values of the JSON report, whatever characters they hold.
-@Suite struct StatsMarkdownGroupTests {
+@Suite(.timeLimit(.minutes(5))) struct StatsMarkdownGroupTests {
     static let commands = [
         "cat a.log | grep -c ERROR", #"echo "a\b" > /tmp/ü.txt"#, "*bold* _it_ `tick` <b>x</b> [l](u) ~s~", "",
         "line\nbreak", "trailing \\", "|", "plain",

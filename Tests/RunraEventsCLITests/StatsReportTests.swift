@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `stats` numbers against a reference computation on generated logs.
-@Suite struct StatsReportTests {
+@Suite(.timeLimit(.minutes(5))) struct StatsReportTests {
     let directory: TemporaryDirectory
     let log: GeneratedLog
     let path: String

@@ -3,7 +3,7 @@ import Testing
 
 /// `stats` tables line up on a terminal when group values hold CJK text or emoji: every line of the metric table
 /// takes the same number of columns, counted by Python's `unicodedata` (East Asian Width W/F two, combining zero).
-@Suite struct StatsTableWidthTests {
+@Suite(.timeLimit(.minutes(5))) struct StatsTableWidthTests {
     static let sandboxes = ["sb_plain", "sb_データ", "sb_🚀🚀", "sb_日本語テスト", "sb_e\u{301}té", "sb_Ａｂｃ"]
 
     /// Each line's width in terminal columns, as Python counts it.

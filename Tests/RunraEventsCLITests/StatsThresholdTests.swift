@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `--fail-if` and `--baseline` end to end, with exit statuses.
-@Suite struct StatsThresholdTests {
+@Suite(.timeLimit(.minutes(5))) struct StatsThresholdTests {
     static let currentText = GeneratedLog(count: 6_000, seed: 21, durationScale: 1.5).jsonl
     static let baselineText = GeneratedLog(count: 6_000, seed: 21).jsonl
     let directory: TemporaryDirectory

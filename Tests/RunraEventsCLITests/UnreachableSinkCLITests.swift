@@ -3,7 +3,7 @@ import Testing
 
 /// `replay` into network sinks that refuse every connection, with the default retry schedule: each ends with exit 4
 /// and a clear error well within two minutes, however many batches are left (docs/exporters-network.md).
-@Suite struct UnreachableSinkCLITests {
+@Suite(.timeLimit(.minutes(5))) struct UnreachableSinkCLITests {
     /// A loopback port that nothing listens on (tcpmux, never served here).
     static let closedPort = 1
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite struct VersionTests {
+@Suite(.timeLimit(.minutes(5))) struct VersionTests {
     @Test func versionPrintsAndExitsZero() throws {
         let result = try CLI.run(["--version"])
         #expect(result.status == 0)
@@ -54,7 +54,7 @@ import Testing
     }
 }
 
-@Suite struct CompletionTests {
+@Suite(.timeLimit(.minutes(5))) struct CompletionTests {
     @Test(arguments: ["bash", "zsh", "fish"])
     func completionScriptsNameTheSubcommands(_ shell: String) throws {
         let result = try CLI.run(["--generate-completion-script", shell])

@@ -5,7 +5,7 @@ import Testing
 
 /// Block gzip (``BlockGzip``): what ``BlockGzipWriter`` writes, that other gzip readers read it, and that the parallel
 /// reader (``BlockGzipInflater`` inside ``ByteSource``) gives the same bytes and errors as the sequential one.
-@Suite struct BlockGzipTests {
+@Suite(.timeLimit(.minutes(5))) struct BlockGzipTests {
     /// `count` generated events, in time order, as JSONL.
     static func events(_ count: Int, seed: UInt64 = 11) -> [UInt8] {
         let generator = EventLogGenerator(seed: seed)

@@ -5,7 +5,7 @@ import Testing
 
 /// ``DisplayWidth``: the generated East Asian Width table against Python's `unicodedata` over every assigned code
 /// point, and the width of clusters terminals show as emoji.
-@Suite struct DisplayWidthTests {
+@Suite(.timeLimit(.minutes(5))) struct DisplayWidthTests {
     /// Python's wide (W, F) assigned code points as `start end` ranges, and its Unicode version.
     static func pythonWideRanges() throws -> (version: String, ranges: [ClosedRange<UInt32>])? {
         let script = """

@@ -5,7 +5,7 @@ import Testing
 
 /// The reader's ISA-L ``Inflater`` against the zlib reference (``ZlibInflater``) and against the original bytes:
 /// our Deflater's and other programs' gzip, multi-member streams, damaged headers and trailers, truncation.
-@Suite struct InflaterTests {
+@Suite(.timeLimit(.minutes(5))) struct InflaterTests {
     /// (bytes in, bytes out) per call: byte at a time, odd small sizes, and the reader's own sizes.
     static let chunkings: [(Int, Int)] = [(1, 1), (7, 13), (1, 4096), (4096, 1), (512, 65536), (256 * 1024, 1 << 20)]
 

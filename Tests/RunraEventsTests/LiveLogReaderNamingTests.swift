@@ -4,7 +4,7 @@ import Testing
 
 /// The reader under `replay --follow` with logrotate's other naming schemes: `dateext`, `extension`, `olddir`, and
 /// a glob that also matches rotated files.
-@Suite struct LiveLogReaderNamingTests {
+@Suite(.timeLimit(.minutes(5))) struct LiveLogReaderNamingTests {
     typealias Reading = LiveLogReaderTests
 
     @Test func datedNamesWithTheExtensionAreRotatedFilesNotLogsOfTheirOwn() throws {

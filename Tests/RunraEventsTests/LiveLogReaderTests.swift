@@ -3,7 +3,7 @@ import RunraEvents
 import Testing
 
 /// The reader under `replay --follow`: files known by content, read oldest first, resumed mid-file (also in gzip).
-@Suite struct LiveLogReaderTests {
+@Suite(.timeLimit(.minutes(5))) struct LiveLogReaderTests {
     static func line(_ n: Int) -> String {
         #"{"id":"evt_\#(n)","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","data":{"n":\#(n)}}"#
     }

@@ -3,7 +3,7 @@ import Testing
 
 /// `Process.waitForExit(timeout:)` from TestSupport.swift: the status of a process that ends, and a recorded issue plus
 /// SIGKILL for one that does not (instead of a hang).
-@Suite struct ProcessWaitTests {
+@Suite(.timeLimit(.minutes(5))) struct ProcessWaitTests {
     func shell(_ script: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -8,7 +8,7 @@ import Testing
 ///
 /// The writer runs in a child process: this test binary itself, asked (through an environment
 /// variable) to run only ``childWritesUntilKilled()``, which is skipped in normal runs.
-@Suite struct RotationKillTests {
+@Suite(.timeLimit(.minutes(5))) struct RotationKillTests {
     static let childPathVariable = "RUNRA_TEST_KILL_CHILD_LOG"
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment[childPathVariable] != nil))

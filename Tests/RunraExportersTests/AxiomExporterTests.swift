@@ -6,7 +6,7 @@ import Testing
 @testable import RunraExporters
 
 /// The `axiom` exporter against the loopback Axiom-compatible server.
-@Suite(.serialized) struct AxiomExporterTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct AxiomExporterTests {
     func exporter(
         _ server: IngestServer,
         _ sleeps: SleepRecorder,

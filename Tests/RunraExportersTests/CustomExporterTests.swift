@@ -6,7 +6,7 @@ import Testing
 @testable import RunraExporters
 
 /// The `custom` exporter against the loopback server.
-@Suite(.serialized) struct CustomExporterTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CustomExporterTests {
     func exporter(
         _ server: IngestServer,
         _ sleeps: SleepRecorder,

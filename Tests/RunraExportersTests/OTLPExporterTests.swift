@@ -6,7 +6,7 @@ import Testing
 @testable import RunraExporters
 
 /// The `otel` exporter against the loopback receiver, which decodes with `opentelemetry-proto`.
-@Suite(.serialized) struct OTLPExporterTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct OTLPExporterTests {
     func exporter(
         _ server: IngestServer,
         _ sleeps: SleepRecorder,

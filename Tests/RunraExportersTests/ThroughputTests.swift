@@ -7,7 +7,7 @@ import Testing
 
 /// A rough throughput probe, off by default: `RUNRA_NET_BENCH=200000 swift test --filter ThroughputTests`
 /// (meaningful only in a release build with `-enable-testing`). Prints events/s; asserts only delivery.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RUNRA_NET_BENCH"] != nil))
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RUNRA_NET_BENCH"] != nil), .timeLimit(.minutes(10)))
 struct ThroughputTests {
     let count = Int(ProcessInfo.processInfo.environment["RUNRA_NET_BENCH"] ?? "") ?? 200_000
 

@@ -1,7 +1,7 @@
 import Foundation
 import RunraEvents
 
-/// Reads a ``ReplaySource`` on its own thread into an ``InputChannel``.
+/// Reads a replay's input (what its ``ReplayCursor`` reads) on its own thread into an ``InputChannel``.
 final class InputReader: @unchecked Sendable {
     private let lock = NSLock()
     private var summary = ReadSummary()
@@ -11,20 +11,17 @@ final class InputReader: @unchecked Sendable {
 
     static let chunkEvents = 4096
 
-    /// Starts reading `source` after `resume` on a new thread.
+    /// Starts reading what `cursor` reads, after its resume point, on a new thread.
     func start(
-        _ source: ReplaySource, after resume: EventPosition?, channel: InputChannel, live: LiveShipping? = nil,
+        _ cursor: any ReplayCursor,
+        channel: InputChannel,
         onBadLine: @escaping @Sendable (BadLine) throws -> Void
     ) {
         let thread = Thread { [self] in
             var summary = ReadSummary()
             var failure: (any Error)?
             do {
-                if let live {
-                    summary = try Self.follow(live, channel: channel, onBadLine: onBadLine)
-                } else {
-                    summary = try Self.read(source, after: resume, channel: channel, onBadLine: onBadLine)
-                }
+                summary = try cursor.read(into: channel, onBadLine: onBadLine)
             } catch {
                 failure = error
             }
@@ -57,11 +54,14 @@ final class InputReader: @unchecked Sendable {
         return lock.withLock { (summary, error) }
     }
 
-    private static func read(
-        _ source: ReplaySource, after resume: EventPosition?, channel: InputChannel,
+    /// Reads `input` after `resume` into `channel` (on the calling thread) until it ends or the channel is closed.
+    static func read(
+        _ input: FileCursor.Input,
+        after resume: EventPosition?,
+        channel: InputChannel,
         onBadLine: @escaping @Sendable (BadLine) throws -> Void
     ) throws -> ReadSummary {
-        switch source {
+        switch input {
         case .events(let reader):
             return try reader.forEachChunk(after: resume, onBadLine: onBadLine) { events, positions in
                 channel.put(InputChunk(events: events, positions: positions, targets: nil))
@@ -75,45 +75,24 @@ final class InputReader: @unchecked Sendable {
             while index < events.count {
                 let end = min(events.count, index + chunkEvents)
                 let chunk = InputChunk(
-                    events: Array(events[index..<end]), positions: (index..<end).map { EventPosition(input: 0, line: $0 + 1) },
-                    targets: nil)
+                    events: Array(events[index..<end]),
+                    positions: (index..<end).map { EventPosition(input: 0, line: $0 + 1) },
+                    targets: nil
+                )
                 if !channel.put(chunk) { break }
                 index = end
             }
             return summary
         case .deadLetters(let path):
             return try readDeadLetters(path: path, after: resume, channel: channel, onBadLine: onBadLine)
-        case .live:
-            preconditionFailure("a followed source is read by follow(_:channel:onBadLine:), with the engine's ledger")
         }
     }
 
-    /// Follows live logs until the channel closes: each piece becomes a chunk whose positions the ledger maps
-    /// back to file offsets. While the channel is full (an exporter is slow or down), reading pauses, but the
-    /// logs are still looked at, so that files rotated meanwhile are held open before rotation deletes them.
-    private static func follow(
-        _ live: LiveShipping, channel: InputChannel, onBadLine: @escaping @Sendable (BadLine) throws -> Void
-    ) throws -> ReadSummary {
-        let reader = live.reader
-        return try reader.run(
-            resume: live.ledger.resumePoints,
-            onPiece: { piece in
-                let sequence = live.ledger.record(piece)
-                let chunk = InputChunk(
-                    events: piece.events, positions: (0..<piece.events.count).map { EventPosition(input: sequence, line: $0 + 1) },
-                    targets: nil, end: EventPosition(input: sequence, line: piece.events.count + 1))
-                return channel.put(chunk, whileWaiting: { reader.discover() })
-            },
-            onBadLine: onBadLine,
-            onNotice: live.onNotice,
-            onResumeChecked: { lost in
-                for file in live.ledger.settleResume(lost: lost) { live.onLoss(file) }
-            },
-            shouldStop: { channel.isClosed })
-    }
-
     private static func readDeadLetters(
-        path: String, after resume: EventPosition?, channel: InputChannel, onBadLine: (BadLine) throws -> Void
+        path: String,
+        after resume: EventPosition?,
+        channel: InputChannel,
+        onBadLine: (BadLine) throws -> Void
     ) throws -> ReadSummary {
         guard let file = fopen(path, "r") else {
             throw RunraError(.io, "cannot open dead-letter file \(path): \(String(cString: strerror(errno)))")

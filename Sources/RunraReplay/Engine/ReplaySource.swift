@@ -12,16 +12,4 @@ public enum ReplaySource: Sendable {
     /// Logs followed while they are written, across rotation (`replay --follow`), until the replay is
     /// interrupted; its checkpoint is a ``LiveCheckpoint``.
     case live(LiveLogReader)
-
-    /// The input files, for the checkpoint (`nil` when the source cannot be resumed).
-    var checkpointPaths: [String]? {
-        switch self {
-        case .events(let reader):
-            let paths = reader.paths.isEmpty ? [nil] : reader.paths
-            let files = paths.compactMap { $0 == "-" ? nil : $0 }
-            return files.count == paths.count ? files : nil
-        case .deadLetters(let path): return [path]
-        case .memory, .live: return nil
-        }
-    }
 }

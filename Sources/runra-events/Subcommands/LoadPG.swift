@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import RunraEvents
-import RunraExporters
 import RunraPostgres
 
 #if canImport(Glibc)
@@ -104,9 +103,14 @@ extension RunraEventsCommand {
         }
 
         func run() async throws {
-            let url = databaseURL ?? getenv("DATABASE_URL").map { String(cString: $0) } ?? ""
-            let eventTable = PGEventTable(
-                schema: schema, name: table, dataColumn: dataColumn == .jsonColumn ? .jsonb : .text)
+            var settings = PGBulkLoad.Settings(
+                connectionString: databaseURL ?? getenv("DATABASE_URL").map { String(cString: $0) } ?? "",
+                table: PGEventTable(schema: schema, name: table, dataColumn: dataColumn == .jsonColumn ? .jsonb : .text))
+            settings.sslMode = ssl.flatMap(SSLMode.init(rawValue:))
+            settings.createTable = createTable
+            settings.connections = connections
+            settings.synchronousCommit = synchronousCommit
+            settings.batchSize = batchSize
             // The server, not the scan, is the bottleneck (about 2 s of CPU per million events here), so one scan
             // thread on small chunks keeps up and keeps memory under SPEC §8's 50 MB (docs/postgres.md).
             var readOptions = input.readOptions
@@ -115,7 +119,6 @@ extension RunraEventsCommand {
             let paths = try input.resolvedPaths()
             let reader = EventBatchReader(paths: paths, options: readOptions, selection: try selection.makeSelection())
             let progress = ProgressLine(quiet: global.quiet)
-            var loadProgress = LoadProgress(paths: paths)
             let stop = StopRequest()
             let signals = StopSignals(
                 quiet: global.quiet, drainTimeout: drainTimeout, draining: "committing the batches in flight",
@@ -123,97 +126,68 @@ extension RunraEventsCommand {
             ) { stop.request() }
             defer { signals.cancel() }
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
-            let keepsLines = input.deadLetter != nil
             let start = ContinuousClock.now
-            var total = PGLoadReport()
-            var rejectedShown = 0
-            var rejectedCount = 0
-            let read: ReadSummary
-            var pool: ParallelEventLoader?
-            defer { pool?.close() }
+            var load = PGBulkLoad(settings: settings)
+            load.keepsLines = input.deadLetter != nil
+            load.onBadLine = reporter.report
+            load.onRejected = rejectionReporter(reporter)
+            var loadProgress = LoadProgress(paths: paths)
+            load.onProgress = { totals in
+                (loadProgress.committed, loadProgress.bytesRead) = (totals.committed, totals.bytesRead)
+                progress.update { loadProgress.text(seconds: Self.seconds(since: start)) }
+            }
+            load.shouldStop = { stop.isRequested }
+            let totals: PGBulkLoad.Totals
             do {
-                var loaders: [EventLoader] = []
-                for _ in 0..<connections {
-                    let connection = try PGConnection(
-                        connectionString: url, sslMode: ssl.flatMap(SSLMode.init(rawValue:)))
-                    let loader = EventLoader(connection: connection, table: eventTable)
-                    if loaders.isEmpty, createTable { try loader.createTable() }
-                    if !synchronousCommit { try loader.commitAsynchronously() }
-                    loaders.append(loader)
-                }
-                let loaderPool = ParallelEventLoader(loaders: loaders)
-                pool = loaderPool
-                read = try reader.forEachBatch(
-                    batchSize: batchSize,
-                    transform: { event in LoadItem(event, keepsLine: keepsLines) },
-                    onBadLine: reporter.report,
-                    body: { items in
-                        loadProgress.bytesRead += items.reduce(0) { $0 + $1.bytes }
-                        try loaderPool.submit(items.map(\.row)) { report in
-                            for rejected in report.rejected {
-                                if let line = items[rejected.index].line { try reporter.writeDeadLetter(line) }
-                                if rejectedShown < BadLineReporter.shownLines && !global.quiet {
-                                    StandardError.print(
-                                        "runra-events: PostgreSQL refused event \(rejected.row.id.isEmpty ? "(no id)" : rejected.row.id): \(rejected.message)"
-                                    )
-                                    rejectedShown += 1
-                                }
-                            }
-                            total.inserted += report.inserted
-                            total.duplicates += report.duplicates
-                            rejectedCount += report.rejected.count
-                            loadProgress.committed = total.inserted + total.duplicates
-                        }
-                        progress.update { loadProgress.text(seconds: Self.seconds(since: start)) }
-                        return !stop.isRequested
-                    })
-                try loaderPool.finish()
-            } catch let error as PostgresError {
+                totals = try load.run(reader)
+            } catch let error as RunraError where error.code == .exporter {
                 progress.clear()
                 try? reporter.finish()
-                throw RunraError(
-                    .exporter,
-                    "\(error)\(total.inserted > 0 ? " (\(total.inserted) events were loaded; run the same command again to finish: already loaded events are skipped)" : "")"
-                )
+                throw error
             }
             progress.clear()
             try reporter.finish()
-            let seconds = Self.seconds(since: start)
-            let loaded = total.inserted + total.duplicates
+            try finish(totals, seconds: Self.seconds(since: start), stopped: stop.isRequested, signals: signals)
+        }
+
+        /// Dead-letters each refused row and shows the first few.
+        private func rejectionReporter(_ reporter: BadLineReporter) -> (PGRejectedRow, [UInt8]?) throws -> Void {
+            var shown = 0
+            let quiet = global.quiet
+            return { rejected, line in
+                if let line { try reporter.writeDeadLetter(line) }
+                if shown < BadLineReporter.shownLines && !quiet {
+                    let id = rejected.row.id.isEmpty ? "(no id)" : rejected.row.id
+                    StandardError.print("runra-events: PostgreSQL refused event \(id): \(rejected.message)")
+                    shown += 1
+                }
+            }
+        }
+
+        /// The totals line, and the exit status.
+        private func finish(_ totals: PGBulkLoad.Totals, seconds: Double, stopped: Bool, signals: StopSignals) throws {
+            let read = totals.read
+            let loaded = totals.committed
             let rate = seconds > 0 ? Int(Double(loaded) / seconds) : loaded
             if !global.quiet {
                 StandardOutput.shared.write(
-                    "read \(read.events) events: \(total.inserted) inserted, \(total.duplicates) duplicates, "
-                        + "\(rejectedCount) rejected, \(read.badLines) bad lines "
+                    "read \(read.events) events: \(totals.inserted) inserted, \(totals.duplicates) duplicates, "
+                        + "\(totals.rejected) rejected, \(read.badLines) bad lines "
                         + "(\(String(format3(seconds))) s, \(rate) rows/s)\n")
                 StandardOutput.shared.flush()
             }
             for error in read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
-            if stop.isRequested {
+            if stopped {
                 if !global.quiet {
                     StandardError.print(
-                        "runra-events: interrupted: \(loaded) rows committed (\(total.inserted) inserted, \(total.duplicates) duplicates); "
+                        "runra-events: interrupted: \(loaded) rows committed (\(totals.inserted) inserted, \(totals.duplicates) duplicates); "
                             + "run the same command again to load the rest: loaded events are skipped")
                 }
                 throw ExitCode(signals.exitStatus)
             }
-            if rejectedCount > 0 { throw ExitCode(ExitStatus.exporterFailed) }
+            if totals.rejected > 0 { throw ExitCode(ExitStatus.exporterFailed) }
             if !read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
         }
-    }
-}
-
-/// One event on its way to the table, with its line when rejected rows are dead-lettered, and its size for the
-/// progress line.
-private struct LoadItem: Sendable {
-    var row: PGEventRow
-    var line: [UInt8]?
-    var bytes: Int
-
-    init(_ event: RuntimeEvent, keepsLine: Bool) {
-        row = PGEventRow(event: event)
-        line = keepsLine ? event.line : nil
-        bytes = event.line.count + 1
     }
 }
 

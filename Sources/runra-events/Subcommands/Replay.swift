@@ -148,54 +148,14 @@ extension RunraEventsCommand {
         }
 
         func run() async throws {
-            var environment = ProcessInfo.processInfo.environment
-            if global.color == .never { environment["NO_COLOR"] = "1" }
-            if global.color == .always {
-                environment["NO_COLOR"] = nil
-                environment["FORCE_COLOR"] = "1"
-            }
-            var registry = BuiltInExporters.registry()
             // `replay --to console | head -1`: when the reader goes away, stop as after Ctrl-C, quietly (as grep).
             let closedOutput = ClosedOutput()
-            registry.register(ConsoleExporter.registration(onReaderGone: { closedOutput.trigger() }))
-            let configuration: ReplayConfiguration
-            if let config {
-                configuration = try ReplayConfiguration.load(path: config, registry: registry, environment: environment, dryRun: dryRun)
-            } else {
-                configuration = try ReplayConfiguration.quick(
-                    provider: to ?? "", settings: set, registry: registry, environment: environment, dryRun: dryRun)
-            }
-            if !global.quiet { for warning in configuration.warnings { StandardError.print("runra-events: warning: \(warning)") } }
+            let (configuration, registry) = try loadConfiguration(closedOutput: closedOutput)
             let targets = try ReplayTarget.make(from: configuration, registry: registry)
-
-            var options = ReplayOptions()
-            options.speed = try parsedSpeed()
-            options.dryRun = dryRun
-            options.checkpointPath = checkpoint
-            options.deadLetterPath = deadLetter
-            options.keepsTrying = follow
-            let source: ReplaySource
-            if let fromDeadLetter {
-                source = .deadLetters(path: fromDeadLetter)
-            } else if follow {
-                var readOptions = ReadOptions()
-                readOptions.maximumLineBytes = maxLineBytes
-                readOptions.chunkBytes = 256 * 1024
-                let reader = LiveLogReader(inputs: files, selection: try selection.makeSelection(), options: readOptions)
-                reader.olddirs = olddir
-                source = .live(reader)
-            } else {
-                var readOptions = ReadOptions()
-                readOptions.maximumLineBytes = maxLineBytes
-                // Events are held as owned copies until every exporter has them: smaller chunks keep
-                // that working set (and so peak memory) small without costing throughput.
-                readOptions.chunkBytes = 256 * 1024
-                source = .events(
-                    EventBatchReader(paths: try resolvedPaths(), options: readOptions, selection: try selection.makeSelection()))
-            }
-            let engine = ReplayEngine(targets: targets, options: options)
+            let engine = ReplayEngine(targets: targets, options: try replayOptions())
+            let source = try replaySource()
             closedOutput.engine = engine
-            let badLines = ReplayBadLines(strict: strict, quiet: global.quiet)
+            let badLines = try BadLineReporter(strict: strict, deadLetterPath: nil, quiet: global.quiet)
 
             // Ctrl-C or SIGTERM: the first stops reading and drains; a second one exits at once (the checkpoint on
             // disk is always whole, written by rename). With --follow, a drain that outlasts --drain-timeout ends too.
@@ -209,17 +169,8 @@ extension RunraEventsCommand {
             let status = statusInterval.map { interval in Task { await ShipperStatus(engine: engine).run(every: interval) } }
             // `replay --follow --to console | head -1`: the console may write nothing more for hours, so look for
             // the reader of standard output going away instead of waiting for a write to fail (as `tail -f`).
-            let readerWatch =
-                follow && configuration.exporters.contains { $0.provider == ConsoleExporter.id }
-                ? Task {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(200))
-                        if StandardOutput.readerIsGone {
-                            closedOutput.trigger()
-                            break
-                        }
-                    }
-                } : nil
+            let followsConsole = follow && configuration.exporters.contains { $0.provider == ConsoleExporter.id }
+            let readerWatch = followsConsole ? Task { await Self.watchReader(closedOutput) } : nil
             defer { readerWatch?.cancel() }
             let quiet = global.quiet
             let report: ReplayReport
@@ -241,8 +192,60 @@ extension RunraEventsCommand {
                 await progress.value
                 FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
             }
-            badLines.finish()
-            if closedOutput.happened {
+            try badLines.finish()
+            try finish(report, outputClosed: closedOutput.happened, stops: stops)
+        }
+
+        /// The exporters' configuration (its warnings said), and the registry that makes them.
+        private func loadConfiguration(closedOutput: ClosedOutput) throws -> (ReplayConfiguration, ExporterRegistry) {
+            var environment = ProcessInfo.processInfo.environment
+            if global.color == .never { environment["NO_COLOR"] = "1" }
+            if global.color == .always {
+                environment["NO_COLOR"] = nil
+                environment["FORCE_COLOR"] = "1"
+            }
+            var registry = BuiltInExporters.registry()
+            registry.register(ConsoleExporter.registration(onReaderGone: { closedOutput.trigger() }))
+            let configuration: ReplayConfiguration
+            if let config {
+                configuration = try ReplayConfiguration.load(path: config, registry: registry, environment: environment, dryRun: dryRun)
+            } else {
+                configuration = try ReplayConfiguration.quick(
+                    provider: to ?? "", settings: set, registry: registry, environment: environment, dryRun: dryRun)
+            }
+            if !global.quiet { for warning in configuration.warnings { StandardError.print("runra-events: warning: \(warning)") } }
+            return (configuration, registry)
+        }
+
+        private func replayOptions() throws -> ReplayOptions {
+            var options = ReplayOptions()
+            options.speed = try parsedSpeed()
+            options.dryRun = dryRun
+            options.checkpointPath = checkpoint
+            options.deadLetterPath = deadLetter
+            options.keepsTrying = follow
+            return options
+        }
+
+        private func replaySource() throws -> ReplaySource {
+            if let fromDeadLetter { return .deadLetters(path: fromDeadLetter) }
+            var readOptions = ReadOptions()
+            readOptions.maximumLineBytes = maxLineBytes
+            // Events are held as owned copies until every exporter has them: smaller chunks keep that working set
+            // (and so peak memory) small without costing throughput.
+            readOptions.chunkBytes = 256 * 1024
+            if follow {
+                let reader = LiveLogReader(inputs: files, selection: try selection.makeSelection(), options: readOptions)
+                reader.olddirs = olddir
+                return .live(reader)
+            }
+            return .events(
+                EventBatchReader(paths: try resolvedPaths(), options: readOptions, selection: try selection.makeSelection()))
+        }
+
+        /// The summary and the exit status of a finished replay.
+        private func finish(_ report: ReplayReport, outputClosed: Bool, stops: StopSignals) throws {
+            if outputClosed {
                 // Only the console lost its reader: the others flushed and the checkpoint was written; say nothing
                 // unless another exporter failed too.
                 let othersFailed = report.exporters.contains { $0.failed && !$0.label.hasPrefix(ConsoleExporter.id) }
@@ -263,6 +266,17 @@ extension RunraEventsCommand {
             if !report.read.inputErrors.isEmpty || !report.lostFiles.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
             if report.read.lines > 0 && report.read.events == 0 && report.read.badLines > 0 {
                 throw ExitCode(ExitStatus.nothingMatched)
+            }
+        }
+
+        /// Triggers `closedOutput` when the reader of standard output goes away.
+        private static func watchReader(_ closedOutput: ClosedOutput) async {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                if StandardOutput.readerIsGone {
+                    closedOutput.trigger()
+                    break
+                }
             }
         }
 
@@ -307,36 +321,6 @@ private final class ClosedOutput: @unchecked Sendable {
             return _engine
         }
         engine?.interrupt()
-    }
-}
-
-
-/// Reports bad input lines like the other commands: the first few as `FILE:LINE: reason`, then a total.
-final class ReplayBadLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private let strict: Bool
-    private let quiet: Bool
-    private var count = 0
-
-    init(strict: Bool, quiet: Bool) {
-        self.strict = strict
-        self.quiet = quiet
-    }
-
-    @Sendable func report(_ bad: BadLine) throws {
-        let count = lock.withLock { self.count += 1; return self.count }
-        if strict { throw RunraError(.badLine, "\(bad.diagnostic) (stopped by --strict)") }
-        if count <= BadLineReporter.shownLines && !quiet { StandardError.print(bad.diagnostic) }
-    }
-
-    func finish() {
-        let count = lock.withLock { self.count }
-        guard count > 0, !quiet else { return }
-        if count > BadLineReporter.shownLines {
-            StandardError.print("runra-events: \(count) bad lines skipped (first \(BadLineReporter.shownLines) shown)")
-        } else {
-            StandardError.print("runra-events: \(count) bad line\(count == 1 ? "" : "s") skipped")
-        }
     }
 }
 

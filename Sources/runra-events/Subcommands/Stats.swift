@@ -109,61 +109,54 @@ extension RunraEventsCommand {
                 statistics.binWidth = width
             }
             statistics.percentiles = try Self.parsePercentiles(percentiles)
-            let columns = StatisticsColumn.all(percentiles: statistics.percentiles)
-            var keyNames = statistics.groupBy.map(\.description)
-            if statistics.binWidth != nil { keyNames.append("bin") }
-            let checks = try failIf.map {
-                try StatisticsCheck(parsing: $0, columns: columns, keyNames: keyNames, hasBaseline: baseline != nil)
-            }
-            var order = try sort.map { try StatisticsSort(parsing: $0, names: keyNames + columns.map(\.name)) }
-            if order == nil && top != nil { order = StatisticsSort(name: "count") }
+            let query = try StatisticsQuery(
+                statistics: statistics, failIf: failIf, sort: sort, top: top, minCount: minCount,
+                hasBaseline: baseline != nil)
 
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
             let progress = ProgressLine(quiet: global.quiet)
             let paths = try input.resolvedPaths()
-            var report = try statistics.run(
+            let counted = try statistics.run(
                 paths: paths,
                 options: ReadProgress.reporting(input.readOptions, to: progress, command: "stats", paths: paths),
                 onBadLine: reporter.report
             )
             progress.clear()
             try reporter.finish()
-            var inputErrors = report.read.inputErrors
-            var chartBaseline: StatisticsReport?
-            if let baseline {
-                var baselineInput = input
-                baselineInput.deadLetter = nil
-                let baselineReporter = try BadLineReporter(inputs: baselineInput, quiet: global.quiet)
-                let baselineReport = try statistics.run(
-                    paths: [baseline == "-" ? nil : baseline],
-                    options: baselineInput.readOptions,
-                    onBadLine: baselineReporter.report
-                )
-                try baselineReporter.finish()
-                inputErrors += baselineReport.read.inputErrors
-                report.attachBaseline(baselineReport)
-                if output == .html { chartBaseline = baselineReport }
-            }
-            if let minCount { report.removeGroups(smallerThan: minCount) }
-            let results = checks.map { StatisticsCheckResult(check: $0, report: report) }
-            if let order { report.sort(by: order) }
-            if let top { report.keepFirst(top) }
+            var inputErrors = counted.read.inputErrors
+            let baselineReport = try baseline.map { try runBaseline($0, statistics) }
+            inputErrors += baselineReport?.read.inputErrors ?? []
+            let result = query.apply(to: counted, baseline: baselineReport)
+            let report = result.report
+            let chartBaseline = output == .html ? baselineReport : nil
 
-            StatisticsRenderer(report: report, checks: results, baseline: chartBaseline).render(output) { StandardOutput.shared.write($0) }
+            StatisticsRenderer(report: report, checks: result.checks, baseline: chartBaseline).render(output) { StandardOutput.shared.write($0) }
             StandardOutput.shared.flush()
             for error in inputErrors { StandardError.print("runra-events: error: \(error.message)") }
-            var crossed = false
-            for result in results where !result.passed {
-                crossed = true
-                for row in result.crossing {
+            for check in result.checks where !check.passed {
+                for row in check.crossing {
                     StandardError.print(
-                        "runra-events: --fail-if '\(result.check.expression)' crossed by \(result.describe(row, in: report))"
+                        "runra-events: --fail-if '\(check.check.expression)' crossed by \(check.describe(row, in: report))"
                     )
                 }
             }
             if !inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
-            if crossed { throw ExitCode(ExitStatus.thresholdCrossed) }
+            if result.crossed { throw ExitCode(ExitStatus.thresholdCrossed) }
             if report.read.lines > 0 && report.read.events == 0 { throw ExitCode(ExitStatus.nothingMatched) }
+        }
+
+        /// The statistics of the `--baseline` file (`-`: standard input), its bad lines reported on their own.
+        private func runBaseline(_ path: String, _ statistics: EventStatistics) throws -> StatisticsReport {
+            var baselineInput = input
+            baselineInput.deadLetter = nil
+            let baselineReporter = try BadLineReporter(inputs: baselineInput, quiet: global.quiet)
+            let baselineReport = try statistics.run(
+                paths: [path == "-" ? nil : path],
+                options: baselineInput.readOptions,
+                onBadLine: baselineReporter.report
+            )
+            try baselineReporter.finish()
+            return baselineReport
         }
 
         static func parsePercentiles(_ text: String) throws -> [Double] {

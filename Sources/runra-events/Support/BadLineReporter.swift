@@ -7,15 +7,20 @@ import Darwin
 #endif
 
 /// Reports bad lines (SPEC §6): the first few as `FILE:LINE: reason` on stderr, then a total;
-/// `--strict` turns the first into an error, `--dead-letter` keeps them verbatim.
-final class BadLineReporter {
+/// `--strict` turns the first into an error, `--dead-letter` keeps them verbatim. Safe to call from the thread that
+/// reads (`replay`).
+final class BadLineReporter: @unchecked Sendable {
     static let shownLines = 5
 
     private let strict: Bool
     private let quiet: Bool
     private let deadLetter: ByteWriter?
     private let deadLetterFD: Int32
-    private(set) var count = 0
+    private let lock = Monitor()
+    private var reported = 0
+
+    /// Bad lines reported so far.
+    var count: Int { lock.withLock { reported } }
 
     convenience init(inputs: InputOptions, quiet: Bool) throws {
         try self.init(strict: inputs.strict, deadLetterPath: inputs.deadLetter, quiet: quiet)
@@ -42,8 +47,12 @@ final class BadLineReporter {
     }
 
     /// Handles one bad line; throws under `--strict`.
-    func report(_ bad: BadLine) throws {
-        count += 1
+    @Sendable func report(_ bad: BadLine) throws {
+        try lock.withLock { try handle(bad) }
+    }
+
+    private func handle(_ bad: BadLine) throws {
+        reported += 1
         if strict {
             throw RunraError(.badLine, "\(bad.diagnostic) (stopped by --strict)")
         }
@@ -51,19 +60,22 @@ final class BadLineReporter {
             try deadLetter.write(line)
             try deadLetter.write(byte: 0x0A)
         }
-        if count <= Self.shownLines && !quiet { StandardError.print(bad.diagnostic) }
+        if reported <= Self.shownLines && !quiet { StandardError.print(bad.diagnostic) }
     }
 
     /// Writes `line` to the dead-letter file, if there is one (for events a destination refused).
     func writeDeadLetter(_ line: [UInt8]) throws {
         guard let deadLetter else { return }
-        try deadLetter.write(line)
-        try deadLetter.write(byte: 0x0A)
+        try lock.withLock {
+            try deadLetter.write(line)
+            try deadLetter.write(byte: 0x0A)
+        }
     }
 
     /// Prints the total and flushes the dead-letter file.
     func finish() throws {
-        try deadLetter?.flush()
+        try lock.withLock { try deadLetter?.flush() }
+        let count = self.count
         if count > Self.shownLines && !quiet {
             StandardError.print("runra-events: \(count) bad lines skipped (first \(Self.shownLines) shown)")
         } else if count > 0 && !quiet {

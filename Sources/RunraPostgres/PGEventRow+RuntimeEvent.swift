@@ -1,5 +1,4 @@
 public import RunraEvents
-public import RunraPostgres
 
 extension PGEventRow {
     /// The row for `event` (SPEC §5), as both `load-pg` and the `postgres` exporter build it.
