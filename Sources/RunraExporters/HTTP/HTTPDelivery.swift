@@ -47,6 +47,7 @@ func deliver(
         let mark = policy.budget?.mark
         let problem: String
         let hint: Double?
+        var limit = policy.maximumElapsed
         let started = clock.now
         do {
             let response = try await transport.send(request)
@@ -72,12 +73,17 @@ func deliver(
                 policy.budget?.spend(reason: tls)
                 throw RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(tls)")
             }
-            problem = "no response (\(String(describing: error)))"
+            if let unresolved = nameResolutionFailure(error) {
+                problem = "\(unresolved): check the host name in the URL, and that this machine's DNS knows it"
+                limit = min(limit, policy.maximumResolutionElapsed)
+            } else {
+                problem = "no response (\(String(describing: error)))"
+            }
             hint = nil
         }
         if markAtFirstFailure == nil { markAtFirstFailure = mark }
         let wait = hint.map { policy.serverWait(seconds: $0) } ?? policy.backoff(retry: attempts)
-        if attempts >= policy.maximumAttempts || waited + requestTime + wait > policy.maximumElapsed {
+        if attempts >= policy.maximumAttempts || waited + requestTime + wait > limit {
             let spent = waited + requestTime
             let reason = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(spent.wholeMilliseconds / 1000) s: \(problem)"
             if let markAtFirstFailure { policy.budget?.giveUp(reason: reason, since: markAtFirstFailure) }

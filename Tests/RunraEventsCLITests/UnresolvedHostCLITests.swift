@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An endpoint whose host name does not resolve (`.invalid` never does): a replay gives up after seconds with
+/// "cannot resolve host", exit 4; a shipper keeps trying and says it is DNS.
+@Suite struct UnresolvedHostCLITests {
+    @Test func aReplayGivesUpSayingItIsDNS() throws {
+        let directory = try TemporaryDirectory()
+        let (input, _) = try ReplaySample.file(directory, 200)
+        let result = try CLI.run([
+            "replay", "--to", "otel", "--set", "endpoint=http://no-such-host.invalid:4318",
+            "--set", "batchConfig.maxExportBatchSize=50", input,
+        ])
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot resolve host no-such-host.invalid ("), "\(result.stderr)")
+        // Given up within the resolution budget (5 s), as the message says, not after the 80 s schedule.
+        let seconds = result.stderr.components(separatedBy: " attempts in ").dropFirst().compactMap {
+            Int($0.prefix { $0.isNumber })
+        }
+        #expect(!seconds.isEmpty && seconds.allSatisfy { $0 <= 5 }, "\(result.stderr)")
+    }
+
+    @Test func aShipperKeepsTryingAndSaysItIsDNS() throws {
+        let directory = try TemporaryDirectory()
+        let log = directory.path("app.jsonl")
+        try FollowTest.append(0..<10, to: log)
+        let shipper = try Shipper(
+            ["--to", "axiom", "--set", "url=http://no-such-host.invalid:4318", "--set", "token=xaat-test", log],
+            stderrPath: directory.path("err"))
+        let said = FollowTest.wait(.seconds(60)) {
+            shipper.stderr.contains("cannot resolve host no-such-host.invalid (")
+                && shipper.stderr.contains("trying again until it is delivered")
+        }
+        #expect(said, "\(shipper.stderr)")
+        // Stopped while it was still trying: the batch counts as given up (exit 4, docs/replay.md "Stopping"), and
+        // the next run sends it (the checkpoint stays before it).
+        #expect(try shipper.stop(SIGTERM) == 4, "\(shipper.stderr)")
+    }
+}
