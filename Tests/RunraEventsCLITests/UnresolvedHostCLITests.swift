@@ -22,6 +22,11 @@ import Glibc
             Int($0.prefix { $0.isNumber })
         }
         #expect(!seconds.isEmpty && seconds.allSatisfy { $0 <= 5 }, "\(result.stderr)")
+        // The summary's row: otel, sent, filtered, rejected, retried, gave up, …: the retries of the given-up
+        // batches count.
+        let row = result.stderr.split(separator: "\n").first { $0.hasPrefix("otel ") }?.split(separator: " ") ?? []
+        #expect(row.count > 5 && row[1] == "0" && row[5] == "200", "\(result.stderr)")
+        #expect(row.count > 5 && (Int(row[4]) ?? 0) > 0, "retried: \(result.stderr)")
     }
 
     @Test func aShipperKeepsTryingAndSaysItIsDNS() throws {

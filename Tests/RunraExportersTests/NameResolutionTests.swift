@@ -1,4 +1,5 @@
 import RunraEvents
+import RunraReplay
 import Testing
 
 @testable import RunraExporters
@@ -14,13 +15,13 @@ import Testing
     func anUnknownHostIsRetriedBrieflyAndSaidToBeDNS(_ version: String) async throws {
         let transport: any HTTPTransport = version == "h2" ? HTTP2Transport() : AsyncHTTPTransport()
         let sleeps = SleepRecorder()
-        let error = await #expect(throws: RunraError.self) {
+        let error = await #expect(throws: ExportFailure.self) {
             _ = try await deliver(
                 self.request("http://no-such-host.invalid:4318/v1/logs"), exporter: "otel", transport: transport,
                 policy: sleeps.policy(), classify: { _ in .success })
         }
         await transport.shutdown()
-        let message = error?.message ?? ""
+        let message = error?.description ?? ""
         #expect(message.contains("cannot resolve host no-such-host.invalid ("), "\(message)")
         #expect(message.contains("check the host name in the URL"), "\(message)")
         #expect(!sleeps.waits.isEmpty, "a lookup can fail for a moment: it is tried again")

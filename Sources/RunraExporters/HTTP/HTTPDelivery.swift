@@ -1,5 +1,6 @@
 internal import Foundation
 internal import RunraEvents
+internal import RunraReplay
 
 /// What an exporter's protocol makes of a response.
 enum ResponseVerdict: Sendable, Equatable {
@@ -25,7 +26,8 @@ struct Delivery: Sendable {
 /// Sends one request until it succeeds, is refused for good, or the ``RetryPolicy`` gives up.
 ///
 /// Connection errors and timeouts are always retried; responses are judged by `classify`.
-/// Giving up throws a ``RunraError/Code/exporter`` error naming the last problem.
+/// Giving up after a schedule throws an ``ExportFailure`` (a ``RunraError/Code/exporter`` error naming the last
+/// problem, and the retries); giving up at once (a sink taken to be down, a failed TLS handshake) a ``RunraError``.
 func deliver(
     _ request: HTTPRequest,
     exporter: String,
@@ -87,7 +89,7 @@ func deliver(
             let spent = waited + requestTime
             let reason = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(spent.wholeMilliseconds / 1000) s: \(problem)"
             if let markAtFirstFailure { policy.budget?.giveUp(reason: reason, since: markAtFirstFailure) }
-            throw RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)")
+            throw ExportFailure(RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)"), retries: attempts - 1)
         }
         try await policy.sleep(wait)
         waited += wait

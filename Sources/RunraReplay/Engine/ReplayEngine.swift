@@ -386,7 +386,8 @@ public final class ReplayEngine: @unchecked Sendable {
                 finished[result.number] = result
                 while let ready = finished.removeValue(forKey: nextToComplete) {
                     let batch = batches.removeValue(forKey: nextToComplete) ?? []
-                    complete(index, batch: batch, outcome: ready.outcome, failure: ready.failure, abandoned: ready.abandoned, tracker: tracker,
+                    complete(index, batch: batch, outcome: ready.outcome, failure: ready.failure, abandoned: ready.abandoned,
+                             retries: ready.retries, tracker: tracker,
                              deadLetters: deadLetters, initializationError: initializationError, started: started)
                     nextToComplete += 1
                 }
@@ -431,9 +432,12 @@ public final class ReplayEngine: @unchecked Sendable {
         var failure: String?
         /// Not delivered because the replay stopped while it was being tried again: it is sent on the next run.
         var abandoned = false
+        /// Without an outcome: the requests sent again before the exporter gave up (``ExportFailure``).
+        var retries = 0
     }
 
-    /// Exports one batch; a failure to initialize or a thrown error becomes the result's `failure`. With
+    /// Exports one batch; a failure to initialize or a thrown error becomes the result's `failure` (an
+    /// ``ExportFailure``'s retries are counted, the engine's own sending again too). With
     /// ``ReplayOptions/keepsTrying``, a batch the exporter gave up on is sent again after a pause, until it is
     /// delivered or the replay is interrupted (then it is ``BatchResult/abandoned``: not dead-lettered, and the
     /// checkpoint stays before it).
@@ -447,6 +451,7 @@ public final class ReplayEngine: @unchecked Sendable {
         }
         var wait = options.firstRetryWait
         var retries = 0
+        var announced = false
         var failure: String
         while true {
             do {
@@ -456,13 +461,17 @@ public final class ReplayEngine: @unchecked Sendable {
                 return BatchResult(number: number, outcome: outcome, failure: nil)
             } catch {
                 failure = "\(error)"
+                retries += ExportFailure.retries(of: error)
             }
-            guard options.keepsTrying else { return BatchResult(number: number, outcome: nil, failure: failure) }
-            if retries == 0 {
+            guard options.keepsTrying else {
+                return BatchResult(number: number, outcome: nil, failure: failure, retries: retries)
+            }
+            if !announced {
+                announced = true
                 notice("\(target.label): \(failure); trying again until it is delivered (the events wait in the log)")
             }
             guard await pause(wait) else {
-                return BatchResult(number: number, outcome: nil, failure: failure, abandoned: true)
+                return BatchResult(number: number, outcome: nil, failure: failure, abandoned: true, retries: retries)
             }
             wait = min(wait * 2, Self.longestRetryWait)
             retries += 1
@@ -491,7 +500,8 @@ public final class ReplayEngine: @unchecked Sendable {
 
     /// Takes the result of exporting one batch: dead letters, the acknowledgement, the summary.
     private func complete(
-        _ index: Int, batch: [RuntimeEvent], outcome: ExportOutcome?, failure: String?, abandoned: Bool, tracker: CommitTracker,
+        _ index: Int, batch: [RuntimeEvent], outcome: ExportOutcome?, failure: String?, abandoned: Bool, retries: Int,
+        tracker: CommitTracker,
         deadLetters: DeadLetterWriter?, initializationError: String?, started: Duration
     ) {
         let label = targets[index].label
@@ -530,6 +540,7 @@ public final class ReplayEngine: @unchecked Sendable {
                 summary.retried += outcome.retries
                 summary.bytes += outcome.bytesSent
             } else {
+                summary.retried += retries
                 summary.givenUp += batch.count
                 if let failure, summary.failures.count < 3, initializationError == nil { summary.failures.append("export: \(failure)") }
             }
