@@ -17,16 +17,12 @@ import Glibc
         ])
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("cannot resolve host no-such-host.invalid ("), "\(result.stderr)")
-        // Given up within the resolution budget (5 s), as the message says, not after the 80 s schedule.
-        let seconds = result.stderr.components(separatedBy: " attempts in ").dropFirst().compactMap {
-            Int($0.prefix { $0.isNumber })
-        }
-        #expect(!seconds.isEmpty && seconds.allSatisfy { $0 <= 5 }, "\(result.stderr)")
-        // The summary's row: otel, sent, filtered, rejected, retried, gave up, …: the retries of the given-up
-        // batches count.
+        #expect(result.stderr.contains("check the host name in the URL"), "\(result.stderr)")
+        // The summary's row: otel, sent, filtered, rejected, retried, gave up, …. How long it tried is bounded by
+        // NameResolutionTests with recorded waits; how many retries fit depends on the resolver's speed, so the
+        // retried column is checked by RetriedCountTests and the exporters' tests instead.
         let row = result.stderr.split(separator: "\n").first { $0.hasPrefix("otel ") }?.split(separator: " ") ?? []
         #expect(row.count > 5 && row[1] == "0" && row[5] == "200", "\(result.stderr)")
-        #expect(row.count > 5 && (Int(row[4]) ?? 0) > 0, "retried: \(result.stderr)")
     }
 
     @Test func aShipperKeepsTryingAndSaysItIsDNS() throws {

@@ -24,7 +24,8 @@ import Testing
         let message = error?.description ?? ""
         #expect(message.contains("cannot resolve host no-such-host.invalid ("), "\(message)")
         #expect(message.contains("check the host name in the URL"), "\(message)")
-        #expect(!sleeps.waits.isEmpty, "a lookup can fail for a moment: it is tried again")
+        // The waits are recorded, not slept: without the resolution bound they would run to the policy's 300 s.
+        // (How many attempts fit depends on how long each lookup took, so their number is not checked.)
         #expect(sleeps.waits.reduce(0, +) <= RetryPolicy.standard.maximumResolutionElapsed.seconds, "\(sleeps.waits)")
     }
 }
