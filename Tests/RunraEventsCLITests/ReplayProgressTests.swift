@@ -38,7 +38,8 @@ import Testing
         #expect(text.contains("runra-events: interrupted: draining"), "\(text.suffix(800))")
         #expect(
             text.contains("the drain took longer than --drain-timeout (2.0 s): stopping; delivered: axiom 0 (of "),
-            "\(text.suffix(800))")
+            "\(text.suffix(800))"
+        )
         #expect(text.contains("the rest was not sent (with --checkpoint FILE"), "\(text.suffix(800))")
     }
 

@@ -12,9 +12,11 @@ import Testing
         let result = try CLI.run(["replay", "--config", missing, small])
         #expect(result.status == 2)
         #expect(
-            result.stderr == "runra-events: error: cannot read configuration file \(missing): No such file or directory "
+            result.stderr
+                == "runra-events: error: cannot read configuration file \(missing): No such file or directory "
                 + "(check the path; Fixtures/observability.yaml is a sample to start from)\n",
-            "\(result.stderr)")
+            "\(result.stderr)"
+        )
     }
 
     @Test func aConfigurationDirectoryIsNamedWithTheFileToGive() throws {
@@ -24,7 +26,8 @@ import Testing
         #expect(
             result.stderr == "runra-events: error: cannot read configuration file \(directory.url.path): it is a "
                 + "directory (name the file in it, e.g. --config \(directory.url.path)/observability.yaml)\n",
-            "\(result.stderr)")
+            "\(result.stderr)"
+        )
     }
 
     @Test func aMetricsPortInUseSaysSoAtStart() throws {
@@ -41,7 +44,8 @@ import Testing
         #expect(
             result.stderr == "runra-events: error: cannot serve metrics on \(address): Address already in use "
                 + "(another process has the port; pick another with --metrics-address)\n",
-            "\(result.stderr)")
+            "\(result.stderr)"
+        )
         #expect(FollowTest.ids(inFile: directory.path("out.jsonl")).isEmpty, "nothing was shipped")
     }
 }

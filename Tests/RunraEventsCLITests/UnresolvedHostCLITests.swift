@@ -31,7 +31,8 @@ import Glibc
         try FollowTest.append(0..<10, to: log)
         let shipper = try Shipper(
             ["--to", "axiom", "--set", "url=http://no-such-host.invalid:4318", "--set", "token=xaat-test", log],
-            stderrPath: directory.path("err"))
+            stderrPath: directory.path("err")
+        )
         let said = FollowTest.wait(.seconds(60)) {
             shipper.stderr.contains("cannot resolve host no-such-host.invalid (")
                 && shipper.stderr.contains("trying again until it is delivered")

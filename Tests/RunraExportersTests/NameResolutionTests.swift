@@ -17,8 +17,12 @@ import Testing
         let sleeps = SleepRecorder()
         let error = await #expect(throws: ExportFailure.self) {
             _ = try await deliver(
-                self.request("http://no-such-host.invalid:4318/v1/logs"), exporter: "otel", transport: transport,
-                policy: sleeps.policy(), classify: { _ in .success })
+                self.request("http://no-such-host.invalid:4318/v1/logs"),
+                exporter: "otel",
+                transport: transport,
+                policy: sleeps.policy(),
+                classify: { _ in .success }
+            )
         }
         await transport.shutdown()
         let message = error?.description ?? ""

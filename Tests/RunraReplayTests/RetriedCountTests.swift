@@ -27,7 +27,9 @@ import Testing
         var options = ReplayOptions()
         options.keepsTrying = true
         options.firstRetryWait = .milliseconds(5)
-        let report = try await ReplayEngine(targets: [target(exporter)], options: options).run(.memory(Sample.events(100)))
+        let report = try await ReplayEngine(targets: [target(exporter)], options: options).run(
+            .memory(Sample.events(100))
+        )
         // Two attempts of the first batch gave up after 3 retries each, and the engine sent it twice more.
         #expect(report.exporters[0].sent == 100)
         #expect(report.exporters[0].retried == 3 + 1 + 3 + 1)

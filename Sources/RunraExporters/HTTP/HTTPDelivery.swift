@@ -89,7 +89,8 @@ func deliver(
             let spent = waited + requestTime
             let reason = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(spent.wholeMilliseconds / 1000) s: \(problem)"
             if let markAtFirstFailure { policy.budget?.giveUp(reason: reason, since: markAtFirstFailure) }
-            throw ExportFailure(RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)"), retries: attempts - 1)
+            let error = RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)")
+            throw ExportFailure(error, retries: attempts - 1)
         }
         try await policy.sleep(wait)
         waited += wait

@@ -30,12 +30,15 @@ public enum ConfigurationDocument {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             let file = (path.hasSuffix("/") ? path : path + "/") + "observability.yaml"
             throw RunraError(
-                .io, "cannot read configuration file \(path): it is a directory (name the file in it, e.g. --config \(file))")
+                .io,
+                "cannot read configuration file \(path): it is a directory (name the file in it, e.g. --config \(file))"
+            )
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
-            throw RunraError(.io, "cannot read configuration file \(path): \(String(cString: strerror(code))) (\(advice(code)))")
+            let reason = String(cString: strerror(code))
+            throw RunraError(.io, "cannot read configuration file \(path): \(reason) (\(advice(code)))")
         }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {

@@ -287,7 +287,9 @@ extension RunraEventsCommand {
 
         /// After a plain replay's drain was cut short: what a run again does.
         var afterTimeout: String {
-            checkpoint.map { "the checkpoint \($0) keeps what was acknowledged: run the same command again to send the rest" }
+            checkpoint.map {
+                "the checkpoint \($0) keeps what was acknowledged: run the same command again to send the rest"
+            }
                 ?? "the rest was not sent (with --checkpoint FILE, running the command again sends only the rest)"
         }
     }
