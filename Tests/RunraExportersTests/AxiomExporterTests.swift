@@ -138,10 +138,11 @@ import Testing
         try await exporter.initialize(
             configuration: configuration(["url": "http://127.0.0.1:9", "token": "xaat-hidden", "timeoutMs": 300])
         )
-        let error = await #expect(throws: RunraError.self) { _ = try await exporter.export(SampleEvents.events) }
+        let error = await #expect(throws: ExportFailure.self) { _ = try await exporter.export(SampleEvents.events) }
         await exporter.dispose()
-        #expect(error?.code == .exporter)
-        #expect(error?.message.contains("xaat-hidden") == false)
+        #expect(error?.error.code == .exporter)
+        #expect(error?.description.contains("xaat-hidden") == false)
         #expect(sleeps.waits.count == 2)
+        #expect(error?.retries == 2, "the summary's retried counts the requests of a batch given up")
     }
 }

@@ -334,9 +334,9 @@ import Testing
 
             let untrusting = OTLPExporter(policy: SleepRecorder().policy(maximumAttempts: 2))
             try await untrusting.initialize(configuration: configuration(["protocol": "grpc", "endpoint": .string(endpoint)]))
-            let error = await #expect(throws: RunraError.self) { _ = try await untrusting.export(spansOnly) }
+            let error = await #expect(throws: ExportFailure.self) { _ = try await untrusting.export(spansOnly) }
             await untrusting.dispose()
-            #expect(error?.message.contains("gave up after 2 attempts") == true)
+            #expect(error?.description.contains("gave up after 2 attempts") == true)
             #expect(try await server.stats()["spans"] == spansOnly.count)
         }
     }
@@ -347,11 +347,11 @@ import Testing
         try await exporter.initialize(
             configuration: configuration(["protocol": "grpc", "endpoint": "http://127.0.0.1:1", "timeoutMs": 2000])
         )
-        let error = await #expect(throws: RunraError.self) {
+        let error = await #expect(throws: ExportFailure.self) {
             _ = try await exporter.export(Array(SampleEvents.events.prefix(1)))
         }
         await exporter.dispose()
-        #expect(error?.message.contains("gave up after 3 attempts") == true)
+        #expect(error?.description.contains("gave up after 3 attempts") == true)
         #expect(sleeps.waits.count == 2)
     }
 }

@@ -1,4 +1,5 @@
 import RunraEvents
+import RunraReplay
 import Testing
 
 @testable import RunraExporters
@@ -97,7 +98,7 @@ import Testing
     @Test func givesUpAfterMaximumAttemptsWithoutLeakingTheQuery() async throws {
         let transport = FakeTransport(Array(repeating: .respond(503, body: "busy"), count: 10))
         let sleeps = SleepRecorder()
-        let error = await #expect(throws: RunraError.self) {
+        let error = await #expect(throws: ExportFailure.self) {
             _ = try await deliver(
                 self.request(),
                 exporter: "t",
@@ -108,9 +109,10 @@ import Testing
         }
         #expect(transport.requests.count == 3)
         #expect(sleeps.waits.count == 2)
-        #expect(error?.code == .exporter)
-        #expect(error?.message.contains("gave up after 3 attempts") == true)
-        #expect(error?.message.contains("secret") == false)
+        #expect(error?.retries == 2, "the requests sent again count, though the payload was given up")
+        #expect(error?.error.code == .exporter)
+        #expect(error?.description.contains("gave up after 3 attempts") == true)
+        #expect(error?.description.contains("secret") == false)
     }
 
     /// A sink that fails a whole retry schedule is taken to be down: the exporter's later payloads give up at once,
@@ -121,10 +123,10 @@ import Testing
         let policy = sleeps.policy(maximumAttempts: 4).withOwnBudget()
         var messages: [String] = []
         for _ in 0..<25 {
-            let error = await #expect(throws: RunraError.self) {
+            let error = await #expect(throws: (any Error).self) {
                 _ = try await deliver(self.request(), exporter: "t", transport: transport, policy: policy, classify: classify)
             }
-            messages.append(error?.message ?? "")
+            messages.append(error.map { "\($0)" } ?? "")
         }
         #expect(transport.requests.count == 4)
         #expect(sleeps.waits.count == 3)
@@ -159,7 +161,7 @@ import Testing
         let sleeps = SleepRecorder()
         var policy = sleeps.policy()
         policy.maximumElapsed = .seconds(120)
-        await #expect(throws: RunraError.self) {
+        await #expect(throws: ExportFailure.self) {
             _ = try await deliver(
                 self.request(),
                 exporter: "t",

@@ -12,6 +12,8 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
     var throwsAlways = false
     /// The next this many exports throw (a sink that is down for a while).
     var failuresLeft = 0
+    /// Requests a failing export says it sent again before giving up (an ``ExportFailure`` when above 0).
+    var retriesBeforeGivingUp = 0
     private(set) var retryPreparations = 0
     /// Batches after this many wait for ``release()`` and then throw.
     var hangAfterBatches: Int?
@@ -42,13 +44,13 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
     }
 
     func export(_ events: [RuntimeEvent]) async throws -> ExportOutcome {
-        if throwsAlways { throw RunraError(.exporter, "\(id): connection refused") }
+        if throwsAlways { throw refused() }
         if lock.withLock({ () -> Bool in
             guard failuresLeft > 0 else { return false }
             failuresLeft -= 1
             return true
         }) {
-            throw RunraError(.exporter, "\(id): connection refused")
+            throw refused()
         }
         if let hangAfterBatches, lock.withLock({ batches.count }) >= hangAfterBatches {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -64,6 +66,11 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
         lock.withLock { batches.append(events) }
         let refused = events.filter { rejects?($0) ?? false }.map { RejectedEvent(event: $0, reason: "refused by test", status: "400") }
         return ExportOutcome(rejected: refused, bytesSent: events.reduce(0) { $0 + $1.line.count })
+    }
+
+    private func refused() -> any Error {
+        let error = RunraError(.exporter, "\(id): connection refused")
+        return retriesBeforeGivingUp > 0 ? ExportFailure(error, retries: retriesBeforeGivingUp) : error
     }
 
     func flush() async throws {}

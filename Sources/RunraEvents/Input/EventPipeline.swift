@@ -87,7 +87,7 @@ struct EventPipeline<Processor: EventProcessor> {
             if let error = chunk.error { summary.inputErrors.append(error) }
             if let onProgress = options.onProgress {
                 bytesRead += chunk.count
-                onProgress(bytesRead)
+                onProgress(bytesRead, summary.events)
             }
             if chunk.endsBurst { try onInputIdle() }
         }

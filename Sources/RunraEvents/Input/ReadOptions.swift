@@ -13,9 +13,9 @@ public struct ReadOptions: Sendable {
     /// ``ReadSummary``, but are not handed to the processor.
     public var since: Timestamp?
     public var until: Timestamp?
-    /// Called on the consuming thread after each chunk with about how many bytes of input (decompressed) were
-    /// read so far, for a progress line.
-    public var onProgress: (@Sendable (_ bytesRead: Int) -> Void)?
+    /// Called on the consuming thread after each chunk was consumed with about how many bytes of input
+    /// (decompressed) and how many events (before any selection) were read so far, for a progress line.
+    public var onProgress: (@Sendable (_ bytesRead: Int, _ eventsRead: Int) -> Void)?
 
     /// These options with ``since`` and ``until`` taken from `selection`, which hands over nothing outside them.
     func skippingMembers(outside selection: EventSelection) -> ReadOptions {

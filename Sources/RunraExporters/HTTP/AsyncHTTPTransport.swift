@@ -22,6 +22,9 @@ final class AsyncHTTPTransport: HTTPTransport {
             concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost
         )
         configuration.timeout.connect = .seconds(10)
+        // A connection that cannot be made (refused, a name that does not resolve) fails the request at once:
+        // ``deliver`` retries on its own schedule, which knows a DNS failure from a sink that is down.
+        configuration.connectionPool.retryConnectionEstablishment = false
         if let trustRootsFile { configuration.tlsConfiguration = .client(trustingRootsIn: trustRootsFile) }
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

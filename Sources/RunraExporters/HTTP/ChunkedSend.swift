@@ -47,10 +47,18 @@ func sendInChunks(
             merged.bytesSent += outcome.bytesSent
         case .failure(let error):
             failures.append(error)
+            merged.retries += ExportFailure.retries(of: error)
             let reason = String(describing: error)
             merged.rejected += events[ranges[index]].map { RejectedEvent(event: $0, reason: reason) }
         }
     }
-    if failures.count == ranges.count, let first = failures.first { throw first }
+    if failures.count == ranges.count, let first = failures.first { throw withRetries(first, merged.retries) }
     return merged
+}
+
+/// `error`, counting `retries` (those of every part that gave up) when it is an ``ExportFailure``.
+func withRetries(_ error: any Error, _ retries: Int) -> any Error {
+    guard var failure = error as? ExportFailure else { return error }
+    failure.retries = retries
+    return failure
 }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import RunraEvents
+internal import RunraReplay
 
 /// What an exporter's protocol makes of a response.
 enum ResponseVerdict: Sendable, Equatable {
@@ -25,7 +26,8 @@ struct Delivery: Sendable {
 /// Sends one request until it succeeds, is refused for good, or the ``RetryPolicy`` gives up.
 ///
 /// Connection errors and timeouts are always retried; responses are judged by `classify`.
-/// Giving up throws a ``RunraError/Code/exporter`` error naming the last problem.
+/// Giving up after a schedule throws an ``ExportFailure`` (a ``RunraError/Code/exporter`` error naming the last
+/// problem, and the retries); giving up at once (a sink taken to be down, a failed TLS handshake) a ``RunraError``.
 func deliver(
     _ request: HTTPRequest,
     exporter: String,
@@ -47,6 +49,7 @@ func deliver(
         let mark = policy.budget?.mark
         let problem: String
         let hint: Double?
+        var limit = policy.maximumElapsed
         let started = clock.now
         do {
             let response = try await transport.send(request)
@@ -72,16 +75,22 @@ func deliver(
                 policy.budget?.spend(reason: tls)
                 throw RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(tls)")
             }
-            problem = "no response (\(String(describing: error)))"
+            if let unresolved = nameResolutionFailure(error) {
+                problem = "\(unresolved): check the host name in the URL, and that this machine's DNS knows it"
+                limit = min(limit, policy.maximumResolutionElapsed)
+            } else {
+                problem = "no response (\(String(describing: error)))"
+            }
             hint = nil
         }
         if markAtFirstFailure == nil { markAtFirstFailure = mark }
         let wait = hint.map { policy.serverWait(seconds: $0) } ?? policy.backoff(retry: attempts)
-        if attempts >= policy.maximumAttempts || waited + requestTime + wait > policy.maximumElapsed {
+        if attempts >= policy.maximumAttempts || waited + requestTime + wait > limit {
             let spent = waited + requestTime
             let reason = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(spent.wholeMilliseconds / 1000) s: \(problem)"
             if let markAtFirstFailure { policy.budget?.giveUp(reason: reason, since: markAtFirstFailure) }
-            throw RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)")
+            let error = RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)")
+            throw ExportFailure(error, retries: attempts - 1)
         }
         try await policy.sleep(wait)
         waited += wait

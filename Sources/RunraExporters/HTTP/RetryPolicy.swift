@@ -6,7 +6,8 @@ internal import Foundation
 /// at `maximumDelay`, then scaled by a random factor in `1 ± jitter`. A server's own hint
 /// (`Retry-After`, Axiom's `X-RateLimit-Reset`) replaces the computed delay but is capped at
 /// `maximumServerWait`, so a hostile or confused server cannot stall a replay. Delivery gives up
-/// after `maximumAttempts` requests or when the next wait would pass `maximumElapsed`.
+/// after `maximumAttempts` requests or when the next wait would pass `maximumElapsed`
+/// (`maximumResolutionElapsed` when the host name did not resolve).
 ///
 /// Each exporter gives its copy a ``RetryBudget``: once a payload has used up its whole schedule with no
 /// success anywhere in the meantime, the sink is taken to be down and the exporter's later payloads give up at
@@ -26,6 +27,9 @@ struct RetryPolicy: Sendable {
     /// The longest time spent on one payload, waits included (a request that is under way when it passes
     /// still ends at its own timeout).
     var maximumElapsed: Duration = .seconds(80)
+    /// The longest time spent on one payload whose host name does not resolve (a typo, or a container's service
+    /// name used outside its network): seconds, not the whole ``maximumElapsed``.
+    var maximumResolutionElapsed: Duration = .seconds(5)
     /// The longest wait a server's `Retry-After` or `X-RateLimit-Reset` can ask for.
     var maximumServerWait: Duration = .seconds(60)
     /// Sleeps; tests inject a recorder.

@@ -154,10 +154,13 @@ actor OTLPExporter: EventExporter {
                 }
             case .failure(let error):
                 failures.append(error)
+                outcome.retries += ExportFailure.retries(of: error)
                 outcome.rejected += signalEvents.map { RejectedEvent(event: $0, reason: String(describing: error)) }
             }
         }
-        if let failure = failures.first, outcome.rejected.count == events.count { throw failure }
+        if let failure = failures.first, outcome.rejected.count == events.count {
+            throw withRetries(failure, outcome.retries)
+        }
         return outcome
     }
 

@@ -40,7 +40,19 @@ public final class MetricsServer: Sendable {
                 .get()
         } catch {
             try? await group.shutdownGracefully()
-            throw RunraError(.usage, "cannot serve metrics on \(address): \(error) (is the port in use?)")
+            throw RunraError(.usage, "cannot serve metrics on \(address): \(Self.reason(error))")
+        }
+    }
+
+    /// `Address already in use (another process has the port; pick another with --metrics-address)`.
+    private static func reason(_ error: any Error) -> String {
+        guard let error = error as? IOError else { return "\(error) (pick another address with --metrics-address)" }
+        let text = String(cString: strerror(error.errnoCode))
+        switch error.errnoCode {
+        case EADDRINUSE: return "\(text) (another process has the port; pick another with --metrics-address)"
+        case EACCES: return "\(text) (ports below 1024 need privileges; pick another with --metrics-address)"
+        case EADDRNOTAVAIL: return "\(text) (the host is not an address of this machine; use 127.0.0.1 or 0.0.0.0)"
+        default: return "\(text) (pick another address with --metrics-address)"
         }
     }
 

@@ -11,9 +11,7 @@ public enum ConfigurationDocument {
 
     /// Reads and parses `path`: `.yaml`/`.yml` are YAML, `.json` is JSON, anything else by its first character.
     public static func load(path: String) throws -> JSONValue {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RunraError(.io, "cannot read configuration file \(path)")
-        }
+        let data = try contents(of: path)
         let lowered = path.lowercased()
         let format: Format
         if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
@@ -24,6 +22,39 @@ public enum ConfigurationDocument {
             format = data.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{") ? .json : .yaml
         }
         return try parse(Array(data), format: format, name: path)
+    }
+
+    /// The bytes of `path`, or an error that says why they cannot be read and what to do.
+    static func contents(of path: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            let file = (path.hasSuffix("/") ? path : path + "/") + "observability.yaml"
+            throw RunraError(
+                .io,
+                "cannot read configuration file \(path): it is a directory (name the file in it, e.g. --config \(file))"
+            )
+        }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let code = errno
+            let reason = String(cString: strerror(code))
+            throw RunraError(.io, "cannot read configuration file \(path): \(reason) (\(advice(code)))")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw RunraError(.io, "cannot read configuration file \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// What to do when opening a configuration file failed with `code`.
+    private static func advice(_ code: Int32) -> String {
+        switch code {
+        case ENOENT, ENOTDIR: return "check the path; Fixtures/observability.yaml is a sample to start from"
+        case EACCES: return "make it readable by this user"
+        default: return "check the file"
+        }
     }
 
     /// Parses `bytes` as `format`; `name` is used in messages.

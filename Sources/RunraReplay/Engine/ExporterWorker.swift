@@ -133,9 +133,12 @@ struct ExporterWorker: Sendable {
         var failure: String?
         /// Not delivered because the replay stopped while it was being tried again: it is sent on the next run.
         var abandoned = false
+        /// Without an outcome: the requests sent again before the exporter gave up (``ExportFailure``).
+        var retries = 0
     }
 
-    /// Exports one batch; a failure to initialize or a thrown error becomes the result's `failure`. With
+    /// Exports one batch; a failure to initialize or a thrown error becomes the result's `failure` (an
+    /// ``ExportFailure``'s retries are counted, the engine's own sending again too). With
     /// ``ReplayOptions/keepsTrying``, a batch the exporter gave up on is sent again after a pause, until it is
     /// delivered or the replay is interrupted (then it is ``BatchResult/abandoned``: not dead-lettered, and the
     /// checkpoint stays before it).
@@ -150,6 +153,7 @@ struct ExporterWorker: Sendable {
         }
         var wait = options.firstRetryWait
         var retries = 0
+        var announced = false
         var failure: String
         while true {
             do {
@@ -159,15 +163,19 @@ struct ExporterWorker: Sendable {
                 return BatchResult(number: number, outcome: outcome, failure: nil)
             } catch {
                 failure = "\(error)"
+                retries += ExportFailure.retries(of: error)
             }
-            guard options.keepsTrying else { return BatchResult(number: number, outcome: nil, failure: failure) }
-            if retries == 0 {
+            guard options.keepsTrying else {
+                return BatchResult(number: number, outcome: nil, failure: failure, retries: retries)
+            }
+            if !announced {
+                announced = true
                 engine.notice(
                     "\(target.label): \(failure); trying again until it is delivered (the events wait in the log)"
                 )
             }
             guard await engine.pause(wait) else {
-                return BatchResult(number: number, outcome: nil, failure: failure, abandoned: true)
+                return BatchResult(number: number, outcome: nil, failure: failure, abandoned: true, retries: retries)
             }
             wait = min(wait * 2, ReplayEngine.longestRetryWait)
             retries += 1
@@ -199,6 +207,7 @@ struct ExporterWorker: Sendable {
                 summary.bytes += outcome.bytesSent
             } else {
                 summary.givenUp += batch.count
+                summary.retried += result.retries
                 if let failure = result.failure, summary.failures.count < 3, initializationError == nil {
                     summary.failures.append("export: \(failure)")
                 }

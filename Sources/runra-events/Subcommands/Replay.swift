@@ -13,7 +13,7 @@ extension RunraEventsCommand {
             discussion: """
                 The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never stops the others. replay exits when every exporter has acknowledged its last batch. See docs/replay.md and docs/exporters.md.
 
-                The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an exporter refused or gave up on events, 130 interrupted (after flushing and writing the checkpoint).
+                The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an exporter refused or gave up on events, 130 interrupted (after flushing for at most --drain-timeout and writing the checkpoint).
 
                 The configuration is checked whole before any event is read, with --dry-run and --follow too: unknown keys, wrong types, misspelt values (format: prety → did you mean "pretty"?), URLs without scheme or host, numbers out of range, duplicate keys. A mistake is exit 2 and is never retried. A filter's condition may be written as on the runtime's page: condition: (e) => e.data.exitCode !== 0 (see "Conditions copied from the runtime" in docs/expressions.md).
 
@@ -57,7 +57,7 @@ extension RunraEventsCommand {
                 valueName: "DIR"))
         var olddir: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("--follow: on SIGTERM, wait this long for in-flight batches (default 30).", valueName: "SECONDS"))
+        @Option(name: .long, help: ArgumentHelp("On Ctrl-C or SIGTERM, wait this long for in-flight batches, then stop (default 30).", valueName: "SECONDS"))
         var drainTimeout: Double = 30
 
         @Option(name: .long, help: ArgumentHelp("--follow: print a status line to standard error every SECONDS (events/s, lag, retries).", valueName: "SECONDS"))
@@ -152,20 +152,25 @@ extension RunraEventsCommand {
             let closedOutput = ClosedOutput()
             let (configuration, registry) = try loadConfiguration(closedOutput: closedOutput)
             let targets = try ReplayTarget.make(from: configuration, registry: registry)
+            let progress = ReplayProgress(
+                paths: follow || fromDeadLetter != nil ? [] : try resolvedPaths(), shown: !global.quiet && !follow)
             let engine = ReplayEngine(targets: targets, options: try replayOptions())
-            let source = try replaySource()
+            let source = try replaySource(progress: progress)
             closedOutput.engine = engine
             let badLines = try BadLineReporter(strict: strict, deadLetterPath: nil, quiet: global.quiet)
 
             // Ctrl-C or SIGTERM: the first stops reading and drains; a second one exits at once (the checkpoint on
-            // disk is always whole, written by rename). With --follow, a drain that outlasts --drain-timeout ends too.
-            let stops = StopSignals(quiet: global.quiet, drainTimeout: follow ? drainTimeout : nil) { engine.interrupt() }
+            // disk is always whole, written by rename), and so does a drain that outlasts --drain-timeout.
+            let afterTimeout = follow ? Self.afterFollowTimeout : self.afterTimeout
+            let stops = StopSignals(
+                quiet: global.quiet, drainTimeout: drainTimeout,
+                afterTimeout: follow ? afterTimeout : "\(progress.delivered(engine)); \(afterTimeout)"
+            ) { engine.interrupt() }
             defer { stops.cancel() }
 
             let metrics = try await metricsAddress.asyncMap { try await MetricsServer(address: $0, engine: engine) }
             if let metrics, global.verbose { StandardError.print("runra-events: metrics at http://\(metricsAddress ?? ""):\(metrics.port)/metrics") }
-            let showsProgress = StandardError.isTerminal && !global.quiet && !follow
-            let progress = showsProgress ? Task { await Self.showProgress(engine) } : nil
+            let progressLine = progress.isShown ? Task { await Self.showProgress(progress, engine) } : nil
             let status = statusInterval.map { interval in Task { await ShipperStatus(engine: engine).run(every: interval) } }
             // `replay --follow --to console | head -1`: the console may write nothing more for hours, so look for
             // the reader of standard output going away instead of waiting for a write to fail (as `tail -f`).
@@ -180,18 +185,17 @@ extension RunraEventsCommand {
                     onNotice: { message in if !quiet { StandardError.print("runra-events: \(message)") } },
                     onLoss: { file in StandardError.print("runra-events: error: LOST: \(ReplaySummaryText.lostDescription(file))") })
             } catch {
-                progress?.cancel()
+                progressLine?.cancel()
+                progress.finish()
                 status?.cancel()
                 await metrics?.close()
                 throw error
             }
             status?.cancel()
             await metrics?.close()
-            if let progress {
-                progress.cancel()
-                await progress.value
-                FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-            }
+            progressLine?.cancel()
+            await progressLine?.value
+            progress.finish()
             try badLines.finish()
             try finish(report, outputClosed: closedOutput.happened, stops: stops)
         }
@@ -227,9 +231,10 @@ extension RunraEventsCommand {
             return options
         }
 
-        private func replaySource() throws -> ReplaySource {
+        /// What the replay reads; a plain replay's reads tell `progress` how far it is.
+        private func replaySource(progress: ReplayProgress) throws -> ReplaySource {
             if let fromDeadLetter { return .deadLetters(path: fromDeadLetter) }
-            var readOptions = ReadOptions()
+            var readOptions = follow ? ReadOptions() : progress.reading(ReadOptions())
             readOptions.maximumLineBytes = maxLineBytes
             // Events are held as owned copies until every exporter has them: smaller chunks keep that working set
             // (and so peak memory) small without costing throughput.
@@ -285,13 +290,22 @@ extension RunraEventsCommand {
             try InputOptions.resolve(files, rotated: rotated)
         }
 
-        static func showProgress(_ engine: ReplayEngine) async {
+        static func showProgress(_ progress: ReplayProgress, _ engine: ReplayEngine) async {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
-                let (events, exporters) = engine.progress()
-                let sent = exporters.map { "\($0.label) \($0.sent)" }.joined(separator: ", ")
-                FileHandle.standardError.write(Data("\r\u{1B}[Kreplay: \(events) events read; sent: \(sent)".utf8))
+                progress.show(engine)
             }
+        }
+
+        static let afterFollowTimeout =
+            "the checkpoint keeps what was acknowledged, and the rest is sent again by the next run"
+
+        /// After a plain replay's drain was cut short: what a run again does.
+        var afterTimeout: String {
+            checkpoint.map {
+                "the checkpoint \($0) keeps what was acknowledged: run the same command again to send the rest"
+            }
+                ?? "the rest was not sent (with --checkpoint FILE, running the command again sends only the rest)"
         }
     }
 }

@@ -14,7 +14,7 @@ enum ReadProgress {
         var options = options
         let known = InputSize.plainBytes(paths)
         let start = ContinuousClock.now
-        options.onProgress = { bytes in
+        options.onProgress = { bytes, _ in
             line.update {
                 let elapsed = (ContinuousClock.now - start).components
                 let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18

@@ -12,12 +12,14 @@ final class StopSignals: @unchecked Sendable {
 
     /// Handles both signals; `onStop` runs once, at the first. With `drainTimeout`, the process exits that many
     /// seconds after the first signal if it has not ended by then. `draining` and `afterTimeout` say what happens,
-    /// at the first signal and when the drain took too long.
+    /// at the first signal and when the drain took too long (`afterTimeout` is taken then, so it can say how far
+    /// the command got).
     init(
         quiet: Bool,
         drainTimeout: Double?,
         draining: String = "draining what is in flight and writing the checkpoint",
-        afterTimeout: String = "the checkpoint keeps what was acknowledged, and the rest is sent again by the next run",
+        afterTimeout: @escaping @autoclosure @Sendable () -> String =
+            "the checkpoint keeps what was acknowledged, and the rest is sent again by the next run",
         onStop: @escaping @Sendable () -> Void
     ) {
         for number in [SIGINT, SIGTERM] {
@@ -39,8 +41,9 @@ final class StopSignals: @unchecked Sendable {
                 if let drainTimeout {
                     DispatchQueue.global().asyncAfter(deadline: .now() + drainTimeout) { [self] in
                         if !quiet {
+                            let seconds = HumanDuration.text(seconds: drainTimeout)
                             StandardError.print(
-                                "runra-events: the drain took longer than --drain-timeout \(drainTimeout) s: stopping; \(afterTimeout)"
+                                "runra-events: the drain took longer than --drain-timeout (\(seconds)): stopping; \(afterTimeout())"
                             )
                         }
                         _exit(byTermination ? ExitStatus.success : exitStatus)
