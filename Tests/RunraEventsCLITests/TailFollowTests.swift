@@ -16,7 +16,7 @@ import Testing
 
     static func lines(_ range: ClosedRange<Int>) -> String { range.map { event($0) + "\n" }.joined() }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func followsAcrossRotationTruncationAndRecreationWithoutLossOrRepeat() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("app.jsonl", Self.lines(1...3))
@@ -63,7 +63,7 @@ import Testing
         #expect(tail.stderr.contains("replaced"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func selectionAndFormatApplyToFollowedEventsAndSIGTERMEndsCleanly() throws {
         let dir = try TemporaryDirectory()
         let path = try dir.write("app.jsonl", Self.lines(1...3))
@@ -78,7 +78,7 @@ import Testing
         #expect(json.lines == ["[", "{\"id\":\"e3\"},", "{\"id\":\"e4\"},", "{\"id\":\"e5\"}", "]"])
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func followingStandardInputPrintsTheLastNThenEachNewEvent() throws {
         let tail = try RunningCLI(["tail", "-f", "-n", "2", "-s", "0.05"])
         tail.input.fileHandleForWriting.write(Data(Self.lines(1...5).utf8))

@@ -5,7 +5,7 @@ import RunraReplay
 import Testing
 
 /// The `exec` exporter against real child processes (`/bin/sh`).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct ExecExporterTests {
     /// A fresh directory, removed after `body`.
     private func withDirectory(_ body: (URL) async throws -> Void) async throws {
@@ -93,7 +93,7 @@ struct ExecExporterTests {
     @Test func aChildThatClosesItsInputIsReportedWithoutKillingUs() async throws {
         // The write meets EPIPE; SIGPIPE must not take the test process down, whatever its disposition.
         let exporter = ExecExporter()
-        try await exporter.initialize(configuration: shell("exec 0<&-; sleep 30", extra: ["exitTimeoutMs": .number(0)]))
+        try await exporter.initialize(configuration: shell("exec 0<&-; sleep 300", extra: ["exitTimeoutMs": .number(0)]))
         let error = try await exportUntilItFails(exporter)
         await exporter.dispose()
         #expect(error?.message.contains("closed its standard input") == true, "\(error?.message ?? "no error")")

@@ -11,7 +11,7 @@ import Testing
         if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil,
         "set RUNRA_TEST_PG_URL (scripts/pg-test-cluster.sh start) to run"
     ),
-    .timeLimit(.minutes(1))
+    .timeLimit(.minutes(5))
 )
 struct PostgresExporterTests {
     static let url = ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] ?? ""

@@ -12,7 +12,7 @@ import Testing
 /// head, with `unread`) and answers nothing until the client closes the connection, which it records as
 /// "cancelled". The time limit is shorter than the stall, so a timeout that never fired fails the test
 /// instead of being rescued by the server.
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct StalledServerTests {
     static var stall: [String: Any] { ["delayMs": 120_000] }
     static var stallUnread: [String: Any] { ["delayMs": 120_000, "unread": true] }

@@ -7,7 +7,7 @@ import Testing
 
 /// A sink that never answers ends an exporter in bounded time, not after a whole retry schedule per batch
 /// (docs/exporters-network.md, "How long an exporter can take against a sink that is down").
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .timeLimit(.minutes(5)))
 struct UnreachableSinkTests {
     /// A loopback port that nothing listens on (tcpmux, never served here).
     static let closedPort = 1

@@ -52,11 +52,11 @@ final class FollowedSet {
                     known.lastSeenScan = scans
                     continue
                 }
-                descriptor = open(path, O_RDONLY | O_CLOEXEC)
-                guard descriptor >= 0 else { continue }
+                guard let opened = Self.openChecked(path, as: info) else { continue }
+                descriptor = opened
             } else {
-                descriptor = open(path, O_RDONLY | O_CLOEXEC)
-                guard descriptor >= 0 else { continue }
+                guard let opened = Self.openChecked(path, as: info) else { continue }
+                descriptor = opened
                 guard let found = FollowedFile.fingerprint(of: descriptor, acceptsPartial: !isLive) else {
                     close(descriptor)  // too young: no whole first line yet
                     continue
@@ -120,8 +120,7 @@ final class FollowedSet {
                 }
                 if file.holds(info) { continue }
                 if let cached = cachedIdentity(of: info), cached.fingerprint != file.fingerprint { continue }
-                let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-                guard descriptor >= 0 else {
+                guard let descriptor = Self.openChecked(path, as: info) else {
                     setChanged = true
                     continue
                 }
@@ -134,6 +133,21 @@ final class FollowedSet {
             if !setChanged { return nil }
         }
         return nil
+    }
+
+    /// `path` opened for reading, when it is still the file `info` describes. Rotation may rename another file to
+    /// the name between the look and the open; the open descriptor would then belong to another file than the
+    /// device and inode it is known by, and one file's content would be read as another's (found by
+    /// `RotationModelTests`: a live file rotated just then was never read). `nil` then: the next scan looks again.
+    static func openChecked(_ path: String, as info: stat) -> Int32? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        var opened = stat()
+        guard fstat(descriptor, &opened) == 0, opened.st_dev == info.st_dev, opened.st_ino == info.st_ino else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
     }
 
     /// The fingerprint a scan took of the rotated file `info` describes, while its size and modification time
