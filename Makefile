@@ -57,13 +57,15 @@ test: deps test-deps ## Run every test (unit, CLI end-to-end on debug and releas
 	$(SWIFT) build -c release --product runra-events --static-swift-stdlib
 	@line=$$(bash scripts/pg-test-cluster.sh start) || exit 1; echo "$$line"; \
 	  trap 'bash scripts/pg-test-cluster.sh stop' EXIT; export "$$line"; \
-	  timeout --signal=KILL 1800 $(SWIFT) test --skip-build && \
+	  RUNRA_SOAK_SEQUENCES=$(TEST_SOAK_SEQUENCES) timeout --signal=KILL 1800 $(SWIFT) test --skip-build && \
 	  echo "== the end-to-end CLI tests again, against the release build $(BIN_RELEASE)" && \
 	  RUNRA_EVENTS_BINARY=$(CURDIR)/$(BIN_RELEASE) timeout --signal=KILL 1200 \
 	    $(SWIFT) test --skip-build --filter RunraEventsCLITests
 	$(MAKE) bench-smoke
 
 SOAK_SEQUENCES ?= 2000
+# How many model-based rotation sequences `make test` runs (RotationModelTests; `make soak` runs SOAK_SEQUENCES).
+TEST_SOAK_SEQUENCES ?= 200
 
 soak: deps ## The model-based rotation test of replay --follow: SOAK_SEQUENCES random sequences (default 2000); prints the seed of any failure.
 	$(SWIFT) build --build-tests
