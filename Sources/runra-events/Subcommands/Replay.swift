@@ -57,7 +57,7 @@ extension RunraEventsCommand {
                 valueName: "DIR"))
         var olddir: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("On Ctrl-C or SIGTERM, wait this long for in-flight batches, then stop (default 30).", valueName: "SECONDS"))
+        @Option(name: .long, help: ArgumentHelp("On Ctrl-C or SIGTERM, wait this long for in-flight batches, then stop.", valueName: "SECONDS"))
         var drainTimeout: Double = 30
 
         @Option(name: .long, help: ArgumentHelp("--follow: print a status line to standard error every SECONDS (events/s, lag, retries).", valueName: "SECONDS"))
