@@ -57,6 +57,57 @@ public enum ExporterConformance {
         return problems
     }
 
+    /// The checks of ``ExportAcknowledgement/onFlush(interval:)`` for an exporter from `make` (empty when it
+    /// conforms): it declares a positive interval; what it was given is not at the destination before `flush`
+    /// and is after it; and a second exporter (a restarted run) given again, with the same origins, batches the first
+    /// one flushed (a crash before the checkpoint was written) leaves each event there once. `readBack` returns
+    /// the lines at the destination in any order.
+    public static func checkHeldUntilFlush(
+        make: @Sendable () -> any EventExporter,
+        configuration: ExporterConfiguration,
+        readBack: @Sendable () async throws -> [[UInt8]]
+    ) async -> [String] {
+        var problems: [String] = []
+        let batch = sampleEvents
+        let halves = [Array(batch.prefix(batch.count / 2)), Array(batch.dropFirst(batch.count / 2))]
+        let origins = [BatchOrigin(key: "conformance-1"), BatchOrigin(key: "conformance-2")]
+        let first = make()
+        guard case .onFlush(let interval) = first.acknowledgement, interval > .zero else {
+            return ["acknowledgement must be .onFlush with a positive interval"]
+        }
+        do {
+            try await first.initialize(configuration: configuration)
+            _ = try await first.export(halves[0], origin: origins[0])
+            if try await !readBack().isEmpty { problems.append("events were at the destination before flush") }
+            try await first.flush()
+            _ = try await first.export(halves[1], origin: origins[1])
+            try await first.flush()
+            if try await readBack().sorted(by: lexicographicallyPrecedes) != batch.map(\.line).sorted(by: lexicographicallyPrecedes) {
+                problems.append("after flush the destination does not hold each exported event once")
+            }
+        } catch {
+            problems.append("export and flush failed: \(error)")
+        }
+        await first.dispose()
+        let restarted = make()
+        do {
+            try await restarted.initialize(configuration: configuration)
+            _ = try await restarted.export(halves[1], origin: origins[1])
+            try await restarted.flush()
+            if try await readBack().sorted(by: lexicographicallyPrecedes) != batch.map(\.line).sorted(by: lexicographicallyPrecedes) {
+                problems.append("a batch exported again with its origin after a restart is at the destination twice")
+            }
+        } catch {
+            problems.append("a restarted exporter failed: \(error)")
+        }
+        await restarted.dispose()
+        return problems
+    }
+
+    private static func lexicographicallyPrecedes(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        left.lexicographicallyPrecedes(right)
+    }
+
     /// A few events of different types, in order.
     public static var sampleEvents: [RuntimeEvent] {
         let lines = [

@@ -4,7 +4,7 @@ import RunraEvents
 /// Routes events to the exporters' batches, paces them, and cuts batches by size and age.
 struct Dispatcher {
     let engine: ReplayEngine
-    let queues: [BatchQueue<[RuntimeEvent]>]
+    let queues: [BatchQueue<ExportBatch>]
     let tracker: CommitTracker
     let clock: any ReplayClock
     let dryRun: Bool
@@ -12,6 +12,8 @@ struct Dispatcher {
     let labels: [String: Int]
     var pending: [[RuntimeEvent]]
     var pendingSince: [Duration]
+    /// The position of each pending batch's first event.
+    var pendingFirst: [EventPosition]
     var filteredOut: [Int]
     var wouldSend: [Int]
     var unrouted = 0
@@ -19,7 +21,7 @@ struct Dispatcher {
     var firstTimestamp: Timestamp?
     var paceStart = Duration.zero
 
-    init(engine: ReplayEngine, queues: [BatchQueue<[RuntimeEvent]>], tracker: CommitTracker, start: EventPosition) {
+    init(engine: ReplayEngine, queues: [BatchQueue<ExportBatch>], tracker: CommitTracker, start: EventPosition) {
         self.engine = engine
         self.queues = queues
         self.tracker = tracker
@@ -32,6 +34,7 @@ struct Dispatcher {
         self.labels = labels
         pending = targets.map { _ in [] }
         pendingSince = targets.map { _ in .zero }
+        pendingFirst = targets.map { _ in start }
         filteredOut = targets.map { _ in 0 }
         wouldSend = targets.map { _ in 0 }
         previous = start
@@ -75,14 +78,14 @@ struct Dispatcher {
             }
             if let chunkTargets = chunk.targets {
                 if let index = targets.count == 1 ? 0 : labels[chunkTargets[position]] {
-                    await add(event, to: index)
+                    await add(event, at: chunk.positions[position], to: index)
                 } else {
                     unrouted += 1
                 }
             } else {
                 for index in targets.indices {
                     if passesEverything[index] || targets[index].filter.matches(event) {
-                        await add(event, to: index)
+                        await add(event, at: chunk.positions[position], to: index)
                     } else {
                         filteredOut[index] += 1
                     }
@@ -103,7 +106,7 @@ struct Dispatcher {
     }
 
     @inline(__always)
-    mutating func add(_ event: RuntimeEvent, to index: Int) async {
+    mutating func add(_ event: RuntimeEvent, at position: EventPosition, to index: Int) async {
         if dryRun {
             wouldSend[index] += 1
             return
@@ -111,6 +114,7 @@ struct Dispatcher {
         if pending[index].isEmpty {
             tracker.openBatch(index, before: previous)
             pendingSince[index] = clock.now()
+            pendingFirst[index] = position
             pending[index].reserveCapacity(min(engine.targets[index].batchSize, 8192))
         }
         pending[index].append(event)
@@ -122,7 +126,7 @@ struct Dispatcher {
         tracker.dispatched(through: previous)
         let batch = pending[index]
         pending[index] = []
-        await queues[index].send(batch)
+        await queues[index].send(ExportBatch(events: batch, first: pendingFirst[index]))
     }
 
     mutating func cutDue() async {

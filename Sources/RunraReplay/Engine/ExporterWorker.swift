@@ -8,7 +8,7 @@ import RunraEvents
 struct ExporterWorker: Sendable {
     let index: Int
     let target: ReplayTarget
-    let queue: BatchQueue<[RuntimeEvent]>
+    let queue: BatchQueue<ExportBatch>
     let tracker: CommitTracker
     let deadLetters: DeadLetterWriter?
     /// When the replay started, on the engine's clock (for the summary's seconds).
@@ -16,7 +16,7 @@ struct ExporterWorker: Sendable {
     /// Its summary, notices, interruption and options.
     let engine: ReplayEngine
 
-    private var options: ReplayOptions { engine.options }
+    var options: ReplayOptions { engine.options }
 
     /// Exports every batch the queue hands out until it is finished, then flushes and disposes of the exporter.
     /// `initializationError`: why `initialize` failed, if it did.
@@ -58,6 +58,10 @@ struct ExporterWorker: Sendable {
     /// Up to `concurrency` exports run at once; their results are taken in batch order, so dead letters,
     /// acknowledgements (the checkpoint) and the summary see the batches in the order they were cut.
     private func exportAll(initializationError: String?) async {
+        if initializationError == nil, case .onFlush(let interval) = target.exporter.acknowledgement {
+            await exportHeldUntilFlush(interval: interval)
+            return
+        }
         let concurrency = initializationError == nil ? max(1, target.exporter.maximumConcurrentExports) : 1
         await withTaskGroup(of: BatchResult.self) { running in
             var inOrder = InOrder()
@@ -66,7 +70,7 @@ struct ExporterWorker: Sendable {
                     guard let result = await running.next() else { break }
                     take(result, into: &inOrder, initializationError: initializationError)
                 }
-                let number = inOrder.launch(batch)
+                let number = inOrder.launch(batch.events)
                 if inOrder.abandoning {
                     let result = BatchResult(number: number, outcome: nil, failure: nil, abandoned: true)
                     take(result, into: &inOrder, initializationError: initializationError)
@@ -142,7 +146,7 @@ struct ExporterWorker: Sendable {
     /// ``ReplayOptions/keepsTrying``, a batch the exporter gave up on is sent again after a pause, until it is
     /// delivered or the replay is interrupted (then it is ``BatchResult/abandoned``: not dead-lettered, and the
     /// checkpoint stays before it).
-    private func export(_ batch: [RuntimeEvent], number: Int, initializationError: String?) async -> BatchResult {
+    private func export(_ batch: ExportBatch, number: Int, initializationError: String?) async -> BatchResult {
         if let initializationError {
             return BatchResult(
                 number: number,
@@ -157,7 +161,7 @@ struct ExporterWorker: Sendable {
         var failure: String
         while true {
             do {
-                var outcome = try await target.exporter.export(batch)
+                var outcome = try await target.exporter.export(batch.events, origin: engine.origin(of: batch.first))
                 outcome.retries += retries
                 if retries > 0 { engine.notice("\(target.label): delivering again") }
                 return BatchResult(number: number, outcome: outcome, failure: nil)
@@ -184,7 +188,7 @@ struct ExporterWorker: Sendable {
     }
 
     /// Takes the result of exporting one batch: dead letters, the acknowledgement, the summary.
-    private func complete(_ batch: [RuntimeEvent], _ result: BatchResult, initializationError: String?) {
+    func complete(_ batch: [RuntimeEvent], _ result: BatchResult, initializationError: String?) {
         let (records, deadLettered) = deadLetterRecords(batch, result)
         // Given-up events that no dead-letter file keeps were neither delivered nor kept: the checkpoint stays
         // before them, so running the command again sends them (a full disk, a restarted database).

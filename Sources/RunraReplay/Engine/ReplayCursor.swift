@@ -24,6 +24,9 @@ protocol ReplayCursor: Sendable {
     ) throws
         -> ReadSummary
 
+    /// Where the event at `position` is in the input, the same in every run that reads it (``BatchOrigin``).
+    func origin(of position: EventPosition) -> BatchOrigin
+
     /// Everything through `committed` was acknowledged (between checkpoint writes, and without a checkpoint file).
     func acknowledged(through committed: EventPosition)
 
@@ -105,6 +108,7 @@ struct FileCursor: ReplayCursor {
     let resumePoint: EventPosition
     /// Where the run resumed, when it did.
     let resumedAfter: EventPosition?
+    private let originNames: OriginNames
 
     /// Reads and checks the checkpoint at `checkpointPath` against the input (throws when it was written for other
     /// input), or describes the input for a new one.
@@ -125,6 +129,11 @@ struct FileCursor: ReplayCursor {
             }
         }
         self.inputs = inputs
+        switch input {
+        case .events(let reader): originNames = OriginNames(paths: reader.paths.isEmpty ? [nil] : reader.paths)
+        case .deadLetters(let path): originNames = OriginNames(paths: [path])
+        case .memory: originNames = OriginNames(paths: [])
+        }
         resumedAfter = saved?.position
         resumePoint = saved?.position ?? .start
     }
@@ -142,6 +151,10 @@ struct FileCursor: ReplayCursor {
         onBadLine: @escaping @Sendable (BadLine) throws -> Void
     ) throws -> ReadSummary {
         try InputReader.read(input, after: resumedAfter, channel: channel, onBadLine: onBadLine)
+    }
+
+    func origin(of position: EventPosition) -> BatchOrigin {
+        originNames.origin(of: position)
     }
 
     /// Nothing to write until the position passed the resume point.

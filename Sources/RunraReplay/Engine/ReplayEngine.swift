@@ -22,6 +22,7 @@ public final class ReplayEngine: @unchecked Sendable {
     private var dispatchedEvents = 0
     private var cursor: (any ReplayCursor)?
     private var checkpointKeeper: CheckpointKeeper?
+    private var writeCheckpoint: (@Sendable () -> Void)?
     private var noticeHandler: @Sendable (String) -> Void = { _ in }
 
     /// An engine for `targets`.
@@ -114,6 +115,7 @@ public final class ReplayEngine: @unchecked Sendable {
         var report = ReplayReport(exporters: [])
         report.dryRun = options.dryRun
         let tracker = CommitTracker(exporters: targets.count, start: cursor.resumePoint)
+        prepareCheckpointWrites(cursor, tracker: tracker)
         let channel = openChannel()
         let reader = InputReader()
         reader.start(cursor, channel: channel, onBadLine: onBadLine)
@@ -140,6 +142,7 @@ public final class ReplayEngine: @unchecked Sendable {
         report.read = summary
         if let readError { report.inputError = readError as? RunraError ?? RunraError(.io, "\(readError)") }
         report.interrupted = isInterrupted
+        lock.withLock { writeCheckpoint = nil }
         finish(cursor, committed: tracker.committed, report: &report)
         let (events, exporters) = progress()
         report.events = events
@@ -235,9 +238,8 @@ public final class ReplayEngine: @unchecked Sendable {
         }
     }
 
-    /// Until cancelled: wakes the dispatcher for flush intervals, and keeps the checkpoint.
+    /// Until cancelled: wakes the dispatcher for flush intervals, and writes the checkpoint every interval.
     private func keepTime(_ cursor: some ReplayCursor, tracker: CommitTracker, channel: InputChannel) async {
-        let keeper = lock.withLock { checkpointKeeper }
         await withTaskGroup(of: Void.self) { helpers in
             let shortest = targets.map(\.flushInterval).min() ?? .seconds(1)
             helpers.addTask {
@@ -247,32 +249,39 @@ public final class ReplayEngine: @unchecked Sendable {
                     channel.tick()
                 }
             }
-            helpers.addTask { await self.keepCheckpoint(cursor, keeper: keeper, tracker: tracker) }
+            helpers.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.options.checkpointInterval)
+                    self.checkpointNow()
+                }
+            }
         }
     }
 
-    /// Every ``ReplayOptions/checkpointInterval`` until cancelled: tells the cursor how far everything is
-    /// acknowledged, and with a `--checkpoint` file writes the checkpoint when it changed; a failed write is tried
-    /// again at the next interval (the keeper says so at once).
-    private func keepCheckpoint<Cursor: ReplayCursor>(
-        _ cursor: Cursor,
-        keeper: CheckpointKeeper?,
-        tracker: CommitTracker
-    ) async {
-        var written: Cursor.Checkpoint?
-        while !Task.isCancelled {
-            try? await Task.sleep(for: options.checkpointInterval)
-            let eventsRead = lock.withLock { dispatchedEvents }
-            let committed = tracker.committed
-            guard let keeper else {
-                cursor.acknowledged(through: committed)
-                continue
-            }
-            guard let checkpoint = cursor.checkpoint(committed: committed), checkpoint != written else { continue }
-            if keeper.write(eventsRead: eventsRead, { try cursor.write(checkpoint, to: keeper.path) }) {
-                written = checkpoint
-            }
+    /// Prepares the checkpoint writes of this run: ``checkpointNow()`` writes through `cursor` what `tracker` says.
+    private func prepareCheckpointWrites(_ cursor: some ReplayCursor, tracker: CommitTracker) {
+        let writes = CheckpointWrites(
+            cursor: cursor,
+            keeper: lock.withLock { checkpointKeeper },
+            tracker: tracker,
+            eventsRead: { [self] in lock.withLock { dispatchedEvents } }
+        )
+        lock.withLock { writeCheckpoint = { writes.writeIfChanged() } }
+    }
+
+    /// Writes the checkpoint now if it moved (every interval, and when an exporter acknowledged at `flush` asks;
+    /// it waits for this before exporting more, so at most its last file is past the checkpoint).
+    func checkpointNow() {
+        let write = lock.withLock { writeCheckpoint }
+        write?()
+    }
+
+    /// Where the event at `position` is in the input (``BatchOrigin``).
+    func origin(of position: EventPosition) -> BatchOrigin {
+        guard let cursor = lock.withLock({ cursor }) else {
+            return BatchOrigin(key: "unknown-\(UInt64.random(in: 0...UInt64.max))")
         }
+        return cursor.origin(of: position)
     }
 
     /// The final checkpoint (not in a dry run), and the cursor's part of the report. A failed write is the report's

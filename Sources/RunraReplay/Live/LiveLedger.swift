@@ -86,6 +86,20 @@ final class LiveLedger: @unchecked Sendable {
         }
     }
 
+    /// Where the event at `position` (not yet acknowledged) is: its file's fingerprint and its line, which a
+    /// restart resuming before it reads again alike.
+    func origin(of position: EventPosition) -> BatchOrigin {
+        lock.withLock {
+            let index = pending[head...].firstIndex { $0.sequence == position.input }
+            guard let index, position.line >= 1, position.line <= pending[index].lines.count else {
+                // Not expected: a name no other run uses, so nothing is overwritten.
+                return BatchOrigin(key: "unknown-\(UInt64.random(in: 0...UInt64.max))")
+            }
+            let piece = pending[index]
+            return BatchOrigin(key: "\(BatchOrigin.fileNamePart(piece.fingerprint))-\(piece.lines[position.line - 1])")
+        }
+    }
+
     /// Everything through `position` was acknowledged by every exporter.
     func commit(through position: EventPosition) {
         lock.withLock {

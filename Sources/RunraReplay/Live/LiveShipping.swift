@@ -45,6 +45,10 @@ struct LiveShipping: ReplayCursor {
         )
     }
 
+    func origin(of position: EventPosition) -> BatchOrigin {
+        ledger.origin(of: position)
+    }
+
     /// The ledger follows the acknowledgements (for the lag) without a checkpoint file too.
     func acknowledged(through committed: EventPosition) {
         ledger.commit(through: committed)

@@ -1,0 +1,44 @@
+import Foundation
+import RunraEvents
+
+/// Names input positions for ``BatchOrigin``s: a fingerprint of the input's first 64 KiB (the one its checkpoint
+/// keeps), its index and the line. Standard input and events in memory cannot be read twice alike: they get a name
+/// new in every run, so what one run wrote is never taken for another's.
+final class OriginNames: @unchecked Sendable {
+    private let paths: [String?]
+    private let lock = NSLock()
+    private var prefixes: [Int: String] = [:]
+    private let runName = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+
+    /// Names for positions in `paths` (`nil` or `-`: standard input; empty: events in memory).
+    init(paths: [String?]) {
+        self.paths = paths
+    }
+
+    /// The origin of the event at `position`.
+    func origin(of position: EventPosition) -> BatchOrigin {
+        let prefix = lock.withLock {
+            if let known = prefixes[position.input] { return known }
+            let made = Self.prefix(path: position.input < paths.count ? paths[position.input] : nil) ?? runName
+            prefixes[position.input] = made
+            return made
+        }
+        return BatchOrigin(key: "\(prefix)-\(position.input)-\(position.line)")
+    }
+
+    /// The hex digits of the fingerprint of the file at `path`, or `nil` when it is standard input or unreadable.
+    private static func prefix(path: String?) -> String? {
+        guard let path, path != "-", let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: ReplayCheckpoint.fingerprintLength) else { return nil }
+        return BatchOrigin.fileNamePart(ContentFingerprint.of(head))
+    }
+}
+
+extension BatchOrigin {
+    /// `text` with what a file name should not hold left out: `fnv1a64:5f0e…` gives `5f0e…`.
+    static func fileNamePart(_ text: String) -> String {
+        let body = text.split(separator: ":").last.map(String.init) ?? text
+        return String(body.unicodeScalars.filter { $0.properties.isASCIIHexDigit || $0 == "-" }.map(Character.init))
+    }
+}
