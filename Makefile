@@ -7,7 +7,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN_DEBUG := .build/debug/runra-events
 BIN_RELEASE := .build/release/runra-events
-APT_PACKAGES := zlib1g-dev libisal-dev libpq-dev pkg-config
+APT_PACKAGES := zlib1g-dev libisal-dev libpq-dev libzstd-dev libsnappy-dev pkg-config
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 help: ## List the targets.
@@ -45,9 +45,18 @@ demo: release ## Build, filter, summarize and gate on the bundled sample log; wr
 	@echo 'Wrote events.jsonl, events.jsonl.gz, logs/runra-events.jsonl (and .1.gz), main.jsonl and pr.jsonl for the'
 	@echo 'examples of the README and --help. export PATH="$$PWD/.build/release:$$PATH" and try them.'
 
-test-deps: ## Install the Python packages the exporter tests' loopback servers need (pip, when missing).
+# The Parquet tests' independent readers live in their own virtual environment, so the system's pip packages are
+# left alone; the tests find it at $(TEST_VENV)/bin/python3 (or RUNRA_TEST_PYTHON).
+TEST_VENV := .build/test-venv
+TEST_VENV_PACKAGES := pyarrow duckdb polars deltalake
+
+test-deps: ## Install the Python packages the tests need (pip, when missing; the Parquet readers in .build/test-venv).
 	@python3 -c 'import google.protobuf, opentelemetry.proto, grpc, google.rpc.error_details_pb2' 2>/dev/null || \
 	  python3 -m pip install -q opentelemetry-proto protobuf grpcio grpcio-status
+	@$(TEST_VENV)/bin/python3 -c 'import pyarrow.parquet, duckdb, polars, deltalake' 2>/dev/null || { \
+	  echo "creating $(TEST_VENV) ($(TEST_VENV_PACKAGES))"; \
+	  { [ -x $(TEST_VENV)/bin/python3 ] || python3 -m venv $(TEST_VENV); } && \
+	  $(TEST_VENV)/bin/python3 -m pip install -q --disable-pip-version-check $(TEST_VENV_PACKAGES); }
 
 # The end-to-end CLI suite runs twice: against the debug build beside the tests, then against the release
 # binary that ships (RUNRA_EVENTS_BINARY), since an optimizer-only miscompilation has slipped past debug before.

@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "runra-events", targets: ["runra-events"]),
         .library(name: "RunraEvents", targets: ["RunraEvents"]),
         .library(name: "RunraReplay", targets: ["RunraReplay"]),
+        .library(name: "RunraParquet", targets: ["RunraParquet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -36,6 +37,16 @@ let package = Package(
             pkgConfig: "libisal",
             providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]
         ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]
+        ),
         // libpq's header (libpq-dev) at build time; libpq.so.5 itself is loaded when first needed (see CLibPQ.h).
         .target(
             name: "CLibPQ",
@@ -48,6 +59,13 @@ let package = Package(
         .target(
             name: "RunraEvents",
             dependencies: ["CZlib", "CISAL", "CRunraSIMD"],
+            swiftSettings: swiftSettings
+        ),
+
+        // The Parquet file writer (docs/parquet-format.md): no dependency on the rest of the package.
+        .target(
+            name: "RunraParquet",
+            dependencies: ["CZstd", "CSnappy"],
             swiftSettings: swiftSettings
         ),
 
@@ -115,6 +133,11 @@ let package = Package(
         .testTarget(
             name: "RunraExportersTests",
             dependencies: ["RunraExporters", "RunraReplay", "RunraEvents", "RunraPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraParquetTests",
+            dependencies: ["RunraParquet"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
