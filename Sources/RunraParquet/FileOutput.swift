@@ -35,6 +35,12 @@ final class FileOutput {
         descriptor = fd
     }
 
+    /// Takes over `descriptor`, already open for writing at offset 0.
+    init(descriptor: Int32, path: String) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
     deinit { abandon() }
 
     var isOpen: Bool { descriptor >= 0 }

@@ -21,16 +21,25 @@ public final class ParquetWriter {
 
     /// Creates `path` (O_CREAT|O_EXCL|O_WRONLY|O_CLOEXEC, mode 0644) and writes the magic. Throws ParquetError
     /// with the path and errno text.
-    public init(path: String, schema: ParquetSchema, options: ParquetWriterOptions) throws {
+    public convenience init(path: String, schema: ParquetSchema, options: ParquetWriterOptions) throws {
+        try self.init(output: FileOutput(creating: path), schema: schema, options: options)
+    }
+
+    /// A writer on an open descriptor it takes over (tests: /dev/full for a disk that is full).
+    convenience init(descriptor: Int32, path: String, schema: ParquetSchema, options: ParquetWriterOptions) throws {
+        try self.init(output: FileOutput(descriptor: descriptor, path: path), schema: schema, options: options)
+    }
+
+    private init(output: FileOutput, schema: ParquetSchema, options: ParquetWriterOptions) throws(ParquetError) {
         precondition(!schema.columns.isEmpty, "ParquetWriter: a schema needs at least one column")
         precondition(options.rowGroupBytes >= 1 && options.pageBytes >= 1, "ParquetWriter: sizes must be positive")
         self.schema = schema
         self.options = options
+        self.output = output
         compressor = PageCompressor(compression: options.compression, level: options.compressionLevel)
         let builder = PageBuilder(compressor: compressor)
         self.builder = builder
         columns = schema.columns.map { ColumnChunkWriter(column: $0, builder: builder) }
-        let output = try FileOutput(creating: path)
         do {
             let magic = ByteBuffer(capacity: 16)
             magic.append(Self.magic)
@@ -39,7 +48,6 @@ public final class ParquetWriter {
             output.abandon()
             throw error
         }
-        self.output = output
     }
 
     private static let magic: [UInt8] = Array("PAR1".utf8)
