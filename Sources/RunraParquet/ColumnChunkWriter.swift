@@ -208,7 +208,11 @@ final class ColumnChunkWriter {
     }
 
     /// Cuts the open page and returns the chunk as it will sit at `fileOffset`. Call `reset()` once written.
-    func finish(at fileOffset: Int, codec: Int32, dictionaryPageScratch: ByteBuffer) throws(CompressionFailure)
+    func finish(
+        at fileOffset: Int,
+        codec: Int32,
+        dictionaryPageScratch: ByteBuffer
+    ) throws(CompressionFailure)
         -> FinishedChunk
     {
         if let deferredFailure { throw deferredFailure }

@@ -37,7 +37,11 @@ final class PageBuilder {
     }
 
     /// Compresses `body` and appends a DATA_PAGE (v1) of `numValues` values in `encoding` to `chunk`.
-    func appendDataPage(numValues: Int, encoding: Encoding, to chunk: ByteBuffer) throws(CompressionFailure) -> WrittenPage {
+    func appendDataPage(
+        numValues: Int,
+        encoding: Encoding,
+        to chunk: ByteBuffer
+    ) throws(CompressionFailure) -> WrittenPage {
         try compress()
         header.reset()
         PageHeader.encodeDataPage(
@@ -51,7 +55,11 @@ final class PageBuilder {
     }
 
     /// Compresses `values` (a dictionary's PLAIN entries) and appends a DICTIONARY_PAGE of `numValues` to `chunk`.
-    func appendDictionaryPage(_ values: ByteBuffer, numValues: Int, to chunk: ByteBuffer) throws(CompressionFailure)
+    func appendDictionaryPage(
+        _ values: ByteBuffer,
+        numValues: Int,
+        to chunk: ByteBuffer
+    ) throws(CompressionFailure)
         -> WrittenPage
     {
         body.reset(keepingCapacity: 4 << 20)

@@ -79,7 +79,11 @@ enum RLEHybridEncoder {
                     accumulator |= value << UInt64(bits)
                     bits += bitWidth
                     while bits >= 8 {
-                        pointer.storeBytes(of: UInt8(truncatingIfNeeded: accumulator), toByteOffset: written, as: UInt8.self)
+                        pointer.storeBytes(
+                            of: UInt8(truncatingIfNeeded: accumulator),
+                            toByteOffset: written,
+                            as: UInt8.self
+                        )
                         written += 1
                         accumulator >>= 8
                         bits -= 8
