@@ -98,6 +98,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The `parquet` exporter: Parquet files in Hive partitions, or a Delta Lake table (docs/lake.md).
+        .target(
+            name: "RunraLake",
+            dependencies: ["RunraReplay", "RunraEvents", "RunraParquet"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executable
         .executableTarget(
             name: "runra-events",
@@ -106,6 +113,7 @@ let package = Package(
                 "RunraPostgres",
                 "RunraReplay",
                 "RunraExporters",
+                "RunraLake",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings,
@@ -138,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "RunraParquetTests",
             dependencies: ["RunraParquet"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RunraLakeTests",
+            dependencies: ["RunraLake", "RunraReplay", "RunraEvents", "RunraParquet"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

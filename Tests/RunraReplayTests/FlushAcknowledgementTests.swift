@@ -133,19 +133,39 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
         #expect(Set(store.lines) == Set(Sample.events(100).map(\.line)))
     }
 
+    /// A followed log that goes quiet still lands: the held batch is flushed after the interval, not when the next
+    /// batch or the end comes.
     @Test func aQuietInputIsFlushedWithinTheInterval() async throws {
+        let folder = try TemporaryFolder()
+        let log = folder.path("app.jsonl")
+        FileManager.default.createFile(atPath: log, contents: nil)
         let store = FileStore()
         let exporter = BufferingExporter(store: store, interval: .milliseconds(50))
-        let seenBeforeSecond = Counter()
-        exporter.afterFlush = { _ in seenBeforeSecond.add(store.count) }
-        var options = ReplayOptions()
-        options.speed = .realtime(1)
-        // Three events 400 ms apart: each is published long before the next is read.
-        let report = try await ReplayEngine(targets: [target(exporter, batchSize: 100)], options: options).run(
-            .memory(Sample.events(3, gapMs: 400))
-        )
+        let reader = LiveLogReader(inputs: [log])
+        reader.pollInterval = .milliseconds(10)
+        let engine = ReplayEngine(targets: [target(exporter, batchSize: 100)])
+        let replay = Task { try await engine.run(.live(reader)) }
+        let writer = try #require(FileHandle(forWritingAtPath: log))
+        for (index, line) in Sample.lines(3).enumerated() {
+            try writer.write(contentsOf: Data((line + "\n").utf8))
+            // Nothing more is written until this one is published: only the interval can flush it.
+            let published = await eventually(.seconds(30)) { store.count == index + 1 }
+            #expect(published, "event \(index + 1) was not published while the log was quiet")
+        }
+        try writer.close()
+        engine.interrupt()
+        let report = try await replay.value
         #expect(report.exporters[0].sent == 3)
-        #expect(seenBeforeSecond.values == [1, 2, 3])
+        #expect(exporter.flushes == 3)
+    }
+
+    func eventually(_ timeout: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
     }
 
     @Test func aFailedFlushGivesUpTheGroupWithoutFollow() async throws {

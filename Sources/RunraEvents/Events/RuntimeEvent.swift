@@ -50,6 +50,32 @@ public struct RuntimeEvent: Sendable, ExpressionContext {
         }
     }
 
+    /// Whether the line has a top-level member beside `id`, `timestamp`, `type`, `sandboxId`, `runId` and `data`.
+    public var hasOtherMembers: Bool { fields.hasOtherMembers }
+
+    /// Where the six members' values sit in ``line`` (quotes included for strings), for writers that copy bytes.
+    package struct MemberSpans {
+        package var id: Range<Int>?
+        package var timestamp: Range<Int>?
+        package var type: Range<Int>?
+        package var sandboxId: Range<Int>?
+        package var runId: Range<Int>?
+        package var data: Range<Int>?
+    }
+
+    /// The value of a JSON string given by its content between the quotes, escapes decoded.
+    package static func decodedString(content: UnsafeBufferPointer<UInt8>) -> String {
+        JSONDecoding.string(fromQuotedContent: content)
+    }
+
+    /// The byte ranges of the six members' values in ``line``.
+    package var memberSpans: MemberSpans {
+        func range(_ span: Span) -> Range<Int>? { span.isPresent ? span.start..<span.end : nil }
+        return MemberSpans(
+            id: range(fields.id), timestamp: range(fields.timestamp), type: range(fields.type),
+            sandboxId: range(fields.sandboxId), runId: range(fields.runId), data: range(fields.data))
+    }
+
     /// The value at `path` (`data.exitCode`, `type`, …), or `nil` when missing.
     public func value(at path: JSONPath) -> JSONValue? { withLine { $0.value(at: path) } }
 

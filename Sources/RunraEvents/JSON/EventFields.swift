@@ -63,6 +63,8 @@ struct EventFields {
     var typeIsString = false
     /// Whether `type`'s string uses escapes, so its raw bytes are not its value.
     var typeHasEscape = false
+    /// Whether the object has a member other than the six (kept as it is; a Parquet row keeps the line for it).
+    var hasOtherMembers = false
 
     @inline(__always)
     mutating func set(_ key: Key, _ span: Span) {

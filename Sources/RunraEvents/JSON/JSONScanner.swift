@@ -190,6 +190,8 @@ enum JSONScanner {
                         if pendingKey != .none {
                             fields.set(pendingKey, Span(start: valueStart, end: position))
                             if pendingKey == .type { fields.typeIsString = lastWasString }
+                        } else {
+                            fields.hasOtherMembers = true
                         }
                         pendingKey = .none
                         if Mode.recordsDataMembers { inData = false }

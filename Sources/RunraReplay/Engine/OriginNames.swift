@@ -2,8 +2,8 @@ import Foundation
 import RunraEvents
 
 /// Names input positions for ``BatchOrigin``s: a fingerprint of the input's first 64 KiB (the one its checkpoint
-/// keeps), its index and the line. Standard input and events in memory cannot be read twice alike: they get a name
-/// new in every run, so what one run wrote is never taken for another's.
+/// keeps), its index and the line. Standard input, pipes and events in memory cannot be read twice alike: they get
+/// a name new in every run, so what one run wrote is never taken for another's.
 final class OriginNames: @unchecked Sendable {
     private let paths: [String?]
     private let lock = NSLock()
@@ -28,7 +28,11 @@ final class OriginNames: @unchecked Sendable {
 
     /// The hex digits of the fingerprint of the file at `path`, or `nil` when it is standard input or unreadable.
     private static func prefix(path: String?) -> String? {
-        guard let path, path != "-", let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        // Only a regular file can be read twice alike; reading a pipe here would take lines from the replay.
+        var status = stat()
+        guard let path, path != "-", stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+            let handle = FileHandle(forReadingAtPath: path)
+        else { return nil }
         defer { try? handle.close() }
         guard let head = try? handle.read(upToCount: ReplayCheckpoint.fingerprintLength) else { return nil }
         return BatchOrigin.fileNamePart(ContentFingerprint.of(head))

@@ -1,8 +1,9 @@
 import RunraEvents
 import RunraExporters
+import RunraLake
 import RunraReplay
 
-/// The exporters `runra-events replay` knows: the local ones, the network ones and the process ones.
+/// The exporters `runra-events replay` knows: the local ones, the network ones, the process ones and the lake.
 enum BuiltInExporters {
     /// A registry with every built-in exporter.
     static func registry() -> ExporterRegistry {
@@ -10,6 +11,7 @@ enum BuiltInExporters {
         registry.registerLocalExporters()
         registry.registerNetworkExporters()
         registry.registerProcessExporters()
+        registry.registerLakeExporters()
         return registry
     }
 }
