@@ -9,7 +9,7 @@ extension RunraEventsCommand {
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay",
-            abstract: "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, JSONL, the console, …).",
+            abstract: "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, Parquet and Delta Lake, JSONL, the console, …).",
             discussion: """
                 The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never stops the others. replay exits when every exporter has acknowledged its last batch. See docs/replay.md and docs/exporters.md.
 
@@ -22,6 +22,7 @@ extension RunraEventsCommand {
                   runra-events replay --config Fixtures/observability.yaml \\
                     --checkpoint logs.ckpt --dead-letter rejected.jsonl logs/*.jsonl
                   runra-events replay --to jsonl --set filePath=copy.jsonl events.jsonl.gz
+                  runra-events replay --to parquet --set path=lake/ events.jsonl.gz
                   runra-events replay --to console --set format=pretty --speed 1000 \\
                     -t exec.completed events.jsonl.gz
                   runra-events replay --to jsonl --set filePath=failed.jsonl \\
