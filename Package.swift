@@ -123,9 +123,15 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // What the test targets share: waiting for child processes, temporary folders, gzip, the loopback sink.
+        .target(
+            name: "RunraTestSupport",
+            path: "Tests/RunraTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RunraEventsTests",
-            dependencies: ["RunraEvents", "CRunraSIMD"],
+            dependencies: ["RunraEvents", "CRunraSIMD", "RunraTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -135,12 +141,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RunraReplayTests",
-            dependencies: ["RunraReplay", "RunraEvents"],
+            dependencies: ["RunraReplay", "RunraEvents", "RunraTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "RunraExportersTests",
-            dependencies: ["RunraExporters", "RunraReplay", "RunraEvents", "RunraPostgres"],
+            dependencies: ["RunraExporters", "RunraReplay", "RunraEvents", "RunraPostgres", "RunraTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -155,7 +161,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RunraEventsCLITests",
-            dependencies: ["runra-events", "RunraEvents"],
+            dependencies: ["runra-events", "RunraEvents", "RunraTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

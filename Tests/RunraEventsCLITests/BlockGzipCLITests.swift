@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// Block gzip end to end: what `generate --gzip` and `rotate` write reads the same as the plain log, from a file

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// Runs the built `runra-events` binary and captures what it did.
@@ -165,95 +166,4 @@ final class RunningCLI: @unchecked Sendable {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
-}
-
-/// A fresh temporary folder, removed when the test ends.
-final class TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("runra-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func write(_ name: String, _ contents: String) throws -> String {
-        let p = path(name)
-        try Data(contents.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-}
-
-/// Thrown when a child process is still running even after `waitForExit(timeout:)` killed it, so its
-/// `terminationStatus` cannot be read.
-struct ProcessDidNotExit: Error, CustomStringConvertible {
-    var process: String
-    var description: String { "\(process) is still running after SIGKILL" }
-}
-
-extension Process {
-    /// Waits until the process has ended, polling `isRunning` with short sleeps. Never `waitUntilExit()`: on Linux it
-    /// can miss the exit and hang. After `timeout` it records an issue and kills the process with SIGKILL; it throws
-    /// ``ProcessDidNotExit`` only when even that does not end it, so `terminationStatus` and `terminationReason` are
-    /// safe to read once it returns.
-    func waitForExit(timeout: Duration = .seconds(120), sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let deadline = ContinuousClock.now + timeout
-        while isRunning && ContinuousClock.now < deadline { usleep(10_000) }
-        guard isRunning else { return }
-        killAfterWaiting(timeout, sourceLocation)
-        let killDeadline = ContinuousClock.now + .seconds(10)
-        while isRunning && ContinuousClock.now < killDeadline { usleep(10_000) }
-        try checkExitedAfterKill()
-    }
-
-    /// ``waitForExit(timeout:sourceLocation:)`` for async code: sleeps with `Task.sleep`, so it never blocks a
-    /// cooperative thread. A cancelled wait kills the process at once.
-    func waitForExit(
-        timeout: Duration = .seconds(120),
-        sourceLocation: SourceLocation = #_sourceLocation
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while isRunning && ContinuousClock.now < deadline && !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        guard isRunning else { return }
-        killAfterWaiting(Task.isCancelled ? nil : timeout, sourceLocation)
-        let killDeadline = ContinuousClock.now + .seconds(10)
-        while isRunning && ContinuousClock.now < killDeadline {
-            do { try await Task.sleep(for: .milliseconds(10)) } catch { usleep(10_000) }  // cancelled: still bounded
-        }
-        try checkExitedAfterKill()
-    }
-
-    /// The program and its first argument ("env gzip", "runra-events filter"), for messages.
-    private var shortName: String {
-        ([executableURL?.lastPathComponent ?? "child process"] + (arguments ?? []).prefix(1)).joined(separator: " ")
-    }
-
-    private func killAfterWaiting(_ timeout: Duration?, _ sourceLocation: SourceLocation) {
-        let waited = timeout.map { "did not exit within \($0)" } ?? "was running when the wait was cancelled"
-        Issue.record("\(shortName) (pid \(processIdentifier)) \(waited); killed", sourceLocation: sourceLocation)
-        kill(processIdentifier, SIGKILL)
-    }
-
-    private func checkExitedAfterKill() throws {
-        guard isRunning else { return }
-        throw ProcessDidNotExit(process: shortName)
-    }
-}
-
-/// `data` decompressed by the system gzip (`gzip -dc`).
-func gunzip(_ data: Data) throws -> Data {
-    let directory = try TemporaryDirectory()
-    let path = directory.path("input.gz")
-    try data.write(to: URL(fileURLWithPath: path))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-dc", path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    try process.waitForExit()
-    #expect(process.terminationStatus == 0)
-    return output
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// Every command line of the README's quick start and of each `--help`'s examples runs as written, in a fresh

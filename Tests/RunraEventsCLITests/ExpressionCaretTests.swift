@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import RunraTestSupport
 import Testing
 
 /// The caret under an expression error points at the column the message names, on the line as printed: after

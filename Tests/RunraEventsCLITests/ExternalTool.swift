@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// A program from the system (lnav, chromium, python3) that a test runs as the user would.

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// SIGPIPE: the reader of standard output goes away (`… | head -1`). Every command ends quietly with status 0, as

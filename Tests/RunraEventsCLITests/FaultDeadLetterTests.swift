@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// Dead letters are written whole or not at all (issue #25, item 4). Before, a full disk left a torn record

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// A full disk while writing: `/dev/full` (ENOSPC on every write) and a file-size limit (`ulimit -f`: EFBIG once the

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `filter` against a simple reference evaluation (Foundation's JSON parser and plain Swift

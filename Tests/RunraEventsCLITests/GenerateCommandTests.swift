@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct GenerateCommandTests {

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `share/lnav/runra_events.json` in the real lnav (Debian's package), headless: it recognises a runra log, gives

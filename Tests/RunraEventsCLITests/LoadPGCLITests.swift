@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `load-pg` end to end against the test server (`RUNRA_TEST_PG_URL`); tables are checked with `psql`.

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `load-pg` on a terminal (a pseudo-terminal): a progress line while it loads, and Ctrl-C stops reading, commits

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `-o pretty` writes each member of data as one `key=value` item: a key with a space, a quote, an `=`, a control

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `-q/--quiet` on every command (SPEC §9: no progress, no summary): a successful run prints its data and nothing

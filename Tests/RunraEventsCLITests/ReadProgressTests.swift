@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `stats` and `filter` on a terminal (a pseudo-terminal) show a progress line on standard error while they read a

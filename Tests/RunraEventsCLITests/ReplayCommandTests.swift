@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// Sample events for replay tests: cycling types, `gapMs` apart, every third exec.completed failing.

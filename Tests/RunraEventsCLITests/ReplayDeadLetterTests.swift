@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `replay --dead-letter`: each record's `line` is the input line byte for byte (embedded as raw JSON), and

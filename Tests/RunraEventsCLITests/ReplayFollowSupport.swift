@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import RunraTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -36,28 +37,18 @@ final class Shipper {
 final class AxiomSink {
     let port: Int
     let linesPath: String
-    private let process = Process()
-    private let input = Pipe()
+    private let server: IngestServerProcess
+    private var process: Process { server.process }
 
     /// Starts the sink on `port` (0: any free port).
     init(port: Int = 0, linesPath: String) throws {
         self.linesPath = linesPath
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let script = CLI.packageRoot.appendingPathComponent("Tests/Servers/ingest_server.py").path
-        process.arguments = ["python3", script, "--port", "\(port)", "--lines-file", linesPath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        try process.run()
-        var line: [UInt8] = []
-        while let byte = try output.fileHandleForReading.read(upToCount: 1)?.first, byte != UInt8(ascii: "\n") {
-            line.append(byte)
+        do {
+            server = try IngestServerProcess(arguments: ["--port", "\(port)", "--lines-file", linesPath])
+        } catch let error as IngestServerProcess.DidNotStart {
+            throw SinkDidNotStart(output: error.output)
         }
-        let words = String(decoding: line, as: UTF8.self).split(separator: " ")
-        guard words.count >= 2, words[0] == "PORT", let bound = Int(words[1]) else {
-            throw SinkDidNotStart(output: String(decoding: line, as: UTF8.self))
-        }
-        self.port = bound
+        self.port = server.port
     }
 
     deinit { stop() }
@@ -68,7 +59,7 @@ final class AxiomSink {
     /// pipe's write end (the suites run in parallel), so SIGTERM follows after a moment.
     func stop() {
         guard process.isRunning else { return }
-        try? input.fileHandleForWriting.close()
+        server.closeInput()
         for _ in 0..<20 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         try? process.waitForExit(timeout: .seconds(10))

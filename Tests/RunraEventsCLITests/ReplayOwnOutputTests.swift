@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// A file the replay writes is never its input (issue #25, item 1): following `'out/*.jsonl'` while the jsonl exporter

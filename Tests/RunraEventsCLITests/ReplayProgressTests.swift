@@ -1,10 +1,11 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// Plain `replay` on a terminal (a pseudo-terminal, Tests/Servers/pty_run.py): a progress line that counts the
 /// events read even while the sink hangs, and Ctrl-C drains for at most --drain-timeout, then says what was
 /// delivered and exits 130. Not on a terminal, or with `-q`, there is no progress line.
-@Suite struct ReplayProgressTests {
+@Suite(.timeLimit(.minutes(5))) struct ReplayProgressTests {
     /// `runra-events arguments…` on a terminal; `nil` without python3.
     func onTerminal(_ arguments: [String], interruptAfter trigger: String? = nil) throws -> CLIResult? {
         guard let python = ExternalTool.find("python3", package: "python3") else { return nil }

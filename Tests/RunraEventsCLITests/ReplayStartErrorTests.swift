@@ -1,9 +1,10 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// What stops `replay` before it reads an event is exit 2 with the path or address, the reason (errno text) and
 /// what to do.
-@Suite struct ReplayStartErrorTests {
+@Suite(.timeLimit(.minutes(5))) struct ReplayStartErrorTests {
     let small = CLI.fixture("events/small.jsonl")
 
     @Test func aMissingConfigurationFileSaysWhyAndWhatToDo() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import RunraTestSupport
 import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct RotateCommandTests {

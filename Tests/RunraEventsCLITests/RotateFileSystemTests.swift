@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `rotate` on file systems that refuse it, each a tmpfs mounted in a private mount namespace (`unshare -m`, as

@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import RunraTestSupport
 import Testing
 
 /// SPEC §4 rotate: rotating while a runra-events writer appends loses no line and duplicates none.

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `stats -o html` in a real headless Chromium (Debian's package): the page loads with nothing on the console (no

@@ -1,5 +1,6 @@
 import Foundation
 import FoundationXML
+import RunraTestSupport
 import Testing
 
 /// Every `stats` output format, parsed back and compared with the JSON report.

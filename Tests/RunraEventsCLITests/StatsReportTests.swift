@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `stats` numbers against a reference computation on generated logs.

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `stats` tables line up on a terminal when group values hold CJK text or emoji: every line of the metric table

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// A seeded generator (SplitMix64) so generated logs are the same on every run.

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `--fail-if` and `--baseline` end to end, with exit statuses.

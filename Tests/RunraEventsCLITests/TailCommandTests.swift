@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `runra-events tail` without -f: plain files read backwards, gzip, the rotated set, stdin, exit codes.

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `tail -f` while the file is appended to, renamed away, re-created, truncated and deleted.

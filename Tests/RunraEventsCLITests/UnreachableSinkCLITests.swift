@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `replay` into network sinks that refuse every connection, with the default retry schedule: each ends with exit 4

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -7,7 +8,7 @@ import Glibc
 
 /// An endpoint whose host name does not resolve (`.invalid` never does): a replay gives up after seconds with
 /// "cannot resolve host", exit 4; a shipper keeps trying and says it is DNS.
-@Suite struct UnresolvedHostCLITests {
+@Suite(.timeLimit(.minutes(5))) struct UnresolvedHostCLITests {
     @Test func aReplayGivesUpSayingItIsDNS() throws {
         let directory = try TemporaryDirectory()
         let (input, _) = try ReplaySample.file(directory, 200)

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 /// `Process.waitForExit(timeout:)` from TestSupport.swift: the status of a process that ends, and a recorded issue plus

@@ -1,8 +1,9 @@
 import Foundation
 @testable import RunraEvents
+import RunraTestSupport
 import Testing
 
-@Suite struct ReaderTests {
+@Suite(.timeLimit(.minutes(5))) struct ReaderTests {
     static let chunkSizes = [1, 7, 64, 4096, 1 << 20]
 
     static func options(chunk: Int, threads: Int = 2) -> ReadOptions {

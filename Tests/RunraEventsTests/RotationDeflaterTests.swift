@@ -2,7 +2,7 @@ import Foundation
 import RunraEvents
 import Testing
 
-@Suite struct RotationDeflaterTests {
+@Suite(.timeLimit(.minutes(5))) struct RotationDeflaterTests {
     @Test func gzipRoundTripsThroughSystemGzip() throws {
         let directory = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(directory) }

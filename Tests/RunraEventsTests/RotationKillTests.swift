@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import RunraTestSupport
 import Testing
 
 /// A writer killed with SIGKILL mid-stream (and possibly mid-rotation or mid-gzip) leaves a

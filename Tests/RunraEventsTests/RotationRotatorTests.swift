@@ -2,7 +2,7 @@ import Foundation
 import RunraEvents
 import Testing
 
-@Suite struct RotationRotatorTests {
+@Suite(.timeLimit(.minutes(5))) struct RotationRotatorTests {
     /// Rotates `log` `times` times with `--force`, writing "round k\n" before each.
     func rotateRounds(_ log: String, times: Int, options: Rotator.Options) throws {
         for round in 1...times {

@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import RunraTestSupport
 import Testing
 
 /// File helpers for the rotation tests: temporary folders, gunzip through /usr/bin/gzip, and

@@ -3,7 +3,7 @@ import Foundation
 import RunraEvents
 import Testing
 
-@Suite struct RotationWriterTests {
+@Suite(.timeLimit(.minutes(5))) struct RotationWriterTests {
     @Test func appendsWholeLinesWithNewlines() throws {
         let dir = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(dir) }

@@ -1,6 +1,7 @@
 import Foundation
 import RunraEvents
 import RunraReplay
+import RunraTestSupport
 import Testing
 
 @testable import RunraExporters
@@ -12,51 +13,24 @@ final class IngestServer: @unchecked Sendable {
     let grpcPort: Int?
     /// The self-signed certificate of the gRPC port, when started with `--grpc-tls`.
     let grpcCertificate: String?
-    private let process: Process
-    private let input = Pipe()
+    private let server: IngestServerProcess
+    private var process: Process { server.process }
     private let control = AsyncHTTPTransport(connectionsPerHost: 1)
 
     var base: String { "http://127.0.0.1:\(port)" }
     var grpcBase: String { "http://127.0.0.1:\(grpcPort ?? 0)" }
 
-    static var scriptPath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Servers/ingest_server.py").path
-    }
-
     init(arguments: [String] = []) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.scriptPath] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        try process.run()
-        var line: [UInt8] = []
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            guard let first = byte.first else {
-                throw RunraError(
-                    .io,
-                    "ingest_server.py exited before printing its port (is opentelemetry-proto installed? run `make test-deps`)"
-                )
-            }
-            if first == UInt8(ascii: "\n") { break }
-            line.append(first)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        let words = text.split(separator: " ")
-        guard words.count >= 2, words[0] == "PORT", let port = Int(words[1]) else {
-            throw RunraError(.io, "ingest_server.py printed \(text)")
-        }
-        self.port = port
+        server = try IngestServerProcess(arguments: arguments)
+        let words = server.startLine
+        port = server.port
         grpcPort = words.count >= 4 && words[2] == "GRPC" ? Int(words[3]) : nil
         grpcCertificate = words.count == 6 && words[4] == "TLS" ? String(words[5]) : nil
     }
 
     func stop() async {
         await control.shutdown()
-        try? input.fileHandleForWriting.close()  // the server exits when its stdin closes
+        server.closeInput()  // the server exits when its stdin closes
         // Never block a cooperative thread in `Process.waitUntilExit()`: it can hang on Linux, and with two
         // cores two such waits stall every other test. Poll without blocking, then kill if it lingers.
         for attempt in 0..<200 {

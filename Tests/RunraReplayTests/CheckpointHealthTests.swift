@@ -1,5 +1,6 @@
 import Foundation
 import RunraEvents
+import RunraTestSupport
 import Testing
 
 @testable import RunraReplay
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func readingPausesAtTheBacklogLimitWhileTheCheckpointFailsAndGoesOnOnceItIsWritten() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let lines = Sample.lines(8000)
         let input = try folder.write("in.jsonl", lines: lines)
         let state = folder.path("state")
@@ -102,7 +103,7 @@ import Testing
     /// Without keepsTrying (a plain replay) reading goes on; the failure is said at once and the last write, which
     /// fails too, is the report's error (exit 2), with no checkpoint position claimed.
     @Test func aPlainReplayGoesOnAndReportsTheFailedLastWrite() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let lines = Sample.lines(500)
         let input = try folder.write("in.jsonl", lines: lines)
         let state = folder.path("state")

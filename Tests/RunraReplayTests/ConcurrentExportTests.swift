@@ -1,6 +1,7 @@
 import Foundation
 import RunraEvents
 import RunraReplay
+import RunraTestSupport
 import Testing
 
 /// An exporter that allows `limit` exports at once, makes early batches slower than later ones (so
@@ -43,7 +44,7 @@ final class OverlappingExporter: EventExporter, @unchecked Sendable {
     /// summary still follow batch order, and nothing is lost or sent twice.
     @Test(arguments: [1, 4])
     func exportsOverlapUpToTheExportersLimit(limit: Int) async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let lines = Sample.lines(200)
         let input = try folder.write("in.jsonl", lines: lines)
         let exporter = OverlappingExporter(limit: limit)

@@ -1,11 +1,12 @@
 import Foundation
 import RunraEvents
 import RunraReplay
+import RunraTestSupport
 import Testing
 
 @Suite struct ExporterConformanceTests {
     @Test func jsonlConforms() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let path = folder.path("sub/out.jsonl")
         let problems = await ExporterConformance.check(
             make: { JSONLExporter() },
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func consoleConforms() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let path = folder.path("console.out")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         defer { close(fd) }
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func consolePrettyHonoursLevelAndTimestamp() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let path = folder.path("console.out")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         defer { close(fd) }

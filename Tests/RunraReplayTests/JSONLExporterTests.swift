@@ -1,6 +1,7 @@
 import Foundation
 import RunraEvents
 import RunraReplay
+import RunraTestSupport
 import Testing
 
 /// The jsonl exporter when its file becomes unopenable after the configuration was checked (a folder made at its
@@ -8,7 +9,7 @@ import Testing
 /// #25; before, the writer freed its buffer twice and the whole process died of SIGSEGV).
 @Suite struct JSONLExporterTests {
     @Test func aFileThatCannotBeOpenedFailsOnlyItsExporter() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let blocked = folder.path("out.jsonl")
         try FileManager.default.createDirectory(atPath: blocked, withIntermediateDirectories: false)
         let configuration = ExporterConfiguration(values: ["filePath": .string(blocked)])

@@ -1,4 +1,5 @@
 import Foundation
+import RunraTestSupport
 import Testing
 
 @testable import RunraReplay
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func pathsAndGlobsAreResolvedThroughTheirExistingFolders() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let real = URL(fileURLWithPath: folder.url.path).resolvingSymlinksInPath().path
         try FileManager.default.createDirectory(atPath: folder.path("out"), withIntermediateDirectories: false)
         try FileManager.default.createSymbolicLink(atPath: folder.path("link"), withDestinationPath: folder.path("out"))
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func problemsAreFoundWithoutWriting() throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let file = try folder.write("plain", lines: ["x"])
         #expect(OutputPath.problem(writing: folder.path("new/deeper/out.jsonl")) == nil)
         #expect(

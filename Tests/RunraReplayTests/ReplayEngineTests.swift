@@ -1,6 +1,7 @@
 import Foundation
 import RunraEvents
 import RunraReplay
+import RunraTestSupport
 import Testing
 
 @Suite struct ReplayEngineTests {
@@ -67,7 +68,7 @@ import Testing
         let broken = RecordingExporter(id: "broken")
         broken.throwsAlways = true
         let good = RecordingExporter(id: "good")
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         var options = ReplayOptions()
         options.deadLetterPath = folder.path("dead.jsonl")
         let report = try await ReplayEngine(targets: [target(broken), target(good)], options: options).run(.memory(events))
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func rejectedEventsAreDeadLetteredAndResent() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let lines = Sample.lines(200)
         let input = try folder.write("in.jsonl", lines: lines)
         let picky = RecordingExporter(id: "picky")
@@ -109,7 +110,7 @@ import Testing
     }
 
     @Test func checkpointResumesWithExactlyTheRestAfterAnExporterDies() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let lines = Sample.lines(100)
         let input = try folder.write("in.jsonl", lines: lines)
         let checkpoint = folder.path("ckpt.json")
@@ -148,7 +149,7 @@ import Testing
     }
 
     @Test func checkpointRefusesDifferentInput() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let input = try folder.write("in.jsonl", lines: Sample.lines(20))
         var options = ReplayOptions()
         options.checkpointPath = folder.path("ckpt.json")
@@ -162,7 +163,7 @@ import Testing
     }
 
     @Test func interruptFlushesAndCheckpointsWhatWasDispatched() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let lines = Sample.lines(3000, gapMs: 1)
         let input = try folder.write("in.jsonl", lines: lines)
         var options = ReplayOptions()

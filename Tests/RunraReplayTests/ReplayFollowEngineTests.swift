@@ -1,6 +1,7 @@
 import Foundation
 import RunraEvents
 @testable import RunraReplay
+import RunraTestSupport
 import Testing
 
 /// The engine's parts of `replay --follow`: trying again while a sink is down, and the ledger that turns
@@ -22,7 +23,7 @@ import Testing
         let events = Sample.events(100)
         let exporter = RecordingExporter(id: "sink")
         exporter.failuresLeft = 4
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let report = try await ReplayEngine(targets: [target(exporter)], options: options(deadLetters: folder.path("dead.jsonl")))
             .run(.memory(events))
         #expect(exporter.events.map(\.line) == events.map(\.line))
@@ -43,7 +44,7 @@ import Testing
     @Test func stoppingWhileTryingAgainKeepsTheBatchForTheNextRunNotTheDeadLetters() async throws {
         let exporter = RecordingExporter(id: "sink")
         exporter.throwsAlways = true
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let engine = ReplayEngine(targets: [target(exporter)], options: options(deadLetters: folder.path("dead.jsonl")))
         let run = Task { try await engine.run(.memory(Sample.events(100))) }
         try await Task.sleep(for: .milliseconds(300))

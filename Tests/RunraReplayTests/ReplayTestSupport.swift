@@ -111,22 +111,6 @@ enum Sample {
     }
 }
 
-/// A fresh temporary folder, removed when the test ends.
-final class TemporaryFolder {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("runra-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func write(_ name: String, lines: [String]) throws -> String {
-        let path = path(name)
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-}
-
 /// A registry with the local exporters and placeholders for the others (keys as in SPEC §7).
 func testRegistry() -> ExporterRegistry {
     var registry = ExporterRegistry()

@@ -1,6 +1,7 @@
 import Foundation
 import RunraEvents
 import RunraReplay
+import RunraTestSupport
 import Testing
 
 /// `replay --follow` against a model of the disk, the way Vector tests its file source: a seeded random sequence
@@ -30,7 +31,7 @@ struct RotationModelTests {
 
     func runSequence(seed: UInt64) async throws {
         var random = SplitMix(seed: seed)
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let scheme = RotationModel.Scheme.modelled[Int(random.next() % UInt64(RotationModel.Scheme.modelled.count))]
         let writer = RotationModel.Writer.allCases[Int(random.next() % 2)]
         let model = try RotationModel(root: folder.path("disk"), scheme: scheme, writer: writer)

@@ -1,23 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads inputs in chunks on one thread, scans and processes lines on several, and hands the
 /// results back in input order on the caller's thread.
 ///
 /// Memory is bounded by the chunks in flight (a few MiB), not by the input. Lines are split on
 /// `\n`; a `\r` before it, a UTF-8 BOM at the start of an input, and blank lines are dropped.
 struct EventPipeline<Processor: EventProcessor> {
-    /// One chunk's results, in input order.
-    struct ChunkResult {
-        var output: Processor.Output
-        var badLines: [BadLine]
-        var lines: Int
-        var events: Int
-    }
-
     let paths: [String?]
     let options: ReadOptions
 
@@ -53,7 +39,7 @@ struct EventPipeline<Processor: EventProcessor> {
         let boxes = (0..<threadCount).map { _ in ProcessorBox(makeProcessor()) }
         let producer = WorkerThread { [paths] in state.produce(paths: paths) }
         let workers = boxes.map { box in
-            WorkerThread { [options] in state.work(processor: &box.processor, options: options) }
+            WorkerThread { state.work(processor: &box.processor) }
         }
         defer {
             state.stop()
@@ -138,6 +124,7 @@ struct EventPipeline<Processor: EventProcessor> {
     final class SharedState: @unchecked Sendable {
         let monitor = Monitor()
         let options: ReadOptions
+        let lineRule: LineRule
         let sourceNames: [String]
         var pending: [Chunk] = []
         var pendingHead = 0
@@ -151,6 +138,7 @@ struct EventPipeline<Processor: EventProcessor> {
 
         init(options: ReadOptions, sourceNames: [String]) {
             self.options = options
+            self.lineRule = LineRule(options: options, carriageReturnIsBlank: true)
             self.sourceNames = sourceNames
             self.maximumInFlight = max(4, options.scanThreads * 3)
         }
@@ -206,201 +194,9 @@ struct EventPipeline<Processor: EventProcessor> {
             }
         }
 
-        func produce(paths: [String?]) {
-            defer {
-                monitor.withLock {
-                    producedAll = true
-                    monitor.broadcast()
-                }
-            }
-            for (index, path) in paths.enumerated() {
-                if !produce(path: path, sourceIndex: index) { return }
-            }
-        }
-
-        private func sequenceNumber() -> Int {
-            monitor.withLock { nextSequence }
-        }
-
-        /// Reads one input into chunks that end at line boundaries.
-        private func produce(path: String?, sourceIndex: Int) -> Bool {
-            let chunkBytes = options.chunkBytes
-            let source: ByteSource
-            do {
-                source = try ByteSource(path: path)
-                source.isCancelled = { [self] in monitor.withLock { stopped } }
-                if options.since != nil || options.until != nil { source.skipsMember = { [options] in options.skips($0) } }
-            } catch {
-                let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: allocate(1), count: 0)
-                chunk.error = error as? RunraError ?? RunraError(.io, "\(error)")
-                return submit(chunk)
-            }
-            var carry = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 64)
-            var carryCount = 0
-            defer { carry.deallocate() }
-            var firstRead = true
-            var skippingOverlong = false
-            var endError: RunraError?
-            var atEnd = false
-            while !atEnd {
-                if carryCount == 0 && !firstRead && !skippingOverlong {
-                    // A decoded block-gzip member of whole lines is a chunk as it is: no copy.
-                    do {
-                        if let lent = try source.takeDecodedMember() {
-                            let bytes = lent.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                            if lent.count > 0 && bytes[lent.count - 1] == 0x0A {
-                                let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: lent.buffer, count: lent.count)
-                                chunk.returnsBuffer = lent.giveBack
-                                chunk.endsBurst = source.isStreaming && !source.hasInputReady
-                                if !submit(chunk) { return false }
-                                continue
-                            }
-                            // Its last line goes on in the next member: read on from a copy.
-                            if carry.count < lent.count {
-                                carry.deallocate()
-                                carry = .allocate(byteCount: lent.count * 2, alignment: 64)
-                            }
-                            carry.baseAddress!.copyMemory(from: lent.buffer.baseAddress!, byteCount: lent.count)
-                            carryCount = lent.count
-                            lent.giveBack(lent.buffer)
-                        }
-                    } catch {
-                        endError = error as? RunraError ?? RunraError(.io, "\(error)")
-                        atEnd = true
-                    }
-                }
-                // Start a chunk with the incomplete line carried over from the last one.
-                // Room for the carried line and at least `chunkBytes` more, so reading always progresses.
-                let buffer = allocate(carryCount <= Self.slack ? chunkBytes + Self.slack : carryCount + chunkBytes)
-                if carryCount > 0 { buffer.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carryCount) }
-                var count = carryCount
-                carryCount = 0
-                var endsBurst = false
-                var skippedLines = 0
-                // Fill it; from a pipe, stop early when the complete lines read so far are all there is for now.
-                while count < buffer.count && !atEnd {
-                    let read: Int
-                    do {
-                        read = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
-                    } catch {
-                        endError = error as? RunraError ?? RunraError(.io, "\(error)")
-                        atEnd = true
-                        break
-                    }
-                    if read == 0 {
-                        // Members skipped here end the chunk (it ends at a member's end, a line end).
-                        skippedLines = source.takeSkippedLines()
-                        if skippedLines == 0 { atEnd = true }
-                        break
-                    }
-                    if firstRead {
-                        firstRead = false
-                        if read >= 3, buffer[count] == 0xEF, buffer[count + 1] == 0xBB, buffer[count + 2] == 0xBF {
-                            let rest = read - 3
-                            (buffer.baseAddress! + count).copyMemory(from: buffer.baseAddress! + count + 3, byteCount: rest)
-                            count += rest
-                            continue
-                        }
-                    }
-                    count += read
-                    // End the chunk where a block-gzip member ends, so that the next members can be lent whole.
-                    if buffer[count - 1] == 0x0A && source.isAtDecodedMemberEnd { break }
-                    if source.isStreaming && memchr(buffer.baseAddress! + count - read, 0x0A, read) != nil
-                        && !source.hasInputReady
-                    {
-                        endsBurst = true
-                        break
-                    }
-                }
-                let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-                if skippingOverlong {
-                    // Drop bytes up to the end of the over-long line.
-                    if let newline = memchr(bytes, 0x0A, count) {
-                        let after = bytes.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
-                        (buffer.baseAddress!).copyMemory(from: buffer.baseAddress! + after, byteCount: count - after)
-                        count -= after
-                        skippingOverlong = false
-                    } else if atEnd {
-                        count = 0
-                    } else {
-                        recycle(buffer)
-                        continue
-                    }
-                }
-                // Cut after the last newline; the rest is carried to the next chunk. When the input
-                // broke off (a truncated gzip), the incomplete last line is damage, not a line.
-                var cut = count
-                if !atEnd || endError != nil {
-                    cut = Self.endOfLastLine(bytes, count)
-                }
-                if cut == 0 && !atEnd && skippedLines == 0 {
-                    // No newline in the whole buffer: one line longer than the buffer.
-                    if count > options.maximumLineBytes + 1 {
-                        if options.keepsBadLines {
-                            carry.deallocate()
-                            carry = .allocate(byteCount: count * 2, alignment: 64)
-                            carry.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: count)
-                            carryCount = count
-                            recycle(buffer)
-                            continue
-                        }
-                        let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: buffer, count: 0)
-                        chunk.isOverlongLine = true
-                        if !submit(chunk) { return false }
-                        skippingOverlong = true
-                        continue
-                    }
-                    // Grow: carry everything and read more.
-                    if carry.count < count {
-                        carry.deallocate()
-                        carry = .allocate(byteCount: count * 2, alignment: 64)
-                    }
-                    carry.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: count)
-                    carryCount = count
-                    recycle(buffer)
-                    continue
-                }
-                let rest = count - cut
-                if rest > 0 && !atEnd {
-                    if carry.count < rest {
-                        carry.deallocate()
-                        carry = .allocate(byteCount: rest * 2, alignment: 64)
-                    }
-                    carry.baseAddress!.copyMemory(from: buffer.baseAddress! + cut, byteCount: rest)
-                    carryCount = rest
-                }
-                let chunk = Chunk(sequence: 0, sourceIndex: sourceIndex, buffer: buffer, count: cut)
-                chunk.endsBurst = endsBurst
-                chunk.skippedLines = skippedLines
-                if atEnd {
-                    if let endError {
-                        var message = Self.prefixed(endError.message, with: source.name)
-                        if rest > 0 { message += "; its incomplete last line (\(rest) bytes) was dropped" }
-                        chunk.error = RunraError(endError.code, message)
-                    }
-                }
-                if !submit(chunk) { return false }
-            }
-            return true
-        }
-
-        /// The position after the last newline in `bytes[0..<count]`, or 0 when there is none.
-        static func endOfLastLine(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
-            var position = count
-            while position > 0 {
-                if bytes[position - 1] == 0x0A { return position }
-                position -= 1
-            }
-            return 0
-        }
-
-        static func prefixed(_ message: String, with name: String) -> String {
-            message.hasPrefix(name) ? message : "\(name): \(message)"
-        }
-
         // MARK: Workers
 
-        func work(processor: inout Processor, options: ReadOptions) {
+        func work(processor: inout Processor) {
             while true {
                 let chunk: Chunk? = monitor.withLock {
                     monitor.wait { stopped || pendingHead < pending.count || producedAll }
@@ -414,7 +210,7 @@ struct EventPipeline<Processor: EventProcessor> {
                     return chunk
                 }
                 guard let chunk else { return }
-                let result = scan(chunk, processor: &processor, options: options)
+                let result = scan(chunk, processor: &processor)
                 monitor.withLock {
                     done[chunk.sequence] = (chunk, result)
                     monitor.broadcast()
@@ -422,17 +218,16 @@ struct EventPipeline<Processor: EventProcessor> {
             }
         }
 
-        private func scan(_ chunk: Chunk, processor: inout Processor, options: ReadOptions) -> WorkResult {
+        private func scan(_ chunk: Chunk, processor: inout Processor) -> WorkResult {
             let sourceName = sourceNames[chunk.sourceIndex]
-            var badLines: [BadLine] = []
             if chunk.isOverlongLine {
                 chunk.lineCount = 1
-                let reason = "line longer than \(options.maximumLineBytes) bytes (see --max-line-bytes)"
-                badLines.append(BadLine(source: sourceName, lineNumber: 1, reason: reason, line: nil))
-                return WorkResult(output: nil, badLines: badLines, lines: 1, events: 0)
+                let bad = lineRule.badLine(nil, source: sourceName, number: 1, reason: lineRule.overlongReason)
+                return WorkResult(output: nil, badLines: [bad], lines: 1, events: 0)
             }
-            let base = chunk.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let base = UnsafePointer(chunk.buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
             let count = chunk.count
+            var badLines: [BadLine] = []
             var start = 0
             var lineIndex = 0
             var lines = 0
@@ -448,47 +243,28 @@ struct EventPipeline<Processor: EventProcessor> {
             }
             let dataMembers = dataKeys?.recording(into: record)
             while start < count {
-                let end: Int
-                if let newline = memchr(base + start, 0x0A, count - start) {
-                    end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-                } else {
-                    end = count
-                }
-                var lineEnd = end
-                if lineEnd > start && base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                let line = UnsafeBufferPointer(start: base + start, count: lineEnd - start)
+                let end = LineRule.newline(in: base, from: start, to: count) ?? count
+                let line = LineRule.line(base, from: start, to: end)
                 lineIndex += 1
                 start = end + 1
-                if line.isEmpty || ((line[0] == 0x20 || line[0] == 0x09) && Self.isBlank(line)) { continue }
-                lines += 1
-                if line.count > options.maximumLineBytes {
-                    let reason = "line longer than \(options.maximumLineBytes) bytes (see --max-line-bytes)"
-                    badLines.append(
-                        BadLine(source: sourceName, lineNumber: lineIndex, reason: reason, line: options.keepsBadLines ? Array(line) : nil)
-                    )
+                let verdict = lineRule.verdict(line) { line in
+                    if let dataMembers { return JSONScanner.scan(line, into: &fields, recording: dataMembers) }
+                    return JSONScanner.scan(line, into: &fields)
+                }
+                switch verdict {
+                case .blank:
                     continue
+                case .bad(let reason):
+                    lines += 1
+                    badLines.append(lineRule.badLine(line, source: sourceName, number: lineIndex, reason: reason))
+                case .event:
+                    lines += 1
+                    events += 1
+                    processor.process(EventLine(bytes: line, fields: fields, dataMembers: dataMembers), lineNumber: lineIndex)
                 }
-                let failure: JSONScanner.Failure?
-                if let dataMembers {
-                    failure = JSONScanner.scan(line, into: &fields, recording: dataMembers)
-                } else {
-                    failure = JSONScanner.scan(line, into: &fields)
-                }
-                if let failure {
-                    badLines.append(
-                        BadLine(source: sourceName, lineNumber: lineIndex, reason: failure.reason, line: options.keepsBadLines ? Array(line) : nil)
-                    )
-                    continue
-                }
-                events += 1
-                processor.process(EventLine(bytes: line, fields: fields, dataMembers: dataMembers), lineNumber: lineIndex)
             }
             chunk.lineCount = lineIndex
             return WorkResult(output: processor.finishChunk(), badLines: badLines, lines: lines, events: events)
-        }
-
-        private static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-            line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
         }
 
         // MARK: Consumer

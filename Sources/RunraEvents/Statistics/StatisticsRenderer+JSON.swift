@@ -1,53 +1,28 @@
 extension StatisticsRenderer {
     /// One JSON object; the schema is docs/stats.schema.json (`"schema": "runra-events.stats/1"`).
     func json(_ output: inout Output) {
-        var out: [UInt8] = []
-        func append(_ text: String) { out.append(contentsOf: text.utf8) }
-        func flushIfLarge(_ output: inout Output) {
-            if out.count >= 65_536 {
-                output += String(decoding: out, as: UTF8.self)
-                out.removeAll(keepingCapacity: true)
-            }
-        }
-        func appendNumber(_ value: Double?) { append(StatisticsNumberFormat.exact(value) ?? "null") }
-        func appendString(_ text: String?) {
-            if let text { JSONText.appendQuoted(text, to: &out) } else { append("null") }
-        }
-        func appendKey(_ key: String) {
-            JSONText.appendQuoted(key, to: &out)
-            append(":")
-        }
-        func appendStrings(_ values: [String]) {
-            append("[")
-            for (index, value) in values.enumerated() {
-                if index > 0 { append(",") }
-                appendString(value)
-            }
-            append("]")
-        }
-        func appendRead(_ read: ReadSummary?) {
-            guard let read else { return append("null") }
-            append("{\"lines\":\(read.lines),\"events\":\(read.events),\"badLines\":\(read.badLines)}")
-        }
-        func appendGroupKey(_ row: StatisticsReport.Row) {
-            append("{")
-            for (index, (name, value)) in zip(report.keyNames, row.key).enumerated() {
-                if index > 0 { append(",") }
-                appendKey(name)
-                appendString(value.text)
-            }
-            append("}")
-        }
-        func appendColumns(_ value: (StatisticsColumn) -> Double?) {
-            append("{")
-            for (index, column) in report.columns.enumerated() {
-                if index > 0 { append(",") }
-                appendKey(column.name)
-                appendNumber(value(column))
-            }
-            append("}")
-        }
+        var json = StatisticsJSONWriter(report: report)
+        json.header()
+        json.typeCounts()
+        json.rows(&output)
+        json.checks(checks, &output)
+        output += String(decoding: json.out, as: UTF8.self)
+    }
+}
 
+/// The bytes of `stats -o json`, section by section.
+private struct StatisticsJSONWriter {
+    let report: StatisticsReport
+    var out: [UInt8] = []
+
+    init(report: StatisticsReport) {
+        self.report = report
+    }
+
+    // MARK: Sections
+
+    /// The opening brace and every member before `events`.
+    mutating func header() {
         append("{\n")
         append("\"schema\":\"runra-events.stats/1\",\n")
         appendKey("metric")
@@ -77,6 +52,10 @@ extension StatisticsRenderer {
         appendKey("baselineInput")
         appendRead(report.baselineRead)
         append(",\n")
+    }
+
+    /// `events` (the counts by type) and `groups`.
+    mutating func typeCounts() {
         append("\"events\":{\"total\":\(report.totalEvents),\"byType\":[")
         for (index, entry) in report.typeCounts.enumerated() {
             append(index > 0 ? ",\n  " : "\n  ")
@@ -86,8 +65,13 @@ extension StatisticsRenderer {
         }
         append(report.typeCounts.isEmpty ? "]},\n" : "\n]},\n")
         append(
-            "\"groups\":{\"total\":\(report.groupCount),\"belowMinCount\":\(report.groupsBelowMinimum),\"shown\":\(report.rowCount)},\n"
+            "\"groups\":{\"total\":\(report.groupCount),\"belowMinCount\":\(report.groupsBelowMinimum),"
+                + "\"shown\":\(report.rowCount)},\n"
         )
+    }
+
+    /// `rows`: each group's columns, and its baseline and change when compared.
+    mutating func rows(_ output: inout StatisticsRenderer.Output) {
         append("\"rows\":[")
         for index in 0..<report.rowCount {
             let row = report.row(index)
@@ -113,6 +97,10 @@ extension StatisticsRenderer {
             append("}")
         }
         append(report.rowCount == 0 ? "],\n" : "\n],\n")
+    }
+
+    /// `checks`, and the closing brace.
+    mutating func checks(_ checks: [StatisticsCheckResult], _ output: inout StatisticsRenderer.Output) {
         append("\"checks\":[")
         for (index, result) in checks.enumerated() {
             append(index > 0 ? ",\n  " : "\n  ")
@@ -133,6 +121,62 @@ extension StatisticsRenderer {
             append("]}")
         }
         append(checks.isEmpty ? "]\n}\n" : "\n]\n}\n")
-        output += String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: Values
+
+    /// Hands what is written so far on once it passes 64 KiB.
+    private mutating func flushIfLarge(_ output: inout StatisticsRenderer.Output) {
+        if out.count >= 65_536 {
+            output += String(decoding: out, as: UTF8.self)
+            out.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private mutating func append(_ text: String) { out.append(contentsOf: text.utf8) }
+
+    private mutating func appendNumber(_ value: Double?) { append(StatisticsNumberFormat.exact(value) ?? "null") }
+
+    private mutating func appendString(_ text: String?) {
+        if let text { JSONText.appendQuoted(text, to: &out) } else { append("null") }
+    }
+
+    private mutating func appendKey(_ key: String) {
+        JSONText.appendQuoted(key, to: &out)
+        append(":")
+    }
+
+    private mutating func appendStrings(_ values: [String]) {
+        append("[")
+        for (index, value) in values.enumerated() {
+            if index > 0 { append(",") }
+            appendString(value)
+        }
+        append("]")
+    }
+
+    private mutating func appendRead(_ read: ReadSummary?) {
+        guard let read else { return append("null") }
+        append("{\"lines\":\(read.lines),\"events\":\(read.events),\"badLines\":\(read.badLines)}")
+    }
+
+    private mutating func appendGroupKey(_ row: StatisticsReport.Row) {
+        append("{")
+        for (index, (name, value)) in zip(report.keyNames, row.key).enumerated() {
+            if index > 0 { append(",") }
+            appendKey(name)
+            appendString(value.text)
+        }
+        append("}")
+    }
+
+    private mutating func appendColumns(_ value: (StatisticsColumn) -> Double?) {
+        append("{")
+        for (index, column) in report.columns.enumerated() {
+            if index > 0 { append(",") }
+            appendKey(column.name)
+            appendNumber(value(column))
+        }
+        append("}")
     }
 }

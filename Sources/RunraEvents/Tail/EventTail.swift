@@ -177,55 +177,14 @@ private struct RunState {
         follower: inout FileFollower?,
         onNotice: (String) -> Void
     ) throws -> LastEvents {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            if follows && errno == ENOENT {
-                onNotice("cannot open \(path) (\(reason)); waiting for it to appear")
-                follower = FileFollower(
-                    path: path,
-                    fileDescriptor: -1,
-                    offset: 0,
-                    maximumLineBytes: options.maximumLineBytes
-                )
-                return LastEvents()
-            }
-            throw RunraError(.io, "cannot open \(path): \(reason)")
-        }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw RunraError(.io, "cannot read \(path): \(reason)")
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            close(descriptor)
-            throw RunraError(.io, "cannot read \(path): it is a directory")
+        guard let (descriptor, info) = try openToRead(path, follows: follows, follower: &follower, onNotice: onNotice) else {
+            return LastEvents()
         }
         var magic: (UInt8, UInt8) = (0, 0)
         let magicCount = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
         if magicCount == 2 && magic == (0x1F, 0x8B) {
             defer { close(descriptor) }
-            if !follows,
-                let last = LastEvents.readBlockGzipBackward(
-                    fileDescriptor: descriptor, name: path, size: Int64(info.st_size), count: count, checker: &checker)
-            {
-                return last
-            }
-            if follows {
-                throw RunraError(
-                    .usage,
-                    "cannot follow \(path): it is gzip-compressed; leave out -f, or follow the live (plain) log"
-                )
-            }
-            var last = LastEvents.readForward(source: try ByteSource(path: path), count: count, checker: &checker)
-            if let error = last.error {
-                last.error = RunraError(
-                    error.code,
-                    error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)"
-                )
-            }
-            return last
+            return try lastEvents(ofGzip: path, descriptor: descriptor, size: Int64(info.st_size), count: count, follows: follows)
         }
         let last: LastEvents
         do {
@@ -251,6 +210,73 @@ private struct RunState {
             )
         } else {
             close(descriptor)
+        }
+        return last
+    }
+
+    /// Opens `path` for reading: its descriptor and `stat`. `nil` when a followed file is not there yet (its
+    /// follower waits for it).
+    private func openToRead(
+        _ path: String,
+        follows: Bool,
+        follower: inout FileFollower?,
+        onNotice: (String) -> Void
+    ) throws -> (Int32, stat)? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            if follows && errno == ENOENT {
+                onNotice("cannot open \(path) (\(reason)); waiting for it to appear")
+                follower = FileFollower(
+                    path: path,
+                    fileDescriptor: -1,
+                    offset: 0,
+                    maximumLineBytes: options.maximumLineBytes
+                )
+                return nil
+            }
+            throw RunraError(.io, "cannot open \(path): \(reason)")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw RunraError(.io, "cannot read \(path): \(reason)")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            close(descriptor)
+            throw RunraError(.io, "cannot read \(path): it is a directory")
+        }
+        return (descriptor, info)
+    }
+
+    /// The last `count` selected events of a gzip file: from its last members when it is block gzip, else read
+    /// forward. A gzip file cannot be followed.
+    private mutating func lastEvents(
+        ofGzip path: String,
+        descriptor: Int32,
+        size: Int64,
+        count: Int,
+        follows: Bool
+    ) throws -> LastEvents {
+        if !follows,
+            let last = LastEvents.readBlockGzipBackward(
+                fileDescriptor: descriptor, name: path, size: size, count: count, checker: &checker)
+        {
+            return last
+        }
+        if follows {
+            throw RunraError(
+                .usage,
+                "cannot follow \(path): it is gzip-compressed; leave out -f, or follow the live (plain) log"
+            )
+        }
+        var last = LastEvents.readForward(source: try ByteSource(path: path), count: count, checker: &checker)
+        if let error = last.error {
+            last.error = RunraError(
+                error.code,
+                error.message.hasPrefix(path) ? error.message : "\(path): \(error.message)"
+            )
         }
         return last
     }

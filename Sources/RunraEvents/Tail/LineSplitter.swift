@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Splits bytes that arrive in pieces into lines, holding an incomplete last line until its
 /// newline arrives (or ``finish(_:)`` says there is no more).
 ///
@@ -19,7 +13,7 @@ struct LineSplitter {
         case overlong(number: Int, offset: Int64)
     }
 
-    private let maximumLineBytes: Int
+    private let rule: LineRule
     /// The incomplete line so far.
     private var pending: [UInt8] = []
     private var skippingOverlong = false
@@ -31,7 +25,7 @@ struct LineSplitter {
 
     /// A splitter whose first byte will be at `offset` of its input.
     init(maximumLineBytes: Int, offset: Int64 = 0) {
-        self.maximumLineBytes = maximumLineBytes
+        self.rule = LineRule(maximumLineBytes: maximumLineBytes)
         self.offset = offset
         self.lineStart = offset
     }
@@ -62,10 +56,10 @@ struct LineSplitter {
         offset += Int64(count)
         var start = 0
         while start < count {
-            guard let found = memchr(base + start, 0x0A, count - start) else {
+            guard let end = LineRule.newline(in: base, from: start, to: count) else {
                 // No newline: the rest is (part of) an incomplete line.
                 if skippingOverlong { return }
-                if pending.count + (count - start) > maximumLineBytes + 1 {
+                if rule.outgrows(pending: pending.count + (count - start)) {
                     skippingOverlong = true
                     pending = []
                     return
@@ -73,7 +67,6 @@ struct LineSplitter {
                 pending.append(contentsOf: UnsafeBufferPointer(start: base + start, count: count - start))
                 return
             }
-            let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             let lineOffset = lineStart
             lineStart = chunkOffset + Int64(end + 1)
             lineNumber += 1
@@ -115,7 +108,7 @@ struct LineSplitter {
         if lineOffset == 0 && line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
             line = UnsafeBufferPointer(rebasing: line[3...])
         }
-        if line.count > maximumLineBytes {
+        if rule.isOverlong(line.count) {
             try body(.overlong(number: lineNumber, offset: lineOffset))
         } else {
             try body(.line(line, number: lineNumber, offset: lineOffset))

@@ -13,6 +13,7 @@ struct TailLineChecker {
 
     let selection: EventSelection
     let options: ReadOptions
+    private let rule: LineRule
     private let selectsEverything: Bool
     private var fields = EventFields()
     /// Counts so far.
@@ -21,41 +22,38 @@ struct TailLineChecker {
     init(selection: EventSelection, options: ReadOptions) {
         self.selection = selection
         self.options = options
+        self.rule = LineRule(options: options, carriageReturnIsBlank: false)
         self.selectsEverything = selection.selectsEverything
     }
 
     /// Checks one line of `source`; `number` is its line number, or 0 when only `offset` is known.
     mutating func check(_ line: UnsafeBufferPointer<UInt8>, source: String, number: Int, offset: Int64) -> Verdict {
-        if line.isEmpty || ((line[0] == 0x20 || line[0] == 0x09) && line.allSatisfy({ $0 == 0x20 || $0 == 0x09 })) {
+        let rule = self.rule
+        switch rule.verdict(line, scan: { JSONScanner.scan($0, into: &fields) }) {
+        case .blank:
             return .skipped
-        }
-        summary.lines += 1
-        if let failure = JSONScanner.scan(line, into: &fields) {
+        case .bad(let reason):
+            summary.lines += 1
             summary.badLines += 1
             return .bad(
-                BadLine(
-                    source: source,
-                    lineNumber: number,
-                    reason: failure.reason,
-                    line: options.keepsBadLines ? Array(line) : nil,
-                    byteOffset: number == 0 ? offset : nil
-                )
+                rule.badLine(line, source: source, number: number, reason: reason, byteOffset: number == 0 ? offset : nil)
             )
+        case .event:
+            summary.lines += 1
+            summary.events += 1
+            let event = EventLine(bytes: line, fields: fields)
+            return selectsEverything || selection.matches(event) ? .selected(event) : .skipped
         }
-        summary.events += 1
-        let event = EventLine(bytes: line, fields: fields)
-        return selectsEverything || selection.matches(event) ? .selected(event) : .skipped
     }
 
     /// Records a line longer than the limit and returns it as a bad line.
     mutating func overlong(source: String, number: Int, offset: Int64) -> BadLine {
         summary.lines += 1
         summary.badLines += 1
-        let reason = "line longer than \(options.maximumLineBytes) bytes (see --max-line-bytes)"
         return BadLine(
             source: source,
             lineNumber: number,
-            reason: reason,
+            reason: rule.overlongReason,
             line: nil,
             byteOffset: number == 0 ? offset : nil
         )

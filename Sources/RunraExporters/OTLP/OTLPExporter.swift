@@ -63,64 +63,19 @@ actor OTLPExporter: EventExporter {
         policy: RetryPolicy,
         runs tracker: SharedRunTracker
     ) async throws -> ExportOutcome {
-        // http/json maps to values (OTLPMapping) and encodes those; protobuf encodes from the line bytes.
-        var encoder = settings.format == .json ? nil : OTLPEventEncoder(events: events.count)
-        var spans: [OTLPSpan] = []
-        var bounds: [SharedRunTracker.Bound] = []
-        var spanEvents: [RuntimeEvent] = []
-        var records: [OTLPLogRecord] = []
-        var recordEvents: [RuntimeEvent] = []
-        var outcome = ExportOutcome()
-        var runs = RunIdentifiers()
-        for event in events {
-            let fields = OTLPMapping.EventFields(event)
-            // Each event widens its run to its timestamp: the root span runs from the earliest to the latest
-            // timestamp this replay saw (SPEC §7), not back to where a child span's duration starts.
-            if let time = fields.time {
-                bounds.append(.init(runID: fields.runID, time: time, sandboxID: fields.sandboxID))
-            }
-            if let name = OTLPMapping.spanNames[fields.type] {
-                let mapped: Bool
-                if encoder != nil {
-                    mapped = encoder!.appendSpan(event, fields, name: name, runs: &runs)
-                } else if let span = OTLPMapping.span(fields, data: event.data, runs: &runs) {
-                    spans.append(span)
-                    mapped = true
-                } else {
-                    mapped = false
-                }
-                if mapped {
-                    spanEvents.append(event)
-                } else {
-                    outcome.rejected.append(
-                        RejectedEvent(
-                            event: event,
-                            reason: "otel: a span needs a valid RFC 3339 timestamp; this event has none"
-                        )
-                    )
-                }
-            } else {
-                if encoder != nil {
-                    encoder!.appendLogRecord(event, fields, observedNanoseconds: observed, runs: &runs)
-                } else {
-                    records.append(
-                        OTLPMapping.logRecord(fields, data: event.data, observedNanoseconds: observed, runs: &runs)
-                    )
-                }
-                recordEvents.append(event)
-            }
-        }
-        tracker.record(bounds)
+        let chunk = MappedChunk(events, observed: observed, settings: settings)
+        tracker.record(chunk.bounds)
         let tracesPayload =
-            spanEvents.isEmpty
+            chunk.spanEvents.isEmpty
             ? nil
-            : encoder.map { OTLPProtobufEncoding.request(items: $0.spans, source: settings.source) }
-                ?? encode(spans: spans, settings)
+            : chunk.encoder.map { OTLPProtobufEncoding.request(items: $0.spans, source: settings.source) }
+                ?? encode(spans: chunk.spans, settings)
         let logsPayload =
-            recordEvents.isEmpty
+            chunk.recordEvents.isEmpty
             ? nil
-            : encoder.map { OTLPProtobufEncoding.request(items: $0.records, source: settings.source) }
-                ?? encode(records: records, settings)
+            : chunk.encoder.map { OTLPProtobufEncoding.request(items: $0.records, source: settings.source) }
+                ?? encode(records: chunk.records, settings)
+        let (spanEvents, recordEvents) = (chunk.spanEvents, chunk.recordEvents)
         async let tracesResult = sendSignal(
             tracesPayload,
             count: spanEvents.count,
@@ -139,7 +94,94 @@ actor OTLPExporter: EventExporter {
             transport: transport,
             policy: policy
         )
+        var outcome = ExportOutcome()
+        outcome.rejected = chunk.rejected
         let results = [(await tracesResult, spanEvents), (await logsResult, recordEvents)]
+        let failures = add(results, to: &outcome)
+        if let failure = failures.first, outcome.rejected.count == events.count {
+            throw withRetries(failure, outcome.retries)
+        }
+        return outcome
+    }
+
+    /// One chunk's events mapped to spans and log records: as values for http/json, encoded from the line bytes
+    /// for protobuf.
+    struct MappedChunk {
+        var encoder: OTLPEventEncoder?
+        var spans: [OTLPSpan] = []
+        var spanEvents: [RuntimeEvent] = []
+        var records: [OTLPLogRecord] = []
+        var recordEvents: [RuntimeEvent] = []
+        /// Each event's run and time, for the runs' root spans.
+        var bounds: [SharedRunTracker.Bound] = []
+        /// Events that make no span.
+        var rejected: [RejectedEvent] = []
+
+        init(_ events: ArraySlice<RuntimeEvent>, observed: UInt64, settings: OTLPSettings) {
+            encoder = settings.format == .json ? nil : OTLPEventEncoder(events: events.count)
+            var runs = RunIdentifiers()
+            for event in events {
+                let fields = OTLPMapping.EventFields(event)
+                // Each event widens its run to its timestamp: the root span runs from the earliest to the latest
+                // timestamp this replay saw (SPEC §7), not back to where a child span's duration starts.
+                if let time = fields.time {
+                    bounds.append(.init(runID: fields.runID, time: time, sandboxID: fields.sandboxID))
+                }
+                if let name = OTLPMapping.spanNames[fields.type] {
+                    addSpan(event, fields, name: name, runs: &runs)
+                } else {
+                    addLogRecord(event, fields, observed: observed, runs: &runs)
+                }
+            }
+        }
+
+        private mutating func addSpan(
+            _ event: RuntimeEvent,
+            _ fields: OTLPMapping.EventFields,
+            name: String,
+            runs: inout RunIdentifiers
+        ) {
+            let mapped: Bool
+            if encoder != nil {
+                mapped = encoder!.appendSpan(event, fields, name: name, runs: &runs)
+            } else if let span = OTLPMapping.span(fields, data: event.data, runs: &runs) {
+                spans.append(span)
+                mapped = true
+            } else {
+                mapped = false
+            }
+            if mapped {
+                spanEvents.append(event)
+            } else {
+                rejected.append(
+                    RejectedEvent(
+                        event: event,
+                        reason: "otel: a span needs a valid RFC 3339 timestamp; this event has none"
+                    )
+                )
+            }
+        }
+
+        private mutating func addLogRecord(
+            _ event: RuntimeEvent,
+            _ fields: OTLPMapping.EventFields,
+            observed: UInt64,
+            runs: inout RunIdentifiers
+        ) {
+            if encoder != nil {
+                encoder!.appendLogRecord(event, fields, observedNanoseconds: observed, runs: &runs)
+            } else {
+                records.append(OTLPMapping.logRecord(fields, data: event.data, observedNanoseconds: observed, runs: &runs))
+            }
+            recordEvents.append(event)
+        }
+    }
+
+    /// Adds what sending each signal's events came to to `outcome`; returns the failures.
+    private static func add(
+        _ results: [(Result<SignalOutcome, any Error>, [RuntimeEvent])],
+        to outcome: inout ExportOutcome
+    ) -> [any Error] {
         var failures: [any Error] = []
         for (result, signalEvents) in results {
             switch result {
@@ -158,10 +200,7 @@ actor OTLPExporter: EventExporter {
                 outcome.rejected += signalEvents.map { RejectedEvent(event: $0, reason: String(describing: error)) }
             }
         }
-        if let failure = failures.first, outcome.rejected.count == events.count {
-            throw withRetries(failure, outcome.retries)
-        }
-        return outcome
+        return failures
     }
 
     static func encode(spans: [OTLPSpan], _ settings: OTLPSettings) -> [UInt8] {

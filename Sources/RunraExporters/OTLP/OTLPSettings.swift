@@ -46,44 +46,10 @@ struct OTLPSettings: Sendable {
 
     init(_ configuration: ExporterConfiguration) throws {
         let environment = configuration.environment
-        func env(_ name: String) -> String? {
-            environment[name].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
-        }
+        func env(_ name: String) -> String? { Self.value(name, in: environment) }
 
-        let protocols = ["http/protobuf", "http/json", "grpc"]
-        let protocolName =
-            try configuration.choice("protocol", of: protocols, caseSensitive: false)
-            ?? env("OTEL_EXPORTER_OTLP_PROTOCOL") ?? "http/protobuf"
-        switch protocolName.lowercased() {
-        case "http/protobuf": format = .protobuf
-        case "http/json": format = .json
-        case "grpc": format = .grpc
-        default:
-            throw RunraError(
-                .configuration,
-                "OTEL_EXPORTER_OTLP_PROTOCOL: expected \(ExporterConfiguration.alternatives(protocols)), got \(JSONText.quoted(protocolName))"
-            )
-        }
-
-        if format == .grpc {
-            // gRPC names the method in the path: an endpoint gives only the server (its path is not used).
-            let configured = try configuration.httpURL("endpoint", try configuration.string("endpoint"))
-            let base = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT"))
-            let traces = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
-            let logs = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"))
-            tracesURL = URLParts(traces ?? base ?? Self.defaultGRPCEndpoint).origin + GRPCCall.tracesPath
-            logsURL = URLParts(logs ?? base ?? Self.defaultGRPCEndpoint).origin + GRPCCall.logsPath
-        } else if let endpoint = try configuration.httpURL("endpoint", try configuration.string("endpoint")) {
-            (tracesURL, logsURL) = Self.signalURLs(configured: endpoint)
-        } else {
-            let base = try configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT")) ?? Self.defaultEndpoint
-            tracesURL =
-                try env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").map { try Self.asIs($0, configuration) }
-                ?? Self.append("v1/traces", to: base)
-            logsURL =
-                try env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT").map { try Self.asIs($0, configuration) }
-                ?? Self.append("v1/logs", to: base)
-        }
+        format = try Self.wireFormat(configuration)
+        (tracesURL, logsURL) = try Self.signalURLs(configuration, format: format)
 
         trustRootsFile = env("OTEL_EXPORTER_OTLP_CERTIFICATE")
         if let file = trustRootsFile, !FileManager.default.isReadableFile(atPath: file) {
@@ -122,17 +88,77 @@ struct OTLPSettings: Sendable {
         }
         source = OTLPSource(resource: resource)
 
+        (batchSize, scheduleDelayMs, maxQueueSize) = try Self.batching(configuration)
+    }
+
+    /// An environment variable's value without surrounding spaces; `nil` when unset or blank.
+    private static func value(_ name: String, in environment: [String: String]) -> String? {
+        environment[name].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
+    }
+
+    /// `protocol`, else `OTEL_EXPORTER_OTLP_PROTOCOL`, else `http/protobuf`.
+    private static func wireFormat(_ configuration: ExporterConfiguration) throws -> WireFormat {
+        let protocols = ["http/protobuf", "http/json", "grpc"]
+        let protocolName =
+            try configuration.choice("protocol", of: protocols, caseSensitive: false)
+            ?? value("OTEL_EXPORTER_OTLP_PROTOCOL", in: configuration.environment) ?? "http/protobuf"
+        switch protocolName.lowercased() {
+        case "http/protobuf": return .protobuf
+        case "http/json": return .json
+        case "grpc": return .grpc
+        default:
+            throw RunraError(
+                .configuration,
+                "OTEL_EXPORTER_OTLP_PROTOCOL: expected \(ExporterConfiguration.alternatives(protocols)), got \(JSONText.quoted(protocolName))"
+            )
+        }
+    }
+
+    /// Where traces and logs go: `endpoint`, else the `OTEL_EXPORTER_OTLP_…ENDPOINT` variables, else the default.
+    private static func signalURLs(
+        _ configuration: ExporterConfiguration,
+        format: WireFormat
+    ) throws -> (traces: String, logs: String) {
+        func env(_ name: String) -> String? { value(name, in: configuration.environment) }
+        if format == .grpc {
+            // gRPC names the method in the path: an endpoint gives only the server (its path is not used).
+            let configured = try configuration.httpURL("endpoint", try configuration.string("endpoint"))
+            let base = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT"))
+            let traces = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+            let logs = try configured ?? configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"))
+            return (
+                URLParts(traces ?? base ?? defaultGRPCEndpoint).origin + GRPCCall.tracesPath,
+                URLParts(logs ?? base ?? defaultGRPCEndpoint).origin + GRPCCall.logsPath
+            )
+        }
+        if let endpoint = try configuration.httpURL("endpoint", try configuration.string("endpoint")) {
+            return signalURLs(configured: endpoint)
+        }
+        let base = try configuration.httpURL("endpoint", env("OTEL_EXPORTER_OTLP_ENDPOINT")) ?? defaultEndpoint
+        let traces =
+            try env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").map { try asIs($0, configuration) }
+            ?? append("v1/traces", to: base)
+        let logs =
+            try env("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT").map { try asIs($0, configuration) }
+            ?? append("v1/logs", to: base)
+        return (traces, logs)
+    }
+
+    /// `spanProcessor` and `batchConfig`: the batch size, the longest hold of a partial batch, the queue size.
+    private static func batching(
+        _ configuration: ExporterConfiguration
+    ) throws -> (batchSize: Int, scheduleDelayMs: Int, maxQueueSize: Int) {
         let processor = try configuration.choice("spanProcessor", of: ["batch", "simple"]) ?? "batch"
         let batch =
             try configuration.object("batchConfig")
             ?? ExporterConfiguration(
                 path: configuration.keyPath("batchConfig"),
-                environment: environment
+                environment: configuration.environment
             )
-        for key in batch.values.keys.sorted() where !Self.batchConfigKeys.contains(key) {
-            throw batch.error(key, "unknown key; valid keys are \(Self.batchConfigKeys.joined(separator: ", "))")
+        for key in batch.values.keys.sorted() where !batchConfigKeys.contains(key) {
+            throw batch.error(key, "unknown key; valid keys are \(batchConfigKeys.joined(separator: ", "))")
         }
-        maxQueueSize = try batch.positiveInteger("maxQueueSize", fallback: 2048)
+        let maxQueueSize = try batch.positiveInteger("maxQueueSize", fallback: 2048)
         let maxExportBatchSize = try batch.positiveInteger("maxExportBatchSize", fallback: 512)
         guard maxExportBatchSize <= maxQueueSize else {
             throw batch.error(
@@ -140,10 +166,10 @@ struct OTLPSettings: Sendable {
                 "\(maxExportBatchSize) is larger than maxQueueSize (\(maxQueueSize))"
             )
         }
-        scheduleDelayMs = try batch.positiveInteger("scheduleDelayMs", fallback: 5000)
+        let scheduleDelayMs = try batch.positiveInteger("scheduleDelayMs", fallback: 5000)
         switch processor {
-        case "batch": batchSize = maxExportBatchSize
-        case "simple": batchSize = 1
+        case "batch": return (maxExportBatchSize, scheduleDelayMs, maxQueueSize)
+        case "simple": return (1, scheduleDelayMs, maxQueueSize)
         default:
             throw configuration.error(
                 "spanProcessor",

@@ -103,7 +103,8 @@ extension RunraEventsCommand {
 
         /// Runs `tail` once its options are known: the parsed command and `QuickTail` both end here.
         static func run(_ tail: EventTail, path: String?, options: ReadOptions, reporter: BadLineReporter) throws {
-            if tail.follows { StopSignal.install() }
+            // SIGINT and SIGTERM end a followed tail cleanly: the loop sees the signal, flushes and returns.
+            if tail.follows { StopSignals.watchForPolling() }
             let summary: EventTail.Summary
             do {
                 summary = try tail.run(
@@ -112,7 +113,7 @@ extension RunraEventsCommand {
                     output: StandardOutput.shared.writer,
                     onBadLine: reporter.report,
                     onNotice: { StandardError.print("runra-events: \($0)") },
-                    shouldStop: { StopSignal.received != 0 || StandardOutput.readerIsGone }
+                    shouldStop: { StopSignals.received != 0 || StandardOutput.readerIsGone }
                 )
             } catch is ByteWriter.BrokenPipe {
                 throw ExitCode(0)
@@ -121,39 +122,11 @@ extension RunraEventsCommand {
             try reporter.finish()
             for error in summary.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             if !summary.read.inputErrors.isEmpty { throw ExitCode(ExitStatus.usageOrInput) }
-            if StopSignal.received == SIGINT { throw ExitCode(ExitStatus.interrupted) }
+            if StopSignals.received == SIGINT { throw ExitCode(ExitStatus.interrupted) }
             if tail.follows { return }
             if summary.written == 0 && tail.count > 0 && summary.read.lines > 0 {
                 throw ExitCode(ExitStatus.nothingMatched)
             }
-        }
-    }
-}
-
-/// SIGINT and SIGTERM end a followed tail cleanly: the loop sees the flag, flushes and returns.
-enum StopSignal {
-    /// The signal received (0: none). Written by the handler, read by the follow loop.
-    nonisolated(unsafe) static var received: Int32 = 0
-
-    static func install() {
-        // The follow loop runs on this thread: a parent may have started us with the signals blocked (Foundation's
-        // Process does), and they would never arrive.
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        for signalNumber in [SIGINT, SIGTERM] {
-            sigaddset(&unblocked, signalNumber)
-        }
-        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
-        for signalNumber in [SIGINT, SIGTERM] {
-            var action = sigaction()
-            #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = { StopSignal.received = $0 }
-            #else
-            action.__sigaction_u.__sa_handler = { StopSignal.received = $0 }
-            #endif
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            sigaction(signalNumber, &action, nil)
         }
     }
 }
