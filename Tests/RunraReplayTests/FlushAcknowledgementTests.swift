@@ -1,6 +1,7 @@
 import Foundation
 import RunraEvents
 import RunraReplay
+import RunraTestSupport
 import Testing
 
 /// What a file-writing exporter's destination holds: files named after the origin of the batch that began them,
@@ -103,7 +104,7 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
     }
 
     @Test func theCheckpointNeverPassesWhatAFlushPublished() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let input = try folder.write("in.jsonl", lines: Sample.lines(500))
         let store = FileStore()
         let exporter = BufferingExporter(store: store)
@@ -136,7 +137,7 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
     /// A followed log that goes quiet still lands: the held batch is flushed after the interval, not when the next
     /// batch or the end comes.
     @Test func aQuietInputIsFlushedWithinTheInterval() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let log = folder.path("app.jsonl")
         FileManager.default.createFile(atPath: log, contents: nil)
         let store = FileStore()
@@ -169,7 +170,7 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
     }
 
     @Test func aFailedFlushGivesUpTheGroupWithoutFollow() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let input = try folder.write("in.jsonl", lines: Sample.lines(40))
         let store = FileStore()
         let exporter = BufferingExporter(store: store)
@@ -212,7 +213,7 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
     }
 
     @Test func aRunResumedFromItsCheckpointWritesTheSameNamesAgain() async throws {
-        let folder = try TemporaryFolder()
+        let folder = try TemporaryDirectory()
         let input = try folder.write("in.jsonl", lines: Sample.lines(300))
         let store = FileStore()
         var options = ReplayOptions()
