@@ -5,25 +5,27 @@ import RunraParquet
 struct LakeRow {
     let schema: LakeSchema
 
-    /// Appends `event` as one row; `micros` is its timestamp (`nil` when it has none that is valid).
-    func append(_ event: RuntimeEvent, micros: Int64?, to writer: ParquetWriter) throws {
+    /// Appends `event` as one row; `micros` is its timestamp (`nil` when it has none that is valid), and `exact`
+    /// whether that holds the line's timestamp exactly.
+    func append(_ event: RuntimeEvent, micros: Int64?, exactTime: Bool, to writer: ParquetWriter) throws {
         let spans = event.memberSpans
-        var exact = !event.hasOtherMembers
+        let common = event.commonDataMembers
+        var exact = !event.hasOtherMembers && exactTime
         event.line.withUnsafeBufferPointer { line in
             exact = appendString(line, spans.id, to: writer) && exact
             if let micros { writer.append(micros) } else { writer.appendNull() }
             exact = appendString(line, spans.type, to: writer) && exact
             exact = appendString(line, spans.sandboxId, to: writer) && exact
             exact = appendString(line, spans.runId, to: writer) && exact
-            Self.levelNames[event.level.rawValue].withUnsafeBytes { writer.append($0) }
+            Self.levelNames[common.level.rawValue].withUnsafeBytes { writer.append($0) }
             if let data = spans.data { writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[data]))) } else { writer.appendNull() }
+            LakeValue.append(common.durationMs.map { UnsafeBufferPointer(rebasing: line[$0]) }, as: .int64, to: writer)
+            LakeValue.append(common.exitCode.map { UnsafeBufferPointer(rebasing: line[$0]) }, as: .int32, to: writer)
         }
-        LakeValue.append(event.rawValue(at: Self.durationPath), as: .int64, to: writer)
-        LakeValue.append(event.rawValue(at: Self.exitCodePath), as: .int32, to: writer)
         for (column, path) in zip(schema.promoted, schema.promotedPaths) {
             LakeValue.append(event.rawValue(at: path), as: column.kind, to: writer)
         }
-        if exact && micros != nil && Self.timestampIsExact(event, spans.timestamp) {
+        if exact {
             writer.appendNull()
         } else {
             event.line.withUnsafeBytes { writer.append($0) }
@@ -53,13 +55,13 @@ struct LakeRow {
     }
 
     private static let levelNames = EventLevel.allCases.map { Array($0.description.utf8) }
-    private static let durationPath = JSONPath(keys: "data", "durationMs")
-    private static let exitCodePath = JSONPath(keys: "data", "exitCode")
 
-    /// Whether the timestamp column holds the line's timestamp exactly: UTC (`Z`) and no finer than a microsecond.
-    static func timestampIsExact(_ event: RuntimeEvent, _ span: Range<Int>?) -> Bool {
-        guard let span, span.count >= 3, event.line[span.upperBound - 2] == UInt8(ascii: "Z") else { return false }
-        guard let nanos = event.timestamp?.nanosecondsSinceEpoch else { return false }
-        return nanos % 1000 == 0
+    /// The timestamp in microseconds (floored), and whether that holds the line's timestamp exactly: UTC (`Z`) and
+    /// no finer than a microsecond.
+    static func time(of event: RuntimeEvent) -> (micros: Int64?, exact: Bool) {
+        guard let nanos = event.timestamp?.nanosecondsSinceEpoch else { return (nil, false) }
+        let micros = LakeValue.floorDivide(nanos, 1000)
+        guard let span = event.memberSpans.timestamp, span.count >= 3, nanos % 1000 == 0 else { return (micros, false) }
+        return (micros, event.line[span.upperBound - 2] == UInt8(ascii: "Z"))
     }
 }

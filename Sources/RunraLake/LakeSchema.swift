@@ -12,8 +12,8 @@ struct LakeSchema: Sendable {
         ParquetColumn(name: "run_id", kind: .string, dictionary: true),
         ParquetColumn(name: "level", kind: .string, dictionary: true),
         ParquetColumn(name: "data", kind: .json),
-        ParquetColumn(name: "duration_ms", kind: .int64),
-        ParquetColumn(name: "exit_code", kind: .int32),
+        ParquetColumn(name: "duration_ms", kind: .int64, dictionary: true),
+        ParquetColumn(name: "exit_code", kind: .int32, dictionary: true),
     ]
     static let raw = ParquetColumn(name: "raw", kind: .json)
     /// Names a promoted column cannot take: the columns above, and the partition columns.

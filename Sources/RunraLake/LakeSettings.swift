@@ -13,8 +13,9 @@ struct LakeSettings: Sendable {
     var format = Format.parquet
     var partitionBy = PartitionBy.hour
     var compression = ParquetCompression.zstd
-    /// A row group is closed once this much is buffered (encoded): it bounds memory.
-    var rowGroupBytes = 32 * 1024 * 1024
+    /// A row group is closed once this much is buffered (encoded, compressed): it bounds memory (a row group is
+    /// held until it is complete). 8 MiB holds about 250,000 rows of the runtime's events with zstd.
+    var rowGroupBytes = 8 * 1024 * 1024
     /// A file is completed once it holds this many rows …
     var rollRows = 5_000_000
     /// … or about this many bytes.

@@ -6,6 +6,12 @@ import RunraParquet
 /// column and `1.5`, a string column and `3`), never a guess.
 enum LakeValue {
     static func append(_ raw: [UInt8]?, as kind: LakeColumn.Kind, to writer: ParquetWriter) {
+        guard let raw else { return writer.appendNull() }
+        raw.withUnsafeBufferPointer { append($0, as: kind, to: writer) }
+    }
+
+    /// Appends the value whose JSON text is `raw` (`nil`: missing).
+    static func append(_ raw: UnsafeBufferPointer<UInt8>?, as kind: LakeColumn.Kind, to writer: ParquetWriter) {
         guard let raw, !raw.isEmpty else { return writer.appendNull() }
         switch kind {
         case .int64:
@@ -15,7 +21,13 @@ enum LakeValue {
         case .double:
             if let value = number(raw) { writer.append(value) } else { writer.appendNull() }
         case .boolean:
-            if raw == Array("true".utf8) { writer.append(true) } else if raw == Array("false".utf8) { writer.append(false) } else { writer.appendNull() }
+            if raw.elementsEqual("true".utf8) {
+                writer.append(true)
+            } else if raw.elementsEqual("false".utf8) {
+                writer.append(false)
+            } else {
+                writer.appendNull()
+            }
         case .string:
             if let text = string(raw) { text.withUnsafeBytes { writer.append($0) } } else { writer.appendNull() }
         case .timestamp:
@@ -25,12 +37,17 @@ enum LakeValue {
                 writer.appendNull()
             }
         case .json:
-            raw.withUnsafeBytes { writer.append($0) }
+            writer.append(UnsafeRawBufferPointer(raw))
         }
     }
 
     /// A JSON integer (no fraction, no exponent) that fits in 64 bits.
     static func integer(_ raw: [UInt8]) -> Int64? {
+        raw.withUnsafeBufferPointer { integer($0) }
+    }
+
+    /// A JSON integer (no fraction, no exponent) that fits in 64 bits.
+    static func integer(_ raw: UnsafeBufferPointer<UInt8>) -> Int64? {
         var index = 0
         let negative = raw[0] == UInt8(ascii: "-")
         if negative { index = 1 }
@@ -49,7 +66,7 @@ enum LakeValue {
     }
 
     /// A JSON number.
-    static func number(_ raw: [UInt8]) -> Double? {
+    static func number(_ raw: UnsafeBufferPointer<UInt8>) -> Double? {
         guard let first = raw.first, first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
             return nil
         }
@@ -57,11 +74,11 @@ enum LakeValue {
     }
 
     /// A JSON string's value as UTF-8 bytes.
-    static func string(_ raw: [UInt8]) -> [UInt8]? {
+    static func string(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard raw.count >= 2, raw[0] == UInt8(ascii: "\""), raw[raw.count - 1] == UInt8(ascii: "\"") else { return nil }
-        let content = raw[1..<(raw.count - 1)]
+        let content = UnsafeBufferPointer(rebasing: raw[1..<(raw.count - 1)])
         guard content.contains(UInt8(ascii: "\\")) else { return Array(content) }
-        return content.withUnsafeBufferPointer { Array(RuntimeEvent.decodedString(content: $0).utf8) }
+        return Array(RuntimeEvent.decodedString(content: content).utf8)
     }
 
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {

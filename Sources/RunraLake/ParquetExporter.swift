@@ -32,7 +32,7 @@ public actor ParquetExporter: EventExporter {
     /// The registration for ``ExporterRegistry``.
     public static var registration: ExporterRegistry.Registration {
         var registration = ExporterRegistry.Registration(id: id, configurationKeys: LakeSettings.keys) { ParquetExporter() }
-        registration.defaultBatchSize = 10_000
+        registration.defaultBatchSize = 2000
         registration.defaultFlushIntervalMs = 200
         registration.validate = { _ = try LakeSettings($0) }
         return registration
@@ -63,9 +63,9 @@ public actor ParquetExporter: EventExporter {
         let row = LakeRow(schema: schema)
         do {
             for event in events {
-                let micros = event.timestamp.map { LakeValue.floorDivide($0.nanosecondsSinceEpoch, 1000) }
+                let (micros, exact) = LakeRow.time(of: event)
                 let partition = LakePartition.of(micros: micros, by: settings.partitionBy)
-                try row.append(event, micros: micros, to: file(for: partition, settings).writer)
+                try row.append(event, micros: micros, exactTime: exact, to: file(for: partition, settings).writer)
             }
         } catch {
             discardGroup()
@@ -86,7 +86,9 @@ public actor ParquetExporter: EventExporter {
             : "part-\(origin).parquet"
         let options = ParquetWriterOptions(
             compression: settings.compression,
+            compressionLevel: Int(ProcessInfo.processInfo.environment["ZL"] ?? ""),
             rowGroupBytes: settings.rowGroupBytes,
+            pageBytes: Int(ProcessInfo.processInfo.environment["PB"] ?? "") ?? (1 << 20),
             keyValueMetadata: [("runra.origin", origin)]
         )
         let file = try LakeFile(root: settings.path, partition: partition, name: name, schema: schema.parquet, options: options)

@@ -212,6 +212,47 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
         #expect(Array(exporter.origins.prefix(6)) == Array(repeating: Array(exporter.origins.prefix(2)), count: 3).flatMap { $0 })
     }
 
+    /// A group larger than the engine keeps cannot be exported again: a failed flush gives it up without dead
+    /// letters and the checkpoint stays before it, so a run with the same checkpoint writes it.
+    @Test func aFailedGroupTooLargeToKeepIsGivenUpAndTheCheckpointStaysBeforeIt() async throws {
+        let folder = try TemporaryDirectory()
+        let input = try folder.write("in.jsonl", lines: Sample.lines(40))
+        let store = FileStore()
+        let exporter = BufferingExporter(store: store)
+        exporter.batchesPerFile = 2
+        exporter.failingFlushes = 1
+        var options = ReplayOptions()
+        options.checkpointPath = folder.path("ckpt")
+        options.deadLetterPath = folder.path("dead.jsonl")
+        options.heldGroupBytes = 100
+        let notices = Locked<[String]>([])
+        let report = try await ReplayEngine(targets: [target(exporter)], options: options).run(
+            .events(EventBatchReader(paths: [input])),
+            onNotice: { message in notices.set(notices.value + [message]) }
+        )
+        #expect(report.exporters[0].givenUp == 20)
+        #expect(report.exporters[0].deadLettered == 0)
+        #expect(store.count == 20)
+        #expect(try ReplayCheckpoint.load(path: folder.path("ckpt")) == nil)
+        #expect(notices.value.contains { $0.contains("not kept to be written again") })
+    }
+
+    @Test func aShipperStopsWhenAGroupTooLargeToKeepFails() async throws {
+        let store = FileStore()
+        let exporter = BufferingExporter(store: store)
+        exporter.batchesPerFile = 2
+        exporter.failingFlushes = 1
+        var options = ReplayOptions()
+        options.keepsTrying = true
+        options.heldGroupBytes = 100
+        let report = try await ReplayEngine(targets: [target(exporter)], options: options).run(
+            .memory(Sample.events(200))
+        )
+        #expect(report.interrupted)
+        #expect(report.exporters[0].sent == 0)
+        #expect(store.count == 0)
+    }
+
     @Test func aRunResumedFromItsCheckpointWritesTheSameNamesAgain() async throws {
         let folder = try TemporaryDirectory()
         let input = try folder.write("in.jsonl", lines: Sample.lines(300))

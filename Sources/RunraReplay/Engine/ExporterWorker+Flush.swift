@@ -3,13 +3,31 @@ import RunraEvents
 /// The worker of an exporter acknowledged at `flush` (``ExportAcknowledgement/onFlush(interval:)``): batches are
 /// exported one at a time into a group the exporter holds, and the group is acknowledged when a `flush` returns.
 extension ExporterWorker {
-    /// The batches exported since the last flush that returned, with their outcomes.
+    /// The batches exported since the last flush that returned, with their outcomes. Their events are kept to be
+    /// exported again after a failure while they total at most ``ReplayOptions/heldGroupBytes``; past that the
+    /// group is not replayable and keeps only the counts.
     struct HeldGroup {
         var batches: [ExportBatch] = []
+        var counts: [Int] = []
         var outcomes: [ExportOutcome] = []
         /// When the first batch of the group was exported, on the engine's clock.
         var since = Duration.zero
+        var bytes = 0
+        var replayable = true
         var isEmpty: Bool { batches.isEmpty }
+
+        /// Adds `batch`, forgetting every event of the group once they total more than `limit` bytes.
+        mutating func add(_ batch: ExportBatch, limit: Int) {
+            counts.append(batch.events.count)
+            bytes += batch.events.reduce(0) { $0 + $1.line.count }
+            batches.append(batch)
+            if replayable && bytes > limit {
+                replayable = false
+                for index in batches.indices { batches[index].events = [] }
+            } else if !replayable {
+                batches[batches.count - 1].events = []
+            }
+        }
     }
 
     /// Exports every batch the queue hands out, flushing at the latest `interval` after the first batch held, when
@@ -29,19 +47,19 @@ extension ExporterWorker {
                 abandoning = await flush(&group, abandoning: abandoning, numbering: &number)
             case .element(let batch):
                 guard !abandoning else {
-                    completeAbandoned([batch], numbering: &number)
+                    completeAbandoned([batch], counts: [batch.events.count], numbering: &number)
                     continue
                 }
                 if group.isEmpty { group.since = options.clock.now() }
                 do {
                     let outcome = try await target.exporter.export(batch.events, origin: engine.origin(of: batch.first))
-                    group.batches.append(batch)
+                    group.add(batch, limit: options.heldGroupBytes)
                     group.outcomes.append(outcome)
                     if outcome.flushRequested {
                         abandoning = await flush(&group, abandoning: abandoning, numbering: &number)
                     }
                 } catch {
-                    group.batches.append(batch)
+                    group.add(batch, limit: options.heldGroupBytes)
                     abandoning = await redeliver(&group, failure: "\(error)", numbering: &number)
                 }
             }
@@ -64,12 +82,13 @@ extension ExporterWorker {
     /// The exporter failed the group (a thrown `export` or `flush`: none of it was delivered). Without
     /// ``ReplayOptions/keepsTrying`` it is given up (dead-lettered); with it, it is exported again in order with the
     /// same origins and flushed, after growing pauses, until that succeeds (acknowledged) or the replay stops
-    /// (abandoned: returns true).
+    /// (abandoned: returns true). A group too large to keep cannot be exported again: see ``giveUpUnkept(_:failure:numbering:)``.
     private func redeliver(_ group: inout HeldGroup, failure: String, numbering number: inout Int) async -> Bool {
+        guard group.replayable else { return giveUpUnkept(&group, failure: failure, numbering: &number) }
         var failure = failure
         var retries = 0
         guard options.keepsTrying else {
-            completeFailed(group.batches, failure: failure, retries: retries, numbering: &number)
+            completeFailed(group, failure: failure, numbering: &number)
             group = HeldGroup()
             return false
         }
@@ -94,34 +113,55 @@ extension ExporterWorker {
                 failure = "\(error)"
             }
         }
-        completeAbandoned(group.batches, numbering: &number)
+        completeAbandoned(group.batches, counts: group.counts, numbering: &number)
         group = HeldGroup()
         return true
     }
 
+    /// A failed group whose events were not kept: given up without dead letters, the checkpoint stays before it
+    /// for the rest of the run (so a run with the same checkpoint writes it again); a shipper stops, to be
+    /// restarted from there. Returns true with `--follow` (abandoning).
+    private func giveUpUnkept(_ group: inout HeldGroup, failure: String, numbering number: inout Int) -> Bool {
+        let events = group.counts.reduce(0, +)
+        let consequence = options.keepsTrying ? "stopping, so that a restart writes them" : "run again with the same --checkpoint to write them"
+        engine.notice(
+            "\(target.label): \(failure); the \(events) events of its files were more than \(options.heldGroupBytes >> 20) MiB, "
+                + "not kept to be written again or dead-lettered: the checkpoint stays before them; \(consequence)")
+        if options.keepsTrying {
+            completeAbandoned(group.batches, counts: group.counts, numbering: &number)
+            engine.interrupt()
+        } else {
+            completeFailed(group, failure: failure, numbering: &number)
+        }
+        group = HeldGroup()
+        return options.keepsTrying
+    }
+
     /// Every batch of the group was delivered: complete each in order, then write the checkpoint.
     private func acknowledge(_ group: inout HeldGroup, retries: Int, numbering number: inout Int) {
-        for (index, (batch, outcome)) in zip(group.batches, group.outcomes).enumerated() {
-            var outcome = outcome
+        for index in group.batches.indices {
+            var outcome = group.outcomes[index]
             if index == 0 { outcome.retries += retries }
-            complete(batch.events, BatchResult(number: number, outcome: outcome, failure: nil), initializationError: nil)
+            let result = BatchResult(number: number, outcome: outcome, failure: nil)
+            complete(group.batches[index].events, count: group.counts[index], result, initializationError: nil)
             number += 1
         }
         group = HeldGroup()
         engine.checkpointNow()
     }
 
-    private func completeFailed(_ batches: [ExportBatch], failure: String, retries: Int, numbering number: inout Int) {
-        for (index, batch) in batches.enumerated() {
-            let result = BatchResult(number: number, outcome: nil, failure: failure, retries: index == 0 ? retries : 0)
-            complete(batch.events, result, initializationError: nil)
+    private func completeFailed(_ group: HeldGroup, failure: String, numbering number: inout Int) {
+        for index in group.batches.indices {
+            let result = BatchResult(number: number, outcome: nil, failure: failure)
+            complete(group.batches[index].events, count: group.counts[index], result, initializationError: nil)
             number += 1
         }
     }
 
-    private func completeAbandoned(_ batches: [ExportBatch], numbering number: inout Int) {
-        for batch in batches {
-            complete(batch.events, BatchResult(number: number, outcome: nil, failure: nil, abandoned: true), initializationError: nil)
+    private func completeAbandoned(_ batches: [ExportBatch], counts: [Int], numbering number: inout Int) {
+        for (batch, count) in zip(batches, counts) {
+            let result = BatchResult(number: number, outcome: nil, failure: nil, abandoned: true)
+            complete(batch.events, count: count, result, initializationError: nil)
             number += 1
         }
     }

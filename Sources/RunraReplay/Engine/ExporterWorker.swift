@@ -188,11 +188,13 @@ struct ExporterWorker: Sendable {
     }
 
     /// Takes the result of exporting one batch: dead letters, the acknowledgement, the summary.
-    func complete(_ batch: [RuntimeEvent], _ result: BatchResult, initializationError: String?) {
+    /// `count`: the batch's events when `batch` no longer holds them (a group too large to keep, ``HeldGroup``).
+    func complete(_ batch: [RuntimeEvent], count: Int? = nil, _ result: BatchResult, initializationError: String?) {
+        let count = count ?? batch.count
         let (records, deadLettered) = deadLetterRecords(batch, result)
         // Given-up events that no dead-letter file keeps were neither delivered nor kept: the checkpoint stays
         // before them, so running the command again sends them (a full disk, a restarted database).
-        var stall = result.outcome == nil && (deadLetters == nil || result.abandoned)
+        var stall = result.outcome == nil && (deadLetters == nil || result.abandoned || batch.count < count)
         var writeFailure: String?
         if let deadLetters, !records.isEmpty {
             do { try deadLetters.write(records) } catch {
@@ -205,12 +207,12 @@ struct ExporterWorker: Sendable {
         engine.update(index) { summary in
             if let outcome = result.outcome {
                 let refused = outcome.rejected.count + outcome.rejectedWithoutDetail
-                summary.sent += max(0, batch.count - refused)
+                summary.sent += max(0, count - refused)
                 summary.rejected += refused
                 summary.retried += outcome.retries
                 summary.bytes += outcome.bytesSent
             } else {
-                summary.givenUp += batch.count
+                summary.givenUp += count
                 summary.retried += result.retries
                 if let failure = result.failure, summary.failures.count < 3, initializationError == nil {
                     summary.failures.append("export: \(failure)")

@@ -32,6 +32,10 @@ public struct ReplayOptions: Sendable {
     public var checkpointBacklogLimit = 100_000
     /// With ``keepsTrying``: the first pause before a batch is sent again (it doubles up to 30 s).
     public var firstRetryWait: Duration = .seconds(1)
+    /// For an exporter acknowledged at flush: the most line bytes of a group the engine keeps to export again after a
+    /// failed flush. A larger group is not kept (memory stays bounded); if its flush fails it is given up without
+    /// dead letters, the checkpoint stays before it, and a shipper (`--follow`) stops so that a restart writes it.
+    public var heldGroupBytes = 16 << 20
     /// The clock for pacing and flush intervals.
     public var clock: any ReplayClock = SystemReplayClock()
 
