@@ -149,8 +149,9 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
         let writer = try #require(FileHandle(forWritingAtPath: log))
         for (index, line) in Sample.lines(3).enumerated() {
             try writer.write(contentsOf: Data((line + "\n").utf8))
-            // Nothing more is written until this one is published: only the interval can flush it.
-            let published = await eventually(.seconds(30)) { store.count == index + 1 }
+            // Nothing more is written until this one is published: only the interval can flush it. (The wait is
+            // long because other suites of the same process can hold the cooperative threads for many seconds.)
+            let published = await eventually(.seconds(120)) { store.count == index + 1 }
             #expect(published, "event \(index + 1) was not published while the log was quiet")
         }
         try writer.close()

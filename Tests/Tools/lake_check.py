@@ -80,13 +80,18 @@ def integer(value, bits):
 
 
 def data_text(line):
-    """The bytes of `data`'s value as the line has them (the generator and our fixtures write no spaces)."""
-    start = line.find('"data":')
-    if start < 0:
-        return None
+    """The bytes of `data`'s value as the line has them: the text after a `"data"` key that decodes to the event's
+    `data` (keys may be followed by spaces; `"data"` may also occur inside strings before the member)."""
+    wanted = json.loads(line).get("data")
     decoder = json.JSONDecoder()
-    _, end = decoder.raw_decode(line, start + 7)
-    return line[start + 7:end]
+    for match in re.finditer(r'"data"\s*:\s*', line):
+        try:
+            value, end = decoder.raw_decode(line, match.end())
+        except ValueError:
+            continue
+        if value == wanted:
+            return line[match.end():end]
+    return None
 
 
 def promoted(event, path, kind):
