@@ -61,8 +61,13 @@ final class StopSignals: @unchecked Sendable {
         Self.wakeDescriptor = pair[1]
         Self.exitsOnSecondSignal = true
         let watch = FirstSignalWatch(
-            descriptor: pair[0], quiet: quiet, drainTimeout: drainTimeout, draining: draining,
-            afterTimeout: afterTimeout, onStop: onStop)
+            descriptor: pair[0],
+            quiet: quiet,
+            drainTimeout: drainTimeout,
+            draining: draining,
+            afterTimeout: afterTimeout,
+            onStop: onStop
+        )
         Thread.detachNewThread { watch.run() }
         Self.install(flags: SA_RESTART)
     }
