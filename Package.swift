@@ -119,7 +119,9 @@ let package = Package(
             swiftSettings: swiftSettings,
             // A position-dependent executable, as Go builds by default: the loader has no 110,000 relocations to
             // apply and start-up takes about 2 ms less (docs/architecture.md, "Start-up").
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
+            linkerSettings: [
+                .unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))
+            ]
         ),
 
         // MARK: Tests

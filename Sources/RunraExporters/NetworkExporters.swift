@@ -3,7 +3,9 @@ public import RunraReplay
 extension ExporterRegistry {
     /// Registers the network exporters: `custom`, `axiom`, `otel`, with SPEC §7's batch defaults.
     public mutating func registerNetworkExporters() {
-        var custom = Registration(id: "custom", configurationKeys: CustomExporter.configurationKeys) { CustomExporter() }
+        var custom = Registration(id: "custom", configurationKeys: CustomExporter.configurationKeys) {
+            CustomExporter()
+        }
         custom.defaultBatchSize = 100
         custom.defaultFlushIntervalMs = 1000
         custom.validate = { _ = try CustomExporter.settings(from: $0) }

@@ -144,7 +144,9 @@ struct COPYTextEncoder {
 
     /// The six bytes `\uXXXX` at `start`, with the backslash doubled for COPY.
     private static func appendEscapedEscape(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to buffer: inout [UInt8]
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        to buffer: inout [UInt8]
     ) {
         buffer.append(backslash)
         buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(start + 6)]))

@@ -47,7 +47,10 @@ public enum ConnectionString {
         if queryStart < chars.endIndex {
             // "?a=1&password=x&b=2": mask the value of every password parameter.
             out.append(UInt8(ascii: "?"))
-            let parameters = chars[(queryStart + 1)...].split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false)
+            let parameters = chars[(queryStart + 1)...].split(
+                separator: UInt8(ascii: "&"),
+                omittingEmptySubsequences: false
+            )
             for (index, parameter) in parameters.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: "&")) }
                 if let eq = parameter.firstIndex(of: UInt8(ascii: "=")),

@@ -63,17 +63,21 @@ public final class EventLoader {
                 let inserted = try attempt(rows[range])
                 report.inserted += inserted
                 report.duplicates += range.count - inserted
-            } catch where error.sqlStateClass == "40" && connection.isOpen && retries < Self.maximumRetries {
+            } catch  where error.sqlStateClass == "40" && connection.isOpen && retries < Self.maximumRetries {
                 // A deadlock or serialization failure with another connection loading the same ids: nothing of
                 // this range was committed, so it is simply tried again.
                 retries += 1
                 pending.append(range)
-            } catch where Self.isRowError(error) && connection.isOpen {
+            } catch  where Self.isRowError(error) && connection.isOpen {
                 if range.count == 1 {
                     report.rejected.append(
                         PGRejectedRow(
-                            index: range.lowerBound, row: rows[range.lowerBound], message: error.serverMessage,
-                            sqlState: error.sqlState))
+                            index: range.lowerBound,
+                            row: rows[range.lowerBound],
+                            message: error.serverMessage,
+                            sqlState: error.sqlState
+                        )
+                    )
                     continue
                 }
                 for part in Self.split(range, failedLine: Self.failedLine(error)).reversed() where !part.isEmpty {
@@ -89,7 +93,7 @@ public final class EventLoader {
         if strategy == .directUntilConflict {
             do {
                 return try copy(rows, into: table.qualifiedName)
-            } catch where error.sqlState == PostgresError.SQLState.uniqueViolation {
+            } catch  where error.sqlState == PostgresError.SQLState.uniqueViolation {
                 strategy = .staging
             }
         }
@@ -101,7 +105,8 @@ public final class EventLoader {
                 """
                 INSERT INTO \(table.qualifiedName) (\(PGEventTable.columns)) \
                 SELECT \(PGEventTable.columns) FROM \(Self.stage) ON CONFLICT (id) DO NOTHING
-                """)
+                """
+            )
             try connection.exec("COMMIT")
             return insert.affectedRows
         } catch {
@@ -119,7 +124,8 @@ public final class EventLoader {
     private func prepareStage() throws(PostgresError) {
         guard !stageReady else { return }
         try connection.exec(
-            "CREATE TEMP TABLE IF NOT EXISTS \(Self.stage) (LIKE \(table.qualifiedName)) ON COMMIT DELETE ROWS")
+            "CREATE TEMP TABLE IF NOT EXISTS \(Self.stage) (LIKE \(table.qualifiedName)) ON COMMIT DELETE ROWS"
+        )
         stageReady = true
     }
 

@@ -93,7 +93,8 @@ public struct PGBulkLoad {
         } catch let error as PostgresError {
             let loaded =
                 totals.inserted > 0
-                ? " (\(totals.inserted) events were loaded; run the same command again to finish: already loaded events are skipped)"
+                ? " (\(totals.inserted) events were loaded; run the same command again to finish: already loaded "
+                    + "events are skipped)"
                 : ""
             throw RunraError(.exporter, "\(error)\(loaded)")
         }

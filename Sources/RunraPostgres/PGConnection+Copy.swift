@@ -38,7 +38,8 @@ extension PGConnection {
             throw error
         }
         var outcome: Result<Int, PostgresError> = .failure(
-            PostgresError(.copyFailed, context: context, serverMessage: "the server sent no result for the COPY"))
+            PostgresError(.copyFailed, context: context, serverMessage: "the server sent no result for the COPY")
+        )
         var first = true
         while let result = runra_PQgetResult(handle) {
             defer { runra_PQclear(result) }
@@ -72,8 +73,10 @@ struct CopyInStream {
         while offset < bytes.count {
             let length = min(bytes.count - offset, 1 << 30)
             let status = runra_PQputCopyData(
-                connection.handle, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
-                Int32(length))
+                connection.handle,
+                bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self),
+                Int32(length)
+            )
             guard status == 1 else { throw connection.connectionError(context: context, code: .copyFailed) }
             offset += length
         }

@@ -1,11 +1,11 @@
 internal import CLibPQ
 
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-    internal import Musl
+internal import Musl
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// One libpq connection (`PGconn`), closed when the object goes away.
@@ -29,8 +29,13 @@ public final class PGConnection {
         var loadFailure = [CChar](repeating: 0, count: 512)
         guard runra_pq_load(&loadFailure, loadFailure.count) == 0 else {
             throw PostgresError(
-                .connectionFailed, context: "connecting to \(displayName)",
-                serverMessage: String(decoding: loadFailure.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                .connectionFailed,
+                context: "connecting to \(displayName)",
+                serverMessage: String(
+                    decoding: loadFailure.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+                    as: UTF8.self
+                )
+            )
         }
         // Later keywords override earlier ones; the expanded connection string (dbname) overrides sslmode.
         var pairs: [(String, String)] = [("fallback_application_name", "runra-events")]
@@ -51,14 +56,21 @@ public final class PGConnection {
         var secrets = ConnectionString.passwords(in: connectionString)
         guard let connection else {
             throw PostgresError(
-                .connectionFailed, context: "connecting to \(displayName)", serverMessage: "out of memory")
+                .connectionFailed,
+                context: "connecting to \(displayName)",
+                serverMessage: "out of memory"
+            )
         }
         if let pass = runra_PQpass(connection), pass.pointee != 0 { secrets.append(String(cString: pass)) }
         self.secrets = secrets
         guard runra_PQstatus(connection) == CONNECTION_OK else {
             let message = Self.trimmed(runra_PQerrorMessage(connection))
             runra_PQfinish(connection)
-            var error = PostgresError(.connectionFailed, context: "connecting to \(displayName)", serverMessage: message)
+            var error = PostgresError(
+                .connectionFailed,
+                context: "connecting to \(displayName)",
+                serverMessage: message
+            )
             for secret in secrets { error = error.scrubbing(secret) }
             throw error
         }
@@ -110,7 +122,11 @@ public final class PGConnection {
     }
 
     /// The error a failed `PGresult` describes.
-    func error(from result: OpaquePointer, context: String, code: PostgresError.Code = .statementFailed)
+    func error(
+        from result: OpaquePointer,
+        context: String,
+        code: PostgresError.Code = .statementFailed
+    )
         -> PostgresError
     {
         func field(_ name: Int32) -> String? {
@@ -118,9 +134,12 @@ public final class PGConnection {
         }
         let message = field(CLibPQ_DIAG_MESSAGE_PRIMARY) ?? Self.trimmed(runra_PQresultErrorMessage(result))
         var error = PostgresError(
-            isOpen ? code : .connectionLost, context: context,
+            isOpen ? code : .connectionLost,
+            context: context,
             serverMessage: message.isEmpty ? Self.trimmed(runra_PQerrorMessage(conn)) : message,
-            sqlState: field(CLibPQ_DIAG_SQLSTATE), detail: field(CLibPQ_DIAG_MESSAGE_DETAIL))
+            sqlState: field(CLibPQ_DIAG_SQLSTATE),
+            detail: field(CLibPQ_DIAG_MESSAGE_DETAIL)
+        )
         error.serverContext = field(CLibPQ_DIAG_CONTEXT)
         return scrubbed(error)
     }
@@ -128,7 +147,12 @@ public final class PGConnection {
     /// The error libpq reports on the connection itself (no result to read).
     func connectionError(context: String, code: PostgresError.Code = .statementFailed) -> PostgresError {
         scrubbed(
-            PostgresError(isOpen ? code : .connectionLost, context: context, serverMessage: Self.trimmed(runra_PQerrorMessage(conn))))
+            PostgresError(
+                isOpen ? code : .connectionLost,
+                context: context,
+                serverMessage: Self.trimmed(runra_PQerrorMessage(conn))
+            )
+        )
     }
 
     private func scrubbed(_ error: PostgresError) -> PostgresError {

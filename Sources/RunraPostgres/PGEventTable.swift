@@ -49,12 +49,14 @@ public struct PGEventTable: Sendable, Equatable {
               id TEXT PRIMARY KEY, timestamp TIMESTAMPTZ NOT NULL, type TEXT NOT NULL,
               sandbox_id TEXT NOT NULL, run_id TEXT NOT NULL, data \(dataColumn.rawValue) NOT NULL,
               created_at TIMESTAMPTZ DEFAULT NOW())
-            """)
+            """
+        )
         for (suffix, column) in [
             ("type", "type"), ("sandbox", "sandbox_id"), ("run", "run_id"), ("timestamp", "timestamp DESC"),
         ] {
             statements.append(
-                "CREATE INDEX IF NOT EXISTS \(PostgresIdentifier.quote(indexName(suffix))) ON \(qualifiedName) (\(column))"
+                "CREATE INDEX IF NOT EXISTS \(PostgresIdentifier.quote(indexName(suffix))) "
+                    + "ON \(qualifiedName) (\(column))"
             )
         }
         return statements

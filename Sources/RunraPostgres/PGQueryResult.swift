@@ -15,7 +15,8 @@ public struct PGQueryResult: Sendable {
         columns = (0..<columnCount).map { String(cString: runra_PQfname(result, $0)) }
         rows = (0..<rowCount).map { row in
             (0..<columnCount).map { column in
-                runra_PQgetisnull(result, row, column) != 0 ? nil : String(cString: runra_PQgetvalue(result, row, column))
+                runra_PQgetisnull(result, row, column) != 0
+                    ? nil : String(cString: runra_PQgetvalue(result, row, column))
             }
         }
         affectedRows = Int(String(cString: runra_PQcmdTuples(result))) ?? 0

@@ -1,10 +1,11 @@
 internal import RunraEvents
+
 #if canImport(Glibc)
-    internal import Glibc
+internal import Glibc
 #elseif canImport(Musl)
-    internal import Musl
+internal import Musl
 #elseif canImport(Darwin)
-    internal import Darwin
+internal import Darwin
 #endif
 
 /// Loads batches over several connections at once: each batch goes to the next ``EventLoader`` in turn, on that
@@ -127,7 +128,6 @@ private struct UncheckedLoader: @unchecked Sendable {
     let loader: EventLoader
 }
 
-
 /// A thread running `body`; ``join()`` waits for it (once).
 private final class LoaderThread: @unchecked Sendable {
     private var thread = pthread_t()
@@ -138,12 +138,15 @@ private final class LoaderThread: @unchecked Sendable {
         self.body = body
         let context = Unmanaged.passRetained(self).toOpaque()
         pthread_create(
-            &thread, nil,
+            &thread,
+            nil,
             { raw in
                 let worker = Unmanaged<LoaderThread>.fromOpaque(raw!).takeRetainedValue()
                 worker.body()
                 return nil
-            }, context)
+            },
+            context
+        )
     }
 
     func join() {

@@ -45,7 +45,11 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     /// A failure of kind `code` while doing `context`.
     public init(
-        _ code: Code, context: String, serverMessage: String, sqlState: String? = nil, detail: String? = nil
+        _ code: Code,
+        context: String,
+        serverMessage: String,
+        sqlState: String? = nil,
+        detail: String? = nil
     ) {
         self.code = code
         self.context = context

@@ -58,7 +58,11 @@ public struct ExporterConfiguration: Sendable {
         if let match = choices.first(where: { caseSensitive ? $0 == text : $0.lowercased() == text.lowercased() }) {
             return match
         }
-        throw error(key, "expected \(Self.alternatives(choices)), got \(JSONText.quoted(text))\(Self.suggestion(for: text, in: choices))")
+        throw error(
+            key,
+            "expected \(Self.alternatives(choices)), "
+                + "got \(JSONText.quoted(text))\(Self.suggestion(for: text, in: choices))"
+        )
     }
 
     /// `"a", "b" or "c"`.

@@ -41,7 +41,10 @@ import Testing
         #expect(try CLI.run(["rotate", "--force", plain]).status == 0)
         let rotated = try Data(contentsOf: URL(fileURLWithPath: plain + ".1.gz"))
         // The first member's header carries the block-gzip subfield "RE".
-        #expect(rotated.count > 16 && rotated[3] == 0x04 && rotated[12] == UInt8(ascii: "R") && rotated[13] == UInt8(ascii: "E"))
+        #expect(
+            rotated.count > 16 && rotated[3] == 0x04 && rotated[12] == UInt8(ascii: "R")
+                && rotated[13] == UInt8(ascii: "E")
+        )
         #expect(try gunzip(rotated) == original)
         let tail = try CLI.run(["tail", "-n", "5", plain + ".1.gz"])
         let lines = String(decoding: original, as: UTF8.self).split(separator: "\n").suffix(5).map(String.init)

@@ -8,7 +8,9 @@ struct CLIResult {
     var stdout: Data
     var stderr: String
     var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    var stdoutLines: [String] { stdoutText.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+    var stdoutLines: [String] {
+        stdoutText.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
 }
 
 enum CLI {
@@ -43,7 +45,8 @@ enum CLI {
 
     /// Runs `runra-events arguments…` with `stdin` as standard input.
     @discardableResult
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CLIResult {
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CLIResult
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -69,7 +72,11 @@ enum CLI {
         try inPipe.fileHandleForWriting.close()
         try process.waitForExit()
         while !outThread.isFinished || !errThread.isFinished { usleep(1000) }
-        return CLIResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+        return CLIResult(
+            status: process.terminationStatus,
+            stdout: outData,
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
     }
 }
 

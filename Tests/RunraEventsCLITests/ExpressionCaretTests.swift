@@ -36,7 +36,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let config = try directory.write(
             "bad.yaml",
-            "observability:\n  exporters:\n    - provider: console\n      filter:\n        condition: data.exitCode !=== 0\n"
+            "observability:\n  exporters:\n    - provider: console\n      filter:\n        condition: "
+                + "data.exitCode !=== 0\n"
         )
         let result = try CLI.run(["replay", "--config", config, "--dry-run", CLI.fixture("events/small.jsonl")])
         #expect(result.status == 2)

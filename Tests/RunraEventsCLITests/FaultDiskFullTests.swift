@@ -55,7 +55,8 @@ import Testing
     }
 
     /// `ulimit -f`: the jsonl exporter's write stops part-way through a batch with EFBIG (not SIGXFSZ). The file
-    /// is cut back to the size before that batch, so it holds whole lines only, and the checkpoint stays before the first given-up batch, so running the same
+    /// is cut back to the size before that batch, so it holds whole lines only, and the checkpoint stays before the
+    /// first given-up batch, so running the same
     /// command again (without the limit) delivers every event.
     @Test func fileSizeLimitLeavesWholeLinesAndTheCheckpointResends() throws {
         let folder = try TemporaryDirectory()

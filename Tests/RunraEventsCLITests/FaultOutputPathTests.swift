@@ -49,7 +49,8 @@ import Glibc
         let good = folder.path("good.jsonl")
         let config = try folder.write(
             "replay.json",
-            #"{"exporters":[{"provider":"jsonl","config":{"filePath":"\#(bad)"}},{"provider":"jsonl","config":{"filePath":"\#(good)"}}]}"#
+            #"{"exporters":[{"provider":"jsonl","config":{"filePath":"\#(bad)"}},{"provider":"jsonl","config":"#
+                + #"{"filePath":"\#(good)"}}]}"#
         )
         let result = try CLI.run(["replay", "--config", config, input])
         #expect(result.status == 2, "\(result.stderr)")
@@ -107,7 +108,8 @@ import Glibc
         #expect(result.status == 2, "\(result.stderr)")
         #expect(
             result.stderr.contains(
-                "\(folder.url.path) is a directory: name the log file, or follow the logs in it with a quoted glob such as '\(folder.url.path)/*.jsonl'"
+                "\(folder.url.path) is a directory: name the log file, or follow the logs in it with a quoted glob "
+                    + "such as '\(folder.url.path)/*.jsonl'"
             ),
             "\(result.stderr)"
         )

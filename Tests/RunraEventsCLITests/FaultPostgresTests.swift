@@ -78,7 +78,11 @@ final class PrivateCluster {
 
 /// PostgreSQL going away in the middle of `load-pg` and of a `postgres` replay, and a replay killed with SIGKILL:
 /// a clear error (exit 4), then a re-run or a `--checkpoint` resume that ends with exactly the source count.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil), .timeLimit(.minutes(10)))
+@Suite(
+    .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil),
+    .timeLimit(.minutes(10))
+)
 struct FaultPostgresTests {
     /// Starts `runra-events arguments…` in the background, its standard error into `errors`.
     func start(_ arguments: [String], errors: String, environment: [String: String] = [:]) throws -> Process {

@@ -59,9 +59,19 @@ import Testing
 
     @Test func csvQuotesAndTSVEscapes() throws {
         let line = #"{"id":"q","type":"t","data":{"s":"a,\"b\"\nc\td\\e","n":1.50,"o":{"x":[1]},"z":null}}"#
-        let csv = try CLI.run(["filter", "-o", "csv", "--fields", "id,data.s,data.n,data.o,data.z,data.missing"], stdin: Data((line + "\n").utf8))
-        #expect(csv.stdoutText == "id,data.s,data.n,data.o,data.z,data.missing\nq,\"a,\"\"b\"\"\nc\td\\e\",1.50,\"{\"\"x\"\":[1]}\",,\n")
-        let tsv = try CLI.run(["filter", "-o", "tsv", "--no-header", "--fields", "id,data.s"], stdin: Data((line + "\n").utf8))
+        let csv = try CLI.run(
+            ["filter", "-o", "csv", "--fields", "id,data.s,data.n,data.o,data.z,data.missing"],
+            stdin: Data((line + "\n").utf8)
+        )
+        #expect(
+            csv.stdoutText
+                == "id,data.s,data.n,data.o,data.z,data.missing\nq,\"a,\"\"b\"\"\nc\td\\e\","
+                + "1.50,\"{\"\"x\"\":[1]}\",,\n"
+        )
+        let tsv = try CLI.run(
+            ["filter", "-o", "tsv", "--no-header", "--fields", "id,data.s"],
+            stdin: Data((line + "\n").utf8)
+        )
         #expect(tsv.stdoutText == "q\ta,\"b\"\\nc\\td\\\\e\n")
     }
 
@@ -69,7 +79,9 @@ import Testing
         let whole = try CLI.run(["filter", "-o", "json", "-t", "exec.completed", small])
         let array = try JSONSerialization.jsonObject(with: whole.stdout) as? [[String: Any]]
         #expect(array?.map { $0["id"] as? String } == ["evt_3", "evt_5"])
-        let projected = try CLI.run(["filter", "-o", "json", "--fields", "id,data.durationMs", "-t", "exec.completed", small])
+        let projected = try CLI.run([
+            "filter", "-o", "json", "--fields", "id,data.durationMs", "-t", "exec.completed", small,
+        ])
         let rows = try JSONSerialization.jsonObject(with: projected.stdout) as? [[String: Any]]
         #expect(rows?.count == 2)
         #expect(rows?.first?["data.durationMs"] as? Int == 1500)
@@ -82,7 +94,11 @@ import Testing
 
     @Test func prettyOutputIsReadableAndColorsOnlyWhenAsked() throws {
         let plain = try CLI.run(["filter", "-o", "pretty", "-t", "exec.completed", small])
-        #expect(plain.stdoutLines.first == #"2026-06-15T10:30:02.500Z ERROR exec.completed sb_a run_1 command="npm test" exitCode=1 durationMs=1500"#)
+        #expect(
+            plain.stdoutLines.first
+                == #"2026-06-15T10:30:02.500Z ERROR exec.completed sb_a run_1 command="npm test" "#
+                + #"exitCode=1 durationMs=1500"#
+        )
         #expect(!plain.stdoutText.contains("\u{1B}["))
         let colored = try CLI.run(["filter", "-o", "pretty", "--color", "always", small])
         #expect(colored.stdoutText.contains("\u{1B}["))
@@ -111,14 +127,20 @@ import Testing
     @Test func deadLetterKeepsBadLinesVerbatim() throws {
         let folder = try TemporaryDirectory()
         let deadLetter = folder.path("bad.jsonl")
-        let result = try CLI.run(["filter", "-q", "--dead-letter", deadLetter, CLI.fixture("events/malformed.jsonl"), CLI.fixture("events/invalid-utf8.jsonl")])
+        let result = try CLI.run([
+            "filter", "-q", "--dead-letter", deadLetter, CLI.fixture("events/malformed.jsonl"),
+            CLI.fixture("events/invalid-utf8.jsonl"),
+        ])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let kept = try Data(contentsOf: URL(fileURLWithPath: deadLetter))
         let source = try Data(contentsOf: URL(fileURLWithPath: CLI.fixture("events/malformed.jsonl")))
         let sourceLines = source.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
         var expected = Data()
-        for index in [1, 2, 3, 7, 8] { expected.append(sourceLines[index]); expected.append(0x0A) }
+        for index in [1, 2, 3, 7, 8] {
+            expected.append(sourceLines[index])
+            expected.append(0x0A)
+        }
         let invalid = try Data(contentsOf: URL(fileURLWithPath: CLI.fixture("events/invalid-utf8.jsonl")))
         expected.append(invalid.split(separator: 0x0A)[0])
         expected.append(0x0A)
@@ -165,13 +187,18 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // POSIX sh has no PIPESTATUS: capture the filter's status by hand.
-        process.arguments = ["-c", "( '\(CLI.executable.path)' filter '\(big)'; echo $? > '\(folder.path("status"))' ) | head -1 > /dev/null"]
+        process.arguments = [
+            "-c",
+            "( '\(CLI.executable.path)' filter '\(big)'; echo $? > '\(folder.path("status"))' ) | head -1 > /dev/null",
+        ]
         let errors = Pipe()
         process.standardError = errors
         try process.run()
         try process.waitForExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let status = try String(contentsOfFile: folder.path("status"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let status = try String(contentsOfFile: folder.path("status"), encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
         #expect(status == "0")
         #expect(stderr.isEmpty)
     }

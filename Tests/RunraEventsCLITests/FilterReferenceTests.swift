@@ -29,28 +29,40 @@ import Testing
 
     static let cases: [(String, [String], @Sendable ([String: Any]) -> Bool)] = [
         ("type", ["-t", "exec.completed"], { ($0["type"] as? String) == "exec.completed" }),
-        ("glob", ["-t", "agent.*", "-t", "*.error"], {
-            let type = $0["type"] as? String ?? ""
-            return type.hasPrefix("agent.") || type.hasSuffix(".error")
-        }),
-        ("where-exit", ["--where", "data.exitCode != 0"], { number(data($0)["exitCode"]) != 0 }),
-        ("where-and", ["-t", "exec.completed", "--where", "data.durationMs >= 100 and data.exitCode == 0"], {
-            ($0["type"] as? String) == "exec.completed" && (number(data($0)["durationMs"]) ?? -1) >= 100
-                && number(data($0)["exitCode"]) == 0
-        }),
-        ("contains", ["--where", "data.command contains \"test\""], {
-            (data($0)["command"] as? String)?.contains("test") == true
-        }),
-        ("invert", ["-v", "-t", "exec.*"], { !(($0["type"] as? String) ?? "").hasPrefix("exec.") }),
-        ("min-level", ["--min-level", "error"], { object in
-            let type = object["type"] as? String ?? ""
-            if let level = data(object)["level"] as? String, ["debug", "info", "warn", "error"].contains(level) {
-                return level == "error"
+        (
+            "glob", ["-t", "agent.*", "-t", "*.error"],
+            {
+                let type = $0["type"] as? String ?? ""
+                return type.hasPrefix("agent.") || type.hasSuffix(".error")
             }
-            if type.hasSuffix(".error") { return true }
-            if type == "exec.completed", let code = number(data(object)["exitCode"]) { return code != 0 }
-            return false
-        }),
+        ),
+        ("where-exit", ["--where", "data.exitCode != 0"], { number(data($0)["exitCode"]) != 0 }),
+        (
+            "where-and", ["-t", "exec.completed", "--where", "data.durationMs >= 100 and data.exitCode == 0"],
+            {
+                ($0["type"] as? String) == "exec.completed" && (number(data($0)["durationMs"]) ?? -1) >= 100
+                    && number(data($0)["exitCode"]) == 0
+            }
+        ),
+        (
+            "contains", ["--where", "data.command contains \"test\""],
+            {
+                (data($0)["command"] as? String)?.contains("test") == true
+            }
+        ),
+        ("invert", ["-v", "-t", "exec.*"], { !(($0["type"] as? String) ?? "").hasPrefix("exec.") }),
+        (
+            "min-level", ["--min-level", "error"],
+            { object in
+                let type = object["type"] as? String ?? ""
+                if let level = data(object)["level"] as? String, ["debug", "info", "warn", "error"].contains(level) {
+                    return level == "error"
+                }
+                if type.hasSuffix(".error") { return true }
+                if type == "exec.completed", let code = number(data(object)["exitCode"]) { return code != 0 }
+                return false
+            }
+        ),
     ]
 
     @Test(arguments: 0..<cases.count)

@@ -73,7 +73,8 @@ import Testing
         let plain = try CLI.run(["generate", "--events", "2000", "--seed", "42"])
         #expect(
             try gunzip(fixture) == plain.stdout,
-            "Fixtures/events/sample.jsonl.gz is stale; remake it as Fixtures/events/README.md says")
+            "Fixtures/events/sample.jsonl.gz is stale; remake it as Fixtures/events/README.md says"
+        )
     }
 
     /// `--start` moves the timestamps and nothing else: the same events, shifted by the same amount.
@@ -84,14 +85,16 @@ import Testing
         func fields(_ line: String) throws -> [String: Any] {
             try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }
-        let shift = try #require(
-            epochMilliseconds(try fields(moved.stdoutLines[0])["timestamp"] as! String)
-        ) - epochMilliseconds(try fields(plain.stdoutLines[0])["timestamp"] as! String)!
+        let shift =
+            try #require(
+                epochMilliseconds(try fields(moved.stdoutLines[0])["timestamp"] as! String)
+            ) - epochMilliseconds(try fields(plain.stdoutLines[0])["timestamp"] as! String)!
         let first = try #require(epochMilliseconds(try fields(moved.stdoutLines[0])["timestamp"] as! String))
         let start = try #require(epochMilliseconds("2027-01-02T03:04:05.678Z"))
         #expect(first >= start && first < start + 1000, "the first event is \(first - start) ms after --start")
         for (before, after) in zip(plain.stdoutLines, moved.stdoutLines) {
-            var a = try fields(before), b = try fields(after)
+            var a = try fields(before)
+            var b = try fields(after)
             let gap = epochMilliseconds(b["timestamp"] as! String)! - epochMilliseconds(a["timestamp"] as! String)!
             #expect(gap == shift)
             a["timestamp"] = nil

@@ -9,9 +9,12 @@ import Testing
 
     /// Events for the rule's branches the sample lacks: `data.level` (which wins over the type) and exit codes.
     static let branches = [
-        #"{"id":"b1","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","sandboxId":"sb_a","runId":"run_1","data":{"command":"npm test","exitCode":1,"durationMs":1500}}"#,
-        #"{"id":"b2","timestamp":"2026-06-15T10:30:01.250Z","type":"exec.completed","sandboxId":"sb_a","data":{"command":"ls","exitCode":0}}"#,
-        #"{"id":"b3","timestamp":"2026-06-15T10:30:02Z","type":"exec.completed","sandboxId":"sb_a","data":{"command":"ls"}}"#,
+        #"{"id":"b1","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","sandboxId":"sb_a","runId":"#
+            + #""run_1","data":{"command":"npm test","exitCode":1,"durationMs":1500}}"#,
+        #"{"id":"b2","timestamp":"2026-06-15T10:30:01.250Z","type":"exec.completed","sandboxId":"sb_a","data":"#
+            + #"{"command":"ls","exitCode":0}}"#,
+        #"{"id":"b3","timestamp":"2026-06-15T10:30:02Z","type":"exec.completed","sandboxId":"sb_a","data":"#
+            + #"{"command":"ls"}}"#,
         #"{"id":"b4","timestamp":"2026-06-15T10:30:03.000Z","type":"sandbox.created","data":{"level":"WARNING"}}"#,
         #"{"id":"b5","timestamp":"2026-06-15T10:30:04.000Z","type":"agent.error","data":{"level":"debug"}}"#,
         #"{"id":"b6","timestamp":"2026-06-15T10:30:05.000Z","type":"sandbox.started","data":{"level":"Error"}}"#,
@@ -106,7 +109,8 @@ import Testing
         let shown = try lnav.tool.run(["-n", file], environment: lnav.environment)
         #expect(
             shown.stdoutLines == [
-                #"2026-06-15T10:30:00.000Z ERROR exec.completed sb_a run_1 {"command":"npm test","exitCode":1,"durationMs":1500}"#
+                #"2026-06-15T10:30:00.000Z ERROR exec.completed sb_a run_1 {"command":"npm test","exitCode":1,"#
+                    + #""durationMs":1500}"#
             ]
         )
     }

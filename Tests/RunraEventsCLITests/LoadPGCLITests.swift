@@ -10,9 +10,11 @@ struct LoadPGCLITests {
     static func events(_ count: Int, prefix: String = "e") -> String {
         var text = ""
         for i in 0..<count {
-            text += #"{"id":"\#(prefix)\#(i)","timestamp":"2026-06-15T10:30:\#(String(format: "%02d", i % 60)).5Z","#
+            text +=
+                #"{"id":"\#(prefix)\#(i)","timestamp":"2026-06-15T10:30:\#(String(format: "%02d", i % 60)).5Z","#
                 + #""type":"exec.completed","sandboxId":"sb_\#(i % 4)","runId":"run_1","#
-                + #""data":{"command":"npm test","exitCode":\#(i % 9 == 0 ? 1 : 0),"durationMs":\#(i % 1000),"out":"a\tb\\c"}}"#
+                + #""data":{"command":"npm test","exitCode":\#(i % 9 == 0 ? 1 : 0),"durationMs":\#(i % 1000),"#
+                + #""out":"a\tb\\c"}}"#
                 + "\n"
         }
         return text
@@ -46,7 +48,9 @@ struct LoadPGCLITests {
         let table = uniqueTable()
         defer { _ = try? psql("DROP SCHEMA IF EXISTS \(table) CASCADE") }
         let result = try CLI.run(
-            ["load-pg", "--schema", table, "--text-column", "--sandbox", "sb_1", file], environment: ["DATABASE_URL": url])
+            ["load-pg", "--schema", table, "--text-column", "--sandbox", "sb_1", file],
+            environment: ["DATABASE_URL": url]
+        )
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdoutText.hasPrefix("read 100 events: 25 inserted"))
         #expect(try psql("SELECT count(*), min(pg_typeof(data)::text) FROM \(table).runra_events") == "25|text")
@@ -62,7 +66,8 @@ struct LoadPGCLITests {
             """
             CREATE TABLE \(table) (id TEXT PRIMARY KEY, timestamp TIMESTAMPTZ NOT NULL, type TEXT NOT NULL,
               sandbox_id TEXT NOT NULL, run_id TEXT NOT NULL, data JSONB NOT NULL, created_at TIMESTAMPTZ DEFAULT NOW())
-            """)
+            """
+        )
         let process = Process()
         process.executableURL = CLI.executable
         process.arguments = ["load-pg", "--database-url", url, "--table", table, "--batch-size", "200", file]

@@ -11,14 +11,22 @@ import Glibc
 ///
 /// A writer appends about 13,000 lines a second (`Tests/Tools/log_writer.py`) while `logrotate -f` runs every
 /// 0.4–1.1 s; then the shipper is stopped with SIGTERM and the sink's file compared with what was written.
-@Suite(.serialized, .timeLimit(.minutes(10)), .enabled(if: LogrotateSetup.isInstalled, "needs logrotate (make test installs it)"))
+@Suite(
+    .serialized,
+    .timeLimit(.minutes(10)),
+    .enabled(if: LogrotateSetup.isInstalled, "needs logrotate (make test installs it)")
+)
 struct LogrotateFollowTests {
     static let lines = 40_000
 
     /// Writes `lines` events under `directives` while rotating, ships them, and checks the sink.
     func shipWhileRotating(
-        _ directives: [String], writer: String = "reopen", signalsWriter: Bool = false, input: String? = nil,
-        extraArguments: [String] = [], seed: UInt64
+        _ directives: [String],
+        writer: String = "reopen",
+        signalsWriter: Bool = false,
+        input: String? = nil,
+        extraArguments: [String] = [],
+        seed: UInt64
     ) throws {
         let dir = try TemporaryDirectory()
         let setup = try LogrotateSetup(dir: dir, directives: directives, signalsWriter: signalsWriter)
@@ -41,13 +49,21 @@ struct LogrotateFollowTests {
         if directives.contains("copytruncate") {
             // Lines written between logrotate's copy and its truncation are on no disk (logrotate(8),
             // copytruncate): every line that is on disk is shipped, once.
-            #expect(missing.isEmpty && delivery.duplicated == 0, "\(delivery), \(onDisk.count) on disk, not shipped: \(missing.prefix(5))")
+            #expect(
+                missing.isEmpty && delivery.duplicated == 0,
+                "\(delivery), \(onDisk.count) on disk, not shipped: \(missing.prefix(5))"
+            )
             #expect(onDisk.count > Self.lines * 9 / 10, "\(onDisk.count) on disk")
             #expect(Set(shipped).isSubset(of: FollowTest.expected(Self.lines)))
         } else {
             #expect(
                 delivery.isExactlyOnce,
-                "\(delivery), \(onDisk.count) on disk, not shipped: \(missing.prefix(5))\n\(setup.listing)\n\(shipper.stderr)")
+                """
+                \(delivery), \(onDisk.count) on disk, not shipped: \(missing.prefix(5))
+                \(setup.listing)
+                \(shipper.stderr)
+                """
+            )
         }
         #expect(status == 0, "\(shipper.stderr)")
         #expect(!shipper.stderr.contains("LOST"), "\(shipper.stderr)")
@@ -58,7 +74,11 @@ struct LogrotateFollowTests {
     }
 
     @Test func olddirWithCompression() throws {
-        try shipWhileRotating(["create", "compress", "olddir ../archive"], extraArguments: ["--olddir", "../archive"], seed: 2)
+        try shipWhileRotating(
+            ["create", "compress", "olddir ../archive"],
+            extraArguments: ["--olddir", "../archive"],
+            seed: 2
+        )
     }
 
     @Test func olddirWithCompressionNeedsNoOptionWhileRunning() throws {
@@ -67,7 +87,9 @@ struct LogrotateFollowTests {
     }
 
     @Test func dateextWithExtensionFollowingAGlob() throws {
-        let directives = ["create", "compress", "delaycompress", "dateext", "dateformat -%Y%m%d-%s", "extension .jsonl"]
+        let directives = [
+            "create", "compress", "delaycompress", "dateext", "dateformat -%Y%m%d-%s", "extension .jsonl",
+        ]
         try shipWhileRotating(directives, input: "logs/*.jsonl", seed: 4)
     }
 
@@ -89,7 +111,11 @@ struct LogrotateFollowTests {
 
     @Test func dateextCreateWithAWriterThatReopensOnHUP() throws {
         try shipWhileRotating(
-            ["create", "compress", "dateext", "dateformat -%Y%m%d-%s"], writer: "hold", signalsWriter: true, seed: 8)
+            ["create", "compress", "dateext", "dateformat -%Y%m%d-%s"],
+            writer: "hold",
+            signalsWriter: true,
+            seed: 8
+        )
     }
 
     /// Rotations while the shipper is stopped: at restart the checkpointed file is found by its content in
@@ -98,7 +124,8 @@ struct LogrotateFollowTests {
         let dir = try TemporaryDirectory()
         let setup = try LogrotateSetup(dir: dir, directives: directives)
         let out = dir.path("shipped.jsonl")
-        let arguments = ReplayFollowTests.jsonlSink(out) + ["--checkpoint", dir.path("ship.ckpt")] + extraArguments + [setup.log]
+        let arguments =
+            ReplayFollowTests.jsonlSink(out) + ["--checkpoint", dir.path("ship.ckpt")] + extraArguments + [setup.log]
         var shipper = try Shipper(arguments, stderrPath: dir.path("shipper1.err"))
         try FollowTest.append(0..<3000, to: setup.log)
         #expect(FollowTest.wait(.seconds(30)) { FollowTest.ids(inFile: out).count >= 3000 }, "\(shipper.stderr)")
@@ -126,6 +153,9 @@ struct LogrotateFollowTests {
     }
 
     @Test func olddirRotationsWhileStopped() throws {
-        try restartAfterRotationsWhileStopped(["create", "compress", "olddir ../archive"], extraArguments: ["--olddir", "../archive"])
+        try restartAfterRotationsWhileStopped(
+            ["create", "compress", "olddir ../archive"],
+            extraArguments: ["--olddir", "../archive"]
+        )
     }
 }

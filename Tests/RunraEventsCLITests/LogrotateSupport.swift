@@ -15,7 +15,12 @@ final class LogrotateSetup {
 
     /// `logs/app.jsonl` under `dir`, rotated with `directives` (`rotate 200` and `missingok` are added, and a
     /// postrotate `kill -HUP` to the writer when `signalsWriter`).
-    init(dir: TemporaryDirectory, logName: String = "app.jsonl", directives: [String], signalsWriter: Bool = false) throws {
+    init(
+        dir: TemporaryDirectory,
+        logName: String = "app.jsonl",
+        directives: [String],
+        signalsWriter: Bool = false
+    ) throws {
         self.dir = dir
         try FileManager.default.createDirectory(atPath: dir.path("logs"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir.path("archive"), withIntermediateDirectories: true)
@@ -26,7 +31,10 @@ final class LogrotateSetup {
         }
         let conf = "\(log) {\n" + body.map { "  \($0)\n" }.joined() + "}\n"
         FileManager.default.createFile(
-            atPath: dir.path("logrotate.conf"), contents: Data(conf.utf8), attributes: [.posixPermissions: 0o644])
+            atPath: dir.path("logrotate.conf"),
+            contents: Data(conf.utf8),
+            attributes: [.posixPermissions: 0o644]
+        )
         self.directives = directives
     }
 
@@ -46,7 +54,11 @@ final class LogrotateSetup {
         try process.run()
         let data = errors.fileHandleForReading.readDataToEndOfFile()
         try process.waitForExit(timeout: .seconds(60))
-        return CLIResult(status: process.terminationStatus, stdout: Data(), stderr: String(decoding: data, as: UTF8.self))
+        return CLIResult(
+            status: process.terminationStatus,
+            stdout: Data(),
+            stderr: String(decoding: data, as: UTF8.self)
+        )
     }
 
     /// Starts the writer: events `first` … `first + count - 1`, about 13,000 lines a second.
@@ -97,7 +109,10 @@ final class LogrotateSetup {
     /// The names in `logs/` and `archive/`, for messages.
     var listing: String {
         ["logs", "archive"].map { folder in
-            folder + ": " + ((try? FileManager.default.contentsOfDirectory(atPath: dir.path(folder)).sorted()) ?? []).joined(separator: " ")
+            folder + ": "
+                + ((try? FileManager.default.contentsOfDirectory(atPath: dir.path(folder)).sorted()) ?? []).joined(
+                    separator: " "
+                )
         }.joined(separator: "\n")
     }
 }

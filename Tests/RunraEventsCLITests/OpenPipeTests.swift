@@ -10,11 +10,15 @@ import Glibc
 /// needs stops at once, as `grep -m 1` does, and one that goes on passes each event on as it comes.
 @Suite(.timeLimit(.minutes(5))) struct OpenPipeTests {
     static let other = #"{"id":"evt_a","timestamp":"2026-06-15T10:30:00Z","type":"exec.started","data":{}}"# + "\n"
-    static let match = #"{"id":"evt_b","timestamp":"2026-06-15T10:30:01Z","type":"exec.completed","data":{"exitCode":0}}"# + "\n"
-    static let second = #"{"id":"evt_c","timestamp":"2026-06-15T10:30:02Z","type":"exec.completed","data":{"exitCode":1}}"# + "\n"
+    static let match =
+        #"{"id":"evt_b","timestamp":"2026-06-15T10:30:01Z","type":"exec.completed","data":{"exitCode":0}}"# + "\n"
+    static let second =
+        #"{"id":"evt_c","timestamp":"2026-06-15T10:30:02Z","type":"exec.completed","data":{"exitCode":1}}"# + "\n"
 
     /// Every output form stops after `-n 1` while the writer is still there.
-    @Test(arguments: [[], ["-o", "json"], ["-o", "pretty"], ["-o", "csv"], ["-o", "tsv"], ["-c"], ["--fields", "id", "-o", "json"]])
+    @Test(arguments: [
+        [], ["-o", "json"], ["-o", "pretty"], ["-o", "csv"], ["-o", "tsv"], ["-c"], ["--fields", "id", "-o", "json"],
+    ])
     func limitStopsReadingAnOpenPipe(_ format: [String]) throws {
         let child = try RunningCLI(["filter", "-n", "1", "-t", "exec.completed", "--color", "never"] + format)
         child.send(Self.other + Self.match)
@@ -30,12 +34,18 @@ import Glibc
     @Test func limitCountsMatchesAcrossWrites() throws {
         let child = try RunningCLI(["filter", "-n", "2", "-t", "exec.completed"])
         child.send(Self.match)
-        #expect(child.waitForOutput { $0.contains("evt_b") }, "the first match was not passed on while the pipe stayed open")
+        #expect(
+            child.waitForOutput { $0.contains("evt_b") },
+            "the first match was not passed on while the pipe stayed open"
+        )
         #expect(child.process.isRunning)
         child.send(Self.other + Self.second + Self.match)
         #expect(child.exitsWithin(.seconds(15)))
         #expect(child.process.terminationStatus == 0)
-        #expect(child.stdoutText.split(separator: "\n").map(String.init) == [Self.match, Self.second].map { String($0.dropLast()) })
+        #expect(
+            child.stdoutText.split(separator: "\n").map(String.init)
+                == [Self.match, Self.second].map { String($0.dropLast()) }
+        )
         try? child.closeInput()
     }
 
@@ -55,7 +65,10 @@ import Glibc
         let child = try RunningCLI(["filter", "-t", "exec.completed"] + format)
         let pretty = format.contains("pretty")
         child.send(Self.other + Self.match)
-        #expect(child.waitForOutput { $0.contains(pretty ? "10:30:01" : "evt_b") }, "the match was held back while the pipe stayed open")
+        #expect(
+            child.waitForOutput { $0.contains(pretty ? "10:30:01" : "evt_b") },
+            "the match was held back while the pipe stayed open"
+        )
         child.send(Self.second)
         #expect(child.waitForOutput { $0.contains(pretty ? "10:30:02" : "evt_c") })
         try child.closeInput()
@@ -89,7 +102,8 @@ import Glibc
         pipeline.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
         pipeline.arguments = [
             "-s", "KILL", "20", "/bin/bash", "-c",
-            "'\(binary)' tail -f -n 0 -s 0.05 '\(log)' | '\(binary)' filter -n 1 -t exec.completed > '\(folder.path("out"))'",
+            "'\(binary)' tail -f -n 0 -s 0.05 '\(log)' | '\(binary)' filter -n 1 -t exec.completed > "
+                + "'\(folder.path("out"))'",
         ]
         pipeline.standardOutput = FileHandle.nullDevice
         pipeline.standardError = FileHandle.nullDevice
@@ -100,7 +114,10 @@ import Glibc
         handle.write(Data((Self.other + Self.match).utf8))
         try handle.close()
         try pipeline.waitForExit(timeout: .seconds(40))
-        #expect(pipeline.terminationStatus == 0, "the pipeline did not end by itself (timeout's status \(pipeline.terminationStatus))")
+        #expect(
+            pipeline.terminationStatus == 0,
+            "the pipeline did not end by itself (timeout's status \(pipeline.terminationStatus))"
+        )
         #expect(try String(contentsOfFile: folder.path("out"), encoding: .utf8) == Self.match)
     }
 

@@ -61,7 +61,10 @@ import Testing
             TailCommandTests.lines(1...3) + "{not json\n" + TailCommandTests.lines(4...5) + "{\"id\":1}\n"
                 + TailCommandTests.lines(6...6) + String(repeating: "x", count: 10) + "\n"
         )
-        let unterminated = try dir.write("unterminated.jsonl", TailCommandTests.lines(1...5) + TailCommandTests.event(6))
+        let unterminated = try dir.write(
+            "unterminated.jsonl",
+            TailCommandTests.lines(1...5) + TailCommandTests.event(6)
+        )
         let empty = try dir.write("empty.jsonl", "")
         let blank = try dir.write("blank.jsonl", "\n\n")
         let cases: [[String]] = [

@@ -5,7 +5,9 @@ import Testing
 /// `-q/--quiet` on every command (SPEC §9: no progress, no summary): a successful run prints its data and nothing
 /// else; reports, summaries and bad-line notes are gone from both streams.
 @Suite(.timeLimit(.minutes(5))) struct QuietFlagTests {
-    static let good = #"{"id":"q1","timestamp":"2026-06-15T10:30:00Z","type":"exec.completed","sandboxId":"sb","runId":"r","data":{"exitCode":0,"durationMs":5}}"#
+    static let good =
+        #"{"id":"q1","timestamp":"2026-06-15T10:30:00Z","type":"exec.completed","sandboxId":"sb","runId":"r","data":"#
+        + #"{"exitCode":0,"durationMs":5}}"#
     static let bad = "not json"
 
     func input(_ directory: TemporaryDirectory) throws -> String {

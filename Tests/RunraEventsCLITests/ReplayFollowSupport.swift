@@ -116,7 +116,9 @@ enum FollowTest {
     /// Appends events `range` to `path` (a plain write, as a logging library does).
     static func append(_ range: Range<Int>, to path: String) throws {
         let text = range.map { event($0) + "\n" }.joined()
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()

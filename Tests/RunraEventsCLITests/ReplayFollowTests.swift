@@ -66,10 +66,12 @@ import Glibc
         try FollowTest.append(0..<2000, to: log)
         let shipper = try Shipper(
             [
-                "--to", "axiom", "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-test", "--set", "batchSize=50",
+                "--to", "axiom", "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-test", "--set",
+                "batchSize=50",
                 "--set", "flushIntervalMs=50", "--checkpoint", dir.path("ship.ckpt"), log,
             ],
-            stderrPath: dir.path("err"))
+            stderrPath: dir.path("err")
+        )
         Thread.sleep(forTimeInterval: 1)
         // Rotated and deleted while nothing could be delivered: the shipper holds the file open.
         #expect(rename(log, log + ".1") == 0)
@@ -104,7 +106,8 @@ import Glibc
         let metricsPort = try AxiomSink.freePort()
         shipper = try Shipper(
             arguments + ["--status-interval", "0.5", "--metrics-address", "127.0.0.1:\(metricsPort)"],
-            stderrPath: dir.path("err2"))
+            stderrPath: dir.path("err2")
+        )
         #expect(FollowTest.wait(.seconds(30)) { FollowTest.ids(inFile: out).count >= 110 }, "\(shipper.stderr)")
         // Said while it runs, not only at the end: on stderr, in the status line and in the metrics.
         #expect(FollowTest.wait(.seconds(10)) { shipper.stderr.contains("error: LOST: ") }, "\(shipper.stderr)")
@@ -146,7 +149,8 @@ import Glibc
         try FollowTest.append(0..<100, to: log)
         let shipper = try Shipper(
             Self.jsonlSink(out) + ["--status-interval", "0.3", "--metrics-address", "127.0.0.1:\(port)", log],
-            stderrPath: dir.path("err"))
+            stderrPath: dir.path("err")
+        )
         #expect(FollowTest.wait(.seconds(30)) { FollowTest.ids(inFile: out).count >= 100 })
         var metrics = ""
         let scraped = FollowTest.wait(.seconds(10)) {
@@ -163,7 +167,10 @@ import Glibc
         #expect(FollowTest.wait(.seconds(10)) { shipper.stderr.contains("runra-events: status: ") })
         #expect(try shipper.stop(SIGTERM) == 0)
         let status = try #require(shipper.stderr.split(separator: "\n").last { $0.hasPrefix("runra-events: status: ") })
-        #expect(status.contains("jsonl 100 sent, 0 retried, 0 dead-lettered") && status.contains("lag \(log) 0 B"), "\(status)")
+        #expect(
+            status.contains("jsonl 100 sent, 0 retried, 0 dead-lettered") && status.contains("lag \(log) 0 B"),
+            "\(status)"
+        )
     }
 
     @Test func aSecondSignalStopsAtOnceAndTheNextRunSendsWhatWasInFlight() throws {
@@ -173,8 +180,11 @@ import Glibc
         try FollowTest.append(0..<100, to: log)
         let hanging = try SilentListener()
         func axiom(_ port: Int) -> [String] {
-            ["--to", "axiom", "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-test", "--set", "flushIntervalMs=50",
-             "--checkpoint", checkpoint, log]
+            [
+                "--to", "axiom", "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-test", "--set",
+                "flushIntervalMs=50",
+                "--checkpoint", checkpoint, log,
+            ]
         }
         let shipper = try Shipper(axiom(hanging.port), stderrPath: dir.path("err1"))
         Thread.sleep(forTimeInterval: 1.5)  // the first batch is sent and waits for an answer that never comes
@@ -203,9 +213,12 @@ import Glibc
         try FollowTest.append(0..<100, to: log)
         let hanging = try SilentListener()
         let shipper = try Shipper(
-            ["--to", "axiom", "--set", "url=http://127.0.0.1:\(hanging.port)", "--set", "token=xaat-test",
-             "--set", "flushIntervalMs=50", "--drain-timeout", "1", log],
-            stderrPath: dir.path("err"))
+            [
+                "--to", "axiom", "--set", "url=http://127.0.0.1:\(hanging.port)", "--set", "token=xaat-test",
+                "--set", "flushIntervalMs=50", "--drain-timeout", "1", log,
+            ],
+            stderrPath: dir.path("err")
+        )
         Thread.sleep(forTimeInterval: 1.5)
         let clock = ContinuousClock()
         let start = clock.now
@@ -228,7 +241,9 @@ import Glibc
         let log = dir.path("later.jsonl")
         let out = dir.path("out.jsonl")
         let shipper = try Shipper(Self.jsonlSink(out) + [log, dir.path("logs/*.jsonl")], stderrPath: dir.path("err"))
-        #expect(FollowTest.wait(.seconds(10)) { shipper.stderr.contains("later.jsonl does not exist yet; waiting for it") })
+        #expect(
+            FollowTest.wait(.seconds(10)) { shipper.stderr.contains("later.jsonl does not exist yet; waiting for it") }
+        )
         #expect(shipper.stderr.contains("no file matches"), "\(shipper.stderr)")
         try FollowTest.append(0..<20, to: log)
         #expect(FollowTest.wait(.seconds(30)) { FollowTest.ids(inFile: out).count >= 20 }, "\(shipper.stderr)")
@@ -242,12 +257,16 @@ import Glibc
         let port = try AxiomSink.freePort()
         let shipper = try Shipper(
             ["--to", "axiom", "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-test", log],
-            stderrPath: dir.path("err"))
+            stderrPath: dir.path("err")
+        )
         var peak = 0
         for _ in 0..<30 {
             Thread.sleep(forTimeInterval: 0.1)
-            let status = (try? String(contentsOfFile: "/proc/\(shipper.process.processIdentifier)/status", encoding: .utf8)) ?? ""
-            let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst().first
+            let status =
+                (try? String(contentsOfFile: "/proc/\(shipper.process.processIdentifier)/status", encoding: .utf8))
+                ?? ""
+            let rss = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }?.split(separator: " ").dropFirst()
+                .first
             peak = max(peak, Int(rss ?? "0") ?? 0)
         }
         // Reading pauses once the read-ahead and the exporter's queue are full: far less than the 40 MB backlog
@@ -276,7 +295,11 @@ import Glibc
 /// The issue's test with real parts: a writer and `rotate` (rename and copytruncate) in a loop while the shipper
 /// is killed with SIGKILL at random moments and restarted; PostgreSQL gets every event exactly once, the
 /// Axiom-compatible sink at least once.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil), .timeLimit(.minutes(5)))
+@Suite(
+    .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] != nil),
+    .timeLimit(.minutes(5))
+)
 struct ReplayFollowKillTests {
     let url = ProcessInfo.processInfo.environment["RUNRA_TEST_PG_URL"] ?? ""
 
@@ -292,10 +315,13 @@ struct ReplayFollowKillTests {
             "ship.json",
             """
             {"observability": {"exporters": [
-              {"provider": "axiom", "config": {"url": "http://127.0.0.1:\(sink.port)", "token": "xaat-test", "batchSize": 2000, "flushIntervalMs": 700}},
-              {"provider": "postgres", "config": {"connectionString": "\(url)", "table": "\(table)", "batchSize": 2000, "flushIntervalMs": 700}}
+              {"provider": "axiom", "config": {"url": "http://127.0.0.1:\(sink.port)", "token": "xaat-test", \
+              "batchSize": 2000, "flushIntervalMs": 700}},
+              {"provider": "postgres", "config": {"connectionString": "\(url)", "table": "\(table)", "batchSize": \
+              2000, "flushIntervalMs": 700}}
             ]}}
-            """)
+            """
+        )
         let arguments = ["--config", config, "--checkpoint", dir.path("ship.ckpt"), log]
         // Partial batches wait up to 700 ms: at any moment some events were read but not yet acknowledged, so a
         // checkpoint that ran ahead of the sinks would lose them at a kill (a shipper that checkpoints on read
@@ -349,12 +375,16 @@ struct ReplayFollowKillTests {
         #expect(try shipper.stop(SIGTERM) == 0, "\(shipper.stderr)")
         // Every truncation here is copytruncate's, so each one's copy must be found (it once was missed while a
         // rotation compressed it, and a generation was lost).
-        let notices = (0...rounds).map { (try? String(contentsOfFile: dir.path("err\($0)"), encoding: .utf8)) ?? "" }.joined()
+        let notices = (0...rounds).map { (try? String(contentsOfFile: dir.path("err\($0)"), encoding: .utf8)) ?? "" }
+            .joined()
         #expect(!notices.contains("following it again from its start"), "\(notices.suffix(2000))")
 
         // PostgreSQL: exactly the written ids, each once.
         #expect(try psql("SELECT count(*), count(DISTINCT id) FROM \(table)") == "\(total)|\(total)")
-        #expect(try psql("SELECT count(*) FROM \(table) WHERE substring(id FROM 5)::int NOT BETWEEN 0 AND \(total - 1)") == "0")
+        #expect(
+            try psql("SELECT count(*) FROM \(table) WHERE substring(id FROM 5)::int NOT BETWEEN 0 AND \(total - 1)")
+                == "0"
+        )
         // The HTTP sink: every id at least once; duplicates only from batches in flight at a kill.
         let ids = sink.ids
         let missing = everything.subtracting(ids)
@@ -365,6 +395,9 @@ struct ReplayFollowKillTests {
         // 2000, a partial batch, and 2 pieces of 256 KiB read ahead (about 2,400 of these lines each): ~23,000.
         let duplicates = ids.count - Set(ids).count
         #expect(duplicates <= rounds * 25_000, "\(duplicates) duplicates after \(rounds) kills")
-        print("replay --follow kill test: \(rounds) kills, \(rotations) rotations, \(duplicates) duplicates at the HTTP sink")
+        print(
+            "replay --follow kill test: \(rounds) kills, \(rotations) rotations, \(duplicates) duplicates "
+                + "at the HTTP sink"
+        )
     }
 }

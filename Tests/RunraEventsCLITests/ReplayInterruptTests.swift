@@ -23,7 +23,8 @@ import Glibc
     func waitForCheckpoint(_ path: String) throws -> Int {
         for _ in 0..<1000 {
             if let data = FileManager.default.contents(atPath: path),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let line = object["line"] as? Int, line > 0
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let line = object["line"] as? Int, line > 0
             {
                 return line
             }
@@ -45,7 +46,10 @@ import Glibc
         let (input, lines) = try ReplaySample.file(directory, 4000, gapMs: 1)  // 4 s at real time
         let out = directory.path("out.jsonl")
         let checkpoint = directory.path("replay.ckpt")
-        let arguments = ["replay", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "batchSize=50", "--checkpoint", checkpoint, input]
+        let arguments = [
+            "replay", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "batchSize=50", "--checkpoint", checkpoint,
+            input,
+        ]
         let first = try start(arguments + ["--speed", "realtime"])
         _ = try waitForCheckpoint(checkpoint)
         usleep(300_000)
@@ -75,7 +79,10 @@ import Glibc
         let (input, lines) = try ReplaySample.file(directory, 4000, gapMs: 1)
         let out = directory.path("out.jsonl")
         let checkpoint = directory.path("replay.ckpt")
-        let process = try start(["replay", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "batchSize=50", "--checkpoint", checkpoint, "--speed", "1", input])
+        let process = try start([
+            "replay", "--to", "jsonl", "--set", "filePath=\(out)", "--set", "batchSize=50", "--checkpoint", checkpoint,
+            "--speed", "1", input,
+        ])
         _ = try waitForCheckpoint(checkpoint)
         process.interrupt()
         try process.waitForExit()

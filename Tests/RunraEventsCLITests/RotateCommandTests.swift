@@ -77,7 +77,8 @@ import Testing
             try content.write(to: URL(fileURLWithPath: log))
             // What each member holds before the rotation (read raw: a shift must not re-encode it).
             let before = try (1...expected.count + 1).compactMap { index -> Data? in
-                for name in ["x.jsonl.\(index)", "x.jsonl.\(index).gz"] where FileManager.default.fileExists(atPath: dir.path(name)) {
+                for name in ["x.jsonl.\(index)", "x.jsonl.\(index).gz"]
+                where FileManager.default.fileExists(atPath: dir.path(name)) {
                     return try Data(contentsOf: URL(fileURLWithPath: dir.path(name)))
                 }
                 return nil
@@ -86,14 +87,20 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             let gzip = !options.contains("--no-gzip")
             expected.insert((gzip, content), at: 0)
-            #expect(try visibleNames(dir) == ["x.jsonl"] + expected.indices.map { "x.jsonl.\($0 + 1)\(expected[$0].compressed ? ".gz" : "")" }.sorted())
+            #expect(
+                try visibleNames(dir) == ["x.jsonl"]
+                    + expected.indices.map { "x.jsonl.\($0 + 1)\(expected[$0].compressed ? ".gz" : "")" }.sorted()
+            )
             for (index, member) in expected.enumerated() {
                 let path = dir.path("x.jsonl.\(index + 1)\(member.compressed ? ".gz" : "")")
                 if index == 0 {
                     let text = member.compressed ? try gunzip(path) : try String(contentsOfFile: path, encoding: .utf8)
                     #expect(text == String(decoding: content, as: UTF8.self))
                 } else {
-                    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before[index - 1], "round \(round): \(path) changed on the way")
+                    #expect(
+                        try Data(contentsOf: URL(fileURLWithPath: path)) == before[index - 1],
+                        "round \(round): \(path) changed on the way"
+                    )
                 }
             }
         }
@@ -127,7 +134,10 @@ import Testing
         _ = try dir.write("logs/app.jsonl", "{}\n")
         let result = try CLI.run(["rotate", "--force", folder])
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("cannot rotate \(folder): it is a directory; name the log file itself"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("cannot rotate \(folder): it is a directory; name the log file itself"),
+            "\(result.stderr)"
+        )
         #expect(try visibleNames(dir) == ["logs"])
         #expect(FileManager.default.fileExists(atPath: dir.path("logs/app.jsonl")))
     }

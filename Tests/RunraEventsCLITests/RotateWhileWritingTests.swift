@@ -6,8 +6,8 @@ import Testing
 /// SPEC §4 rotate: rotating while a runra-events writer appends loses no line and duplicates none.
 @Suite(.timeLimit(.minutes(10))) struct RotateWhileWritingTests {
     static func event(_ n: Int) -> String {
-        #"{"id":"evt_\#(n)","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","data":{"n":\#(n),"# +
-            #""pad":"\#(String(repeating: "p", count: 150))"}}"#
+        #"{"id":"evt_\#(n)","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","data":{"n":\#(n),"#
+            + #""pad":"\#(String(repeating: "p", count: 150))"}}"#
     }
 
     @Test(arguments: [false, true])

@@ -7,7 +7,9 @@ import Testing
 
     private func ids(_ result: CLIResult) -> [String] {
         result.stdoutLines.compactMap { line in
-            line.range(of: #""id":"[^"]*""#, options: .regularExpression).map { String(line[$0].dropFirst(6).dropLast()) }
+            line.range(of: #""id":"[^"]*""#, options: .regularExpression).map {
+                String(line[$0].dropFirst(6).dropLast())
+            }
         }
     }
 
@@ -25,8 +27,15 @@ import Testing
     }
 
     @Test(arguments: [
-        (["filter", "--where", "e.data.exitCode != 0"], "did you mean data.exitCode? (or write the arrow form: (e) => e.data.exitCode …)"),
-        (["filter", "--where", "dta.exitCode != 0"], "'dta' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean data.exitCode?"),
+        (
+            ["filter", "--where", "e.data.exitCode != 0"],
+            "did you mean data.exitCode? (or write the arrow form: (e) => e.data.exitCode …)"
+        ),
+        (
+            ["filter", "--where", "dta.exitCode != 0"],
+            "'dta' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you "
+                + "mean data.exitCode?"
+        ),
         (["filter", "-o", "csv", "--fields", "id,dta.command"], "did you mean data.command?"),
         (["stats", "--by", "sandboxid"], "did you mean sandboxId?"),
         (["stats", "--metric", "durationMs"], "did you mean data.durationMs?"),
@@ -47,7 +56,9 @@ import Testing
 
     @Test func replayHelpShowsTheRuntimeForms() throws {
         // Help wraps at the terminal's width: compare with runs of white space made one space.
-        let help = try CLI.run(["replay", "--help"]).stdoutText.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let help = try CLI.run(["replay", "--help"]).stdoutText.split(whereSeparator: \.isWhitespace).joined(
+            separator: " "
+        )
         #expect(help.contains("--where '(e) => e.data.exitCode !== 0'"))
         #expect(help.contains(#"--where '(e) => !e.type.startsWith("file.")'"#))
         #expect(help.contains("condition: (e) => e.data.exitCode !== 0"))

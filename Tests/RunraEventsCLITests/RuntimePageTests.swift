@@ -7,11 +7,17 @@ import Testing
 @Suite(.timeLimit(.minutes(10))) struct RuntimePageTests {
     static let folder = CLI.fixture("config/runtime-page")
 
-    @Test(arguments: try! FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted())
+    @Test(
+        arguments: try! FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+            .sorted()
+    )
     func everyBlockLoadsInADryRun(_ name: String) throws {
         let result = try CLI.run(
             ["replay", "--dry-run", "-q", "--config", "\(Self.folder)/\(name)", CLI.fixture("events/small.jsonl")],
-            environment: ["AXIOM_TOKEN": "xaat-page", "DATABASE_URL": "postgresql://127.0.0.1:1/x", "OTEL_API_KEY": "k"])
+            environment: [
+                "AXIOM_TOKEN": "xaat-page", "DATABASE_URL": "postgresql://127.0.0.1:1/x", "OTEL_API_KEY": "k",
+            ]
+        )
         #expect(result.status == 0, "\(name): \(result.stderr)")
     }
 

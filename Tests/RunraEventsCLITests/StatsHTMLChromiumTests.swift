@@ -8,7 +8,8 @@ import Testing
 @Suite(.timeLimit(.minutes(10))) struct StatsHTMLChromiumTests {
     /// A sandbox name that would be markup, script, an SVG break-out or an attribute break-out if written as it is.
     static let hostile =
-        "sb_<script>document.title='pwned'</script></svg><img src=x onerror=\"document.title='pwned'\">'\u{07}\u{1B}[31m"
+        "sb_<script>document.title='pwned'</script></svg><img src=x "
+        + "onerror=\"document.title='pwned'\">'\u{07}\u{1B}[31m"
 
     /// Two sandboxes (one hostile) over ten minutes, every third command failing.
     static func log(start minute: Int = 0) -> String {

@@ -215,7 +215,11 @@ import Testing
         var characters = Array(row.dropFirst().dropLast()).makeIterator()
         while let character = characters.next() {
             if character == "\\", let next = characters.next() {
-                if next.isASCII && next.isPunctuation || next.isASCII && next.isSymbol { cell.append(next) } else { cell += "\\\(next)" }
+                if next.isASCII && next.isPunctuation || next.isASCII && next.isSymbol {
+                    cell.append(next)
+                } else {
+                    cell += "\\\(next)"
+                }
             } else if character == "|" {
                 cells.append(cell)
                 cell = ""
@@ -224,16 +228,28 @@ import Testing
             }
         }
         cells.append(cell)
-        return cells.map { $0.hasPrefix(" ") && $0.hasSuffix(" ") && $0.count >= 2 ? String($0.dropFirst().dropLast()) : $0 }
+        return cells.map {
+            $0.hasPrefix(" ") && $0.hasSuffix(" ") && $0.count >= 2 ? String($0.dropFirst().dropLast()) : $0
+        }
     }
 
-    @Test(arguments: [["--by", "data.command"], ["--by", "data.command", "--by", "sandboxId"], ["--by", "data.command", "--bin", "1h"]])
+    @Test(arguments: [
+        ["--by", "data.command"], ["--by", "data.command", "--by", "sandboxId"],
+        ["--by", "data.command", "--bin", "1h"],
+    ])
     func groupCellsReadBackExactly(_ grouping: [String]) throws {
         let directory = try TemporaryDirectory()
         var text = ""
         for (index, command) in Self.commands.enumerated() {
-            let escaped = String(decoding: try JSONSerialization.data(withJSONObject: [command], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast()
-            text += #"{"id":"m\#(index)","timestamp":"2026-06-15T10:30:0\#(index).000Z","type":"exec.completed","sandboxId":"sb|\#(index % 2)","data":{"command":\#(escaped),"exitCode":0,"durationMs":\#(index + 1)}}"# + "\n"
+            let escaped = String(
+                decoding: try JSONSerialization.data(withJSONObject: [command], options: [.withoutEscapingSlashes]),
+                as: UTF8.self
+            ).dropFirst().dropLast()
+            text +=
+                #"{"id":"m\#(index)","timestamp":"2026-06-15T10:30:0\#(index).000Z","type":"exec.completed","#
+                + #""sandboxId":"sb|\#(index % 2)","data":{"command":\#(escaped),"exitCode":0,"#
+                + #""durationMs":\#(index + 1)}}"#
+                + "\n"
         }
         let path = try directory.write("events.jsonl", text)
         let markdown = try CLI.run(["stats", "-o", "markdown"] + grouping + [path])
@@ -241,7 +257,9 @@ import Testing
         let lines = markdown.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let start = try #require(lines.firstIndex { $0.hasPrefix("| data.command |") })
         let header = Self.cells(lines[start])
-        let names = grouping.enumerated().filter { $0.offset % 2 == 1 && grouping[$0.offset - 1] == "--by" }.map(\.element)
+        let names = grouping.enumerated().filter { $0.offset % 2 == 1 && grouping[$0.offset - 1] == "--by" }.map(
+            \.element
+        )
         #expect(Array(header.prefix(names.count)) == names)
         if grouping.contains("--bin") { #expect(header[names.count] == "bin") }
         let rows = lines[(start + 2)...].prefix { $0.hasPrefix("|") }.map(Self.cells)

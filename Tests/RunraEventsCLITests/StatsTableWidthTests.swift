@@ -14,7 +14,8 @@ import Testing
         let file = try directory.write("lines.txt", lines.joined(separator: "\n") + "\n")
         let script = """
             import sys, unicodedata as u
-            w = lambda c: 0 if u.combining(c) or u.category(c) in ('Mn', 'Me', 'Cf') else 2 if u.east_asian_width(c) in 'WF' else 1
+            w = lambda c: 0 if u.combining(c) or u.category(c) in ('Mn', 'Me', 'Cf') else 2 if u.east_asian_width(c) \
+            in 'WF' else 1
             for line in open(sys.argv[1], encoding='utf-8'): print(sum(w(c) for c in line.rstrip('\\n')))
             """
         let result = try python.run(["-c", script, file])
@@ -28,7 +29,8 @@ import Testing
         for (index, sandbox) in Self.sandboxes.enumerated() {
             for repeat_ in 0...index {
                 lines.append(
-                    #"{"id":"w\#(index)_\#(repeat_)","timestamp":"2026-06-15T10:30:00Z","type":"exec.completed","sandboxId":"\#(sandbox)","data":{"exitCode":0,"durationMs":\#(10 + repeat_ * 1234)}}"#
+                    #"{"id":"w\#(index)_\#(repeat_)","timestamp":"2026-06-15T10:30:00Z","type":"exec.completed","#
+                        + #""sandboxId":"\#(sandbox)","data":{"exitCode":0,"durationMs":\#(10 + repeat_ * 1234)}}"#
                 )
             }
         }

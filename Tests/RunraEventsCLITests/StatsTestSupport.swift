@@ -91,7 +91,8 @@ struct GeneratedLog {
         let seconds = offsetMilliseconds / 1000
         let hour = 10 + seconds / 3600
         return
-            "2026-06-15T\(pad(hour, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(offsetMilliseconds % 1000, 3))Z"
+            "2026-06-15T\(pad(hour, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
+            + ".\(pad(offsetMilliseconds % 1000, 3))Z"
     }
 
     var jsonl: String {
@@ -113,7 +114,8 @@ struct GeneratedLog {
             }
             let time = Self.timestamp(event.offsetMilliseconds)
             out +=
-                "{\"id\":\"evt_\(index)\",\"timestamp\":\"\(time)\",\"type\":\"\(event.type)\",\"sandboxId\":\"\(event.sandboxId)\","
+                "{\"id\":\"evt_\(index)\",\"timestamp\":\"\(time)\",\"type\":\"\(event.type)\",\"sandboxId\""
+                + ":\"\(event.sandboxId)\","
             out += "\"runId\":\"run_1\",\"data\":{\(data.joined(separator: ","))}}\n"
         }
         return out

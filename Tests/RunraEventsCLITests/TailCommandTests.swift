@@ -5,7 +5,8 @@ import Testing
 /// `runra-events tail` without -f: plain files read backwards, gzip, the rotated set, stdin, exit codes.
 @Suite(.timeLimit(.minutes(5))) struct TailCommandTests {
     static func event(_ n: Int, type: String = "exec.started") -> String {
-        "{\"id\":\"e\(n)\",\"timestamp\":\"2026-06-15T10:30:\(String(format: "%02d", n % 60)).000Z\",\"type\":\"\(type)\",\"sandboxId\":\"sb_1\",\"data\":{\"n\":\(n)}}"
+        "{\"id\":\"e\(n)\",\"timestamp\":\"2026-06-15T10:30:\(String(format: "%02d", n % 60))"
+            + ".000Z\",\"type\":\"\(type)\",\"sandboxId\":\"sb_1\",\"data\":{\"n\":\(n)}}"
     }
 
     static func lines(_ range: ClosedRange<Int>) -> String { range.map { event($0) + "\n" }.joined() }

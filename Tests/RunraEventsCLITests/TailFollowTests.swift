@@ -5,7 +5,8 @@ import Testing
 /// `tail -f` while the file is appended to, renamed away, re-created, truncated and deleted.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct TailFollowTests {
     static func event(_ n: Int) -> String {
-        "{\"id\":\"e\(n)\",\"timestamp\":\"2026-06-15T10:30:00.000Z\",\"type\":\"exec.completed\",\"sandboxId\":\"sb_1\",\"data\":{\"n\":\(n)}}"
+        "{\"id\":\"e\(n)\",\"timestamp\":\"2026-06-15T10:30:"
+            + "00.000Z\",\"type\":\"exec.completed\",\"sandboxId\":\"sb_1\",\"data\":{\"n\":\(n)}}"
     }
 
     static func append(_ path: String, _ text: String) throws {

@@ -14,9 +14,24 @@ import Testing
         let port = Self.closedPort
         let runs: [(String, [String])] = [
             ("otel", ["--set", "endpoint=http://127.0.0.1:\(port)", "--set", "batchConfig.maxExportBatchSize=20"]),
-            ("otel", ["--set", "protocol=grpc", "--set", "endpoint=http://127.0.0.1:\(port)", "--set", "batchConfig.maxExportBatchSize=20"]),
-            ("custom", ["--set", "endpoint=http://127.0.0.1:\(port)/hook", "--set", "batchSize=20", "--set", "timeoutMs=5000"]),
-            ("axiom", ["--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-secret", "--set", "batchSize=20", "--set", "timeoutMs=5000"]),
+            (
+                "otel",
+                [
+                    "--set", "protocol=grpc", "--set", "endpoint=http://127.0.0.1:\(port)", "--set",
+                    "batchConfig.maxExportBatchSize=20",
+                ]
+            ),
+            (
+                "custom",
+                ["--set", "endpoint=http://127.0.0.1:\(port)/hook", "--set", "batchSize=20", "--set", "timeoutMs=5000"]
+            ),
+            (
+                "axiom",
+                [
+                    "--set", "url=http://127.0.0.1:\(port)", "--set", "token=xaat-secret", "--set", "batchSize=20",
+                    "--set", "timeoutMs=5000",
+                ]
+            ),
         ]
         var started: [(String, Process, Pipe)] = []
         let clock = ContinuousClock()

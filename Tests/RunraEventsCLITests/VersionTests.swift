@@ -38,10 +38,14 @@ import Testing
     /// runtime threads; `tail -f` shows it while it runs.
     @Test func aSynchronousCommandRunsOnOneThread() throws {
         let dir = try TemporaryDirectory()
-        let path = try dir.write("app.jsonl", #"{"id":"e1","timestamp":"2026-06-15T10:30:00Z","type":"exec.started"}"# + "\n")
+        let path = try dir.write(
+            "app.jsonl",
+            #"{"id":"e1","timestamp":"2026-06-15T10:30:00Z","type":"exec.started"}"# + "\n"
+        )
         let tail = try RunningCLI(["tail", "-f", "-o", "jsonl", path])
         #expect(tail.waitForLines(1))
-        let status = (try? String(contentsOfFile: "/proc/\(tail.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let status =
+            (try? String(contentsOfFile: "/proc/\(tail.process.processIdentifier)/status", encoding: .utf8)) ?? ""
         let threads = status.split(separator: "\n").first { $0.hasPrefix("Threads:") }
         tail.process.terminate()
         #expect(try tail.finish() == 0)

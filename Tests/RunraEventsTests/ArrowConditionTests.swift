@@ -63,7 +63,10 @@ import Testing
     static let pairs: [(String, String)] = [
         ("(e) => e.data.exitCode != 0", "data.exitCode != 0"),
         ("(e) => e.data.missing != 0", "data.missing != 0"),
-        (#"(e) => e.type == "exec.completed" && e.data.durationMs > 100"#, #"type == "exec.completed" and data.durationMs > 100"#),
+        (
+            #"(e) => e.type == "exec.completed" && e.data.durationMs > 100"#,
+            #"type == "exec.completed" and data.durationMs > 100"#
+        ),
         (#"(e) => !e.type.startsWith("file.")"#, #"!(type startsWith "file.")"#),
         (#"(e) => e.data.command.includes("npm")"#, #"data.command contains "npm""#),
         (#"(e) => e.data.command.endsWith("--ci")"#, #"data.command endsWith "--ci""#),
@@ -78,7 +81,11 @@ import Testing
     }
 
     @Test func methodsAndStrictEqualityWorkWithoutAnArrow() throws {
-        #expect(try Expression(parsing: #"type.startsWith("exec.") && data.exitCode !== 0"#).matches(DictionaryContext.sample))
+        #expect(
+            try Expression(parsing: #"type.startsWith("exec.") && data.exitCode !== 0"#).matches(
+                DictionaryContext.sample
+            )
+        )
         #expect(try Expression(parsing: "data.missing === undefined").matches(DictionaryContext.sample))
     }
 
@@ -88,23 +95,56 @@ import Testing
 
     /// What is outside the subset is refused with the part and what to write instead.
     static let refused: [(source: String, column: Int, says: String)] = [
-        ("(e) => { return e.data.exitCode !== 0 }", 8, "a block body '{ … }' is not accepted; write the condition as one expression after '=>': (e) => e.data.exitCode !== 0"),
-        ("(e) => return e.data.exitCode", 8, "'return' is not needed: the arrow's body is its value; write (e) => e.data.exitCode !== 0"),
-        ("function (e) { return true }", 1, "a 'function' is not accepted; write an arrow function: (e) => e.data.exitCode !== 0"),
+        (
+            "(e) => { return e.data.exitCode !== 0 }", 8,
+            "a block body '{ … }' is not accepted; write the condition as one expression after '=>': (e) => "
+                + "e.data.exitCode !== 0"
+        ),
+        (
+            "(e) => return e.data.exitCode", 8,
+            "'return' is not needed: the arrow's body is its value; write (e) => e.data.exitCode !== 0"
+        ),
+        (
+            "function (e) { return true }", 1,
+            "a 'function' is not accepted; write an arrow function: (e) => e.data.exitCode !== 0"
+        ),
         ("() => true", 1, "the arrow function needs a parameter for the event"),
         ("(a, b) => true", 1, "the arrow function takes one parameter, the event"),
-        (#"(e) => e.type.toLowerCase() === "x""#, 15, "'.toLowerCase()' cannot be called: a condition calls only .startsWith(), .endsWith() and .includes()"),
+        (
+            #"(e) => e.type.toLowerCase() === "x""#, 15,
+            "'.toLowerCase()' cannot be called: a condition calls only .startsWith(), .endsWith() and .includes()"
+        ),
         (#"(e) => e.type.startsWith("a", 1)"#, 29, "'.startsWith()' takes one argument here"),
-        (#"(e) => parseInt(e.data.x) > 1"#, 8, "'parseInt(…)' cannot be called: the functions of a condition are exists(path) and the methods"),
+        (
+            #"(e) => parseInt(e.data.x) > 1"#, 8,
+            "'parseInt(…)' cannot be called: the functions of a condition are exists(path) and the methods"
+        ),
         ("(e) => e.data.exitCode !== 0;", 29, "unexpected ';'; a condition is one expression: remove the ';'"),
         ("(e) => e.data.x ? 1 : 2", 17, "unexpected '?'; the conditional operator '? :' is not accepted"),
-        ("(e) => data.exitCode !== 0", 8, "'data' is not defined: paths start with the arrow's parameter; did you mean e.data?"),
-        ("(e) => exitCode !== 0", 8, "'exitCode' is not defined: paths start with the arrow's parameter; did you mean e.data.exitCode?"),
+        (
+            "(e) => data.exitCode !== 0", 8,
+            "'data' is not defined: paths start with the arrow's parameter; did you mean e.data?"
+        ),
+        (
+            "(e) => exitCode !== 0", 8,
+            "'exitCode' is not defined: paths start with the arrow's parameter; did you mean e.data.exitCode?"
+        ),
         ("(e) => e !== 0", 8, "'e' is the whole event; test one of its fields, as in e.type == \"exec.completed\""),
-        ("(e) => e.dta.exitCode !== 0", 8, "'dta' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean e.data.exitCode?"),
-        ("data.exitCode => 0", 15, "unexpected '=>'; an arrow function starts the condition, as in (e) => e.data.exitCode !== 0 (or did you mean '>='?)"),
+        (
+            "(e) => e.dta.exitCode !== 0", 8,
+            "'dta' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean "
+                + "e.data.exitCode?"
+        ),
+        (
+            "data.exitCode => 0", 15,
+            "unexpected '=>'; an arrow function starts the condition, as in (e) => e.data.exitCode !== 0 (or "
+                + "did you mean '>='?)"
+        ),
         ("type = 'x'", 6, "unexpected '=' (compare with '==' or '===')"),
-        ("(e) => exists == 1", 8, "'exists' is not defined: paths start with the arrow's parameter; did you mean e.data.exists?"),
+        (
+            "(e) => exists == 1", 8,
+            "'exists' is not defined: paths start with the arrow's parameter; did you mean e.data.exists?"
+        ),
     ]
 
     @Test(arguments: refused)

@@ -16,10 +16,16 @@ import Testing
     }
 
     static func blockGzip(
-        _ bytes: [UInt8], memberBytes: Int = 16 * 1024, level: Int = 6, threads: Int = 2, pieceBytes: Int = 7_777
+        _ bytes: [UInt8],
+        memberBytes: Int = 16 * 1024,
+        level: Int = 6,
+        threads: Int = 2,
+        pieceBytes: Int = 7_777
     ) throws -> [UInt8] {
         var output: [UInt8] = []
-        let writer = try BlockGzipWriter(level: level, targetMemberBytes: memberBytes, threads: threads) { output.append(contentsOf: $0) }
+        let writer = try BlockGzipWriter(level: level, targetMemberBytes: memberBytes, threads: threads) {
+            output.append(contentsOf: $0)
+        }
         // Odd pieces, so that members are cut inside what one write gets.
         var position = 0
         while position < bytes.count {
@@ -54,7 +60,10 @@ import Testing
         var result: [(Int, BlockGzip.Member)] = []
         var offset = 0
         while offset + BlockGzip.memberHeaderSize <= file.count {
-            guard let member = file.withUnsafeBytes({ BlockGzip.parseMemberHeader(UnsafeRawBufferPointer(rebasing: $0[offset...])) })
+            guard
+                let member = file.withUnsafeBytes({
+                    BlockGzip.parseMemberHeader(UnsafeRawBufferPointer(rebasing: $0[offset...]))
+                })
             else { break }
             result.append((offset, member))
             offset += member.size
@@ -174,7 +183,10 @@ import Testing
     @Test(arguments: [1 << 20, 4096, 1])
     func theParallelReaderGivesTheLines(chunk: Int) throws {
         let input = Self.events(chunk == 1 ? 300 : 3000)
-        let file = try TemporaryFile(Data(try Self.blockGzip(input, memberBytes: chunk == 1 ? 2048 : 16 * 1024)), suffix: ".gz")
+        let file = try TemporaryFile(
+            Data(try Self.blockGzip(input, memberBytes: chunk == 1 ? 2048 : 16 * 1024)),
+            suffix: ".gz"
+        )
         let read = Self.readAll(file.path, chunk: chunk)
         #expect(read.error == nil)
         let same = read.bytes == input
@@ -247,11 +259,14 @@ import Testing
         var ids: [String] = []
         var badLines: [String] = []
         let summary = try EventBatchReader(paths: [path]).forEachBatch(
-            batchSize: 500, transform: { $0.id ?? "" }, onBadLine: { badLines.append("\($0.lineNumber): \($0.reason)") },
+            batchSize: 500,
+            transform: { $0.id ?? "" },
+            onBadLine: { badLines.append("\($0.lineNumber): \($0.reason)") },
             body: { batch in
                 ids += batch
                 return true
-            })
+            }
+        )
         return (ids, badLines, summary.inputErrors.map(\.message))
     }
 
@@ -269,9 +284,15 @@ import Testing
             let got = try Self.pipelineRead(path.path)
             #expect(got.errors == expected.errors, "\(what)")
             let common = min(got.ids.count, expected.ids.count)
-            #expect(got.ids[..<common] == expected.ids[..<common], "\(what): \(got.ids.count) events vs \(expected.ids.count)")
+            #expect(
+                got.ids[..<common] == expected.ids[..<common],
+                "\(what): \(got.ids.count) events vs \(expected.ids.count)"
+            )
             if expected.errors.isEmpty {
-                #expect(got.ids == expected.ids && got.badLines == expected.badLines, "\(what): \(got.badLines) vs \(expected.badLines)")
+                #expect(
+                    got.ids == expected.ids && got.badLines == expected.badLines,
+                    "\(what): \(got.badLines) vs \(expected.badLines)"
+                )
             }
             if what == "whole" {
                 #expect(got.ids.count == 3501 && got.ids.last == "evt_last" && got.errors.isEmpty)
@@ -313,7 +334,11 @@ import Testing
     }
 
     /// `tail` of `path`: the output lines, the bad lines, and the error that ended the read.
-    static func tail(_ path: String, count: Int, types: [String] = []) throws -> (lines: [String], bad: [BadLine], error: String?) {
+    static func tail(
+        _ path: String,
+        count: Int,
+        types: [String] = []
+    ) throws -> (lines: [String], bad: [BadLine], error: String?) {
         let output = try TemporaryFile("")
         let descriptor = open(output.path, O_WRONLY | O_TRUNC)
         defer { close(descriptor) }

@@ -83,7 +83,9 @@ import Testing
         record.initialize(to: DataMemberRecord())
         defer { record.deallocate() }
         let members = dataKeys.recording(into: record)
-        let line = Array(#"{"type":"t","data":{"durationMs":7,"exitCode":[1, 2],"exitCode":{"a":1}},"data":{"exitCode":-3}}"#.utf8)
+        let line = Array(
+            #"{"type":"t","data":{"durationMs":7,"exitCode":[1, 2],"exitCode":{"a":1}},"data":{"exitCode":-3}}"#.utf8
+        )
         try line.withUnsafeBufferPointer { buffer in
             var fields = EventFields()
             #expect(JSONScanner.scan(buffer, into: &fields, recording: members) == nil)
@@ -112,14 +114,19 @@ import Testing
                 var fields = EventFields()
                 let expected = JSONScanner.scan(buffer, into: &plain)
                 #expect(expected != nil, "\(line)")
-                #expect(JSONScanner.scan(buffer, into: &fields, recording: dataKeys.recording(into: record)) == expected, "\(line)")
+                #expect(
+                    JSONScanner.scan(buffer, into: &fields, recording: dataKeys.recording(into: record)) == expected,
+                    "\(line)"
+                )
             }
         }
     }
 
     @Test func keysComeFromTheSelectionAndTheFields() throws {
         var selection = EventSelection()
-        selection.conditions = [try Expression(parsing: "data.exitCode != 0 and data.labels.team == 'x' or type == 'y'")]
+        selection.conditions = [
+            try Expression(parsing: "data.exitCode != 0 and data.labels.team == 'x' or type == 'y'")
+        ]
         #expect(selection.dataKeysRead == ["exitCode", "labels"])
         selection.minimumLevel = .error
         #expect(selection.dataKeysRead == ["exitCode", "labels", "level", "exitCode"])

@@ -42,7 +42,10 @@ import Testing
         guard let python = try Self.pythonWideRanges() else { return }
         guard python.version == DisplayWidth.unicodeVersion else {
             Issue.record(
-                "python3 has Unicode \(python.version), the table \(DisplayWidth.unicodeVersion): run python3 scripts/gen-east-asian-width.py"
+                """
+                python3 has Unicode \(python.version), the table \(DisplayWidth.unicodeVersion): \
+                run python3 scripts/gen-east-asian-width.py
+                """
             )
             return
         }

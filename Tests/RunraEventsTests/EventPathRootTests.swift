@@ -4,10 +4,26 @@ import Testing
 /// SPEC §10: a path read from events whose first name is not an event field is an error with a suggestion.
 @Suite struct EventPathRootTests {
     static let misspelt: [(source: String, says: String)] = [
-        ("dta.exitCode != 0", "'dta' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean data.exitCode?"),
-        ("e.data.exitCode != 0", "'e' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean data.exitCode? (or write the arrow form: (e) => e.data.exitCode …)"),
-        (#"event.type == "x""#, "'event' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean type? (or write the arrow form: (event) => event.type …)"),
-        ("exitCode != 0", "'exitCode' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean data.exitCode? (a top-level field the runtime does not define is read as .exitCode)"),
+        (
+            "dta.exitCode != 0",
+            "'dta' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you "
+                + "mean data.exitCode?"
+        ),
+        (
+            "e.data.exitCode != 0",
+            "'e' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean data.exitCode? "
+                + "(or write the arrow form: (e) => e.data.exitCode …)"
+        ),
+        (
+            #"event.type == "x""#,
+            "'event' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean type? (or "
+                + "write the arrow form: (event) => event.type …)"
+        ),
+        (
+            "exitCode != 0",
+            "'exitCode' is not a field of an event (id, timestamp, type, sandboxId, runId, data); did you mean "
+                + "data.exitCode? (a top-level field the runtime does not define is read as .exitCode)"
+        ),
         (#"typ == "x""#, "did you mean type?"),
         (#"sandboxid == "x""#, "did you mean sandboxId?"),
         ("exists(dta.x)", "did you mean data.x?"),
@@ -27,7 +43,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["type", "id", "timestamp", "sandboxId", "runId", "data", "data.missing.deeper", #"data["odd key"]"#])
+    @Test(arguments: [
+        "type", "id", "timestamp", "sandboxId", "runId", "data", "data.missing.deeper", #"data["odd key"]"#,
+    ])
     func eventFieldsAreAccepted(_ path: String) throws {
         _ = try Expression(parsing: "\(path) == null", roots: .event)
         _ = try JSONPath(parsing: path, roots: .event)
@@ -45,13 +63,18 @@ import Testing
         _ = try JSONPath(parsing: "whatever.x")
     }
 
-    @Test(arguments: [("dta.command", "did you mean data.command?"), ("typ", "did you mean type?"), ("command", "did you mean data.command?")])
+    @Test(arguments: [
+        ("dta.command", "did you mean data.command?"), ("typ", "did you mean type?"),
+        ("command", "did you mean data.command?"),
+    ])
     func pathsForByAndFieldsAreChecked(_ path: String, _ says: String) {
         #expect(throws: RunraError.self) { try JSONPath(parsing: path, roots: .event) }
-        let message = (try? JSONPath(parsing: path, roots: .event)).map { _ in "" } ?? {
-            do { _ = try JSONPath(parsing: path, roots: .event) } catch { return "\(error)" }
-            return ""
-        }()
+        let message =
+            (try? JSONPath(parsing: path, roots: .event)).map { _ in "" }
+            ?? {
+                do { _ = try JSONPath(parsing: path, roots: .event) } catch { return "\(error)" }
+                return ""
+            }()
         #expect(message.contains(says), "\(message)")
     }
 }

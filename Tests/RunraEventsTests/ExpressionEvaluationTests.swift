@@ -233,9 +233,11 @@ struct DictionaryContext: ExpressionContext {
 
     @Test func pathsListsEveryPathReadOnce() throws {
         let expression = try Expression(
-            parsing: #"data.a > 1 and exists(data["b c"]) or data.a < 0 and type in ["x"] or p95 > baseline.p95 * 2"#)
+            parsing: #"data.a > 1 and exists(data["b c"]) or data.a < 0 and type in ["x"] or p95 > baseline.p95 * 2"#
+        )
         #expect(
-            expression.paths.map(\.description) == ["data.a", #"data["b c"]"#, "type", "p95", "baseline.p95"])
+            expression.paths.map(\.description) == ["data.a", #"data["b c"]"#, "type", "p95", "baseline.p95"]
+        )
         #expect(try Expression(parsing: "1 == 1").paths.isEmpty)
     }
 

@@ -37,13 +37,16 @@ import Testing
         #expect(try JSONPath(parsing: path.description) == path, "\(path.description)")
     }
 
-    @Test(arguments: ["", "data.", "data..a", "data[", "data[x]", "data[1.5]", #"data["a""#, "data items", "1abc", "data.-1",
-        "a == b"])
+    @Test(arguments: [
+        "", "data.", "data..a", "data[", "data[x]", "data[1.5]", #"data["a""#, "data items", "1abc", "data.-1",
+        "a == b",
+    ])
     func rejects(_ text: String) {
         #expect {
             try JSONPath(parsing: text)
         } throws: { error in
-            (error as? RunraError)?.code == .expressionSyntax && (error as? RunraError)?.message.contains("column") == true
+            (error as? RunraError)?.code == .expressionSyntax
+                && (error as? RunraError)?.message.contains("column") == true
         }
     }
 }

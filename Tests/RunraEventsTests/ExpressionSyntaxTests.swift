@@ -107,7 +107,8 @@ import Testing
     }
 
     @Test func nestingUpToTheLimitWorks() throws {
-        let parenthesized = String(repeating: "(", count: 256) + "data.exitCode == 1" + String(repeating: ")", count: 256)
+        let parenthesized =
+            String(repeating: "(", count: 256) + "data.exitCode == 1" + String(repeating: ")", count: 256)
         #expect(try Expression(parsing: parenthesized).matches(DictionaryContext.sample))
         #expect(syntaxError("(" + parenthesized + ")")?.message.contains("nested too deeply") == true)
 

@@ -3,7 +3,11 @@ import RunraEvents
 import Testing
 
 /// Generates with the public API into memory (through a temporary file and a ``ByteWriter``).
-private func generated(seed: UInt64, _ limit: EventLogGenerator.Limit, gzip: Bool = false) throws -> (Data, EventLogGenerator.Summary) {
+private func generated(
+    seed: UInt64,
+    _ limit: EventLogGenerator.Limit,
+    gzip: Bool = false
+) throws -> (Data, EventLogGenerator.Summary) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("runra-gen-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: path) }
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -28,7 +32,8 @@ private func events(_ data: Data) throws -> [[String: Any]] {
 
 @Suite struct GeneratorTests {
     static let allTypes: Set<String> = [
-        "sandbox.created", "sandbox.started", "sandbox.paused", "sandbox.resumed", "sandbox.terminated", "sandbox.error",
+        "sandbox.created", "sandbox.started", "sandbox.paused", "sandbox.resumed", "sandbox.terminated",
+        "sandbox.error",
         "exec.started", "exec.completed", "exec.streamed", "exec.error",
         "file.created", "file.read", "file.deleted", "file.error", "port.exposed", "port.closed",
         "agent.thinking", "agent.tool_call", "agent.tool_result", "agent.error", "cost.runtime", "cost.llm",
@@ -88,8 +93,10 @@ private func events(_ data: Data) throws -> [[String: Any]] {
     }
 
     @Test func execCompletedCarriesCommandAndAboutTenPercentFail() throws {
-        let completed = try events(try generated(seed: 42, .events(20000)).0).filter { $0["type"] as? String == "exec.completed" }
-            .map { $0["data"] as! [String: Any] }
+        let completed = try events(try generated(seed: 42, .events(20000)).0).filter {
+            $0["type"] as? String == "exec.completed"
+        }
+        .map { $0["data"] as! [String: Any] }
         #expect(completed.count > 2000)
         var durations: [Int] = []
         var failures = 0
@@ -104,7 +111,10 @@ private func events(_ data: Data) throws -> [[String: Any]] {
         #expect(rate > 0.07 && rate < 0.13, "failure rate \(rate)")
         durations.sort()
         let median = durations[durations.count / 2]
-        #expect(durations.last! > 10 * median, "durations should be long-tailed: median \(median), max \(durations.last!)")
+        #expect(
+            durations.last! > 10 * median,
+            "durations should be long-tailed: median \(median), max \(durations.last!)"
+        )
     }
 
     @Test func toolCallsHaveNestedArgumentsAndResultsAnswerThem() throws {
@@ -144,7 +154,11 @@ private func events(_ data: Data) throws -> [[String: Any]] {
             let type = event["type"] as! String
             let sandbox = event["sandboxId"] as! String
             let run = event["runId"] as! String
-            if let known = runOf[sandbox] { #expect(known == run, "a sandbox stays in one run") } else { runOf[sandbox] = run }
+            if let known = runOf[sandbox] {
+                #expect(known == run, "a sandbox stays in one run")
+            } else {
+                runOf[sandbox] = run
+            }
             let previous = state[sandbox]
             switch type {
             case "sandbox.created": #expect(previous == nil)
@@ -153,7 +167,10 @@ private func events(_ data: Data) throws -> [[String: Any]] {
             case "sandbox.resumed": #expect(previous == "sandbox.paused")
             case "sandbox.terminated": #expect(previous != nil && previous != "sandbox.terminated")
             default:
-                #expect(previous == "sandbox.started" || previous == "sandbox.resumed", "\(type) in a sandbox that is \(previous ?? "unknown")")
+                #expect(
+                    previous == "sandbox.started" || previous == "sandbox.resumed",
+                    "\(type) in a sandbox that is \(previous ?? "unknown")"
+                )
             }
             if type.hasPrefix("sandbox.") && type != "sandbox.error" { state[sandbox] = type }
         }

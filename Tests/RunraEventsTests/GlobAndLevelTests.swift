@@ -4,7 +4,8 @@ import Testing
 @Suite struct GlobAndLevelTests {
     @Test(arguments: [
         ("exec.*", "exec.completed", true), ("exec.*", "exec.", true), ("exec.*", "execx", false),
-        ("*.error", "sandbox.error", true), ("*.error", "sandbox.errors", false), ("exec.completed", "exec.completed", true),
+        ("*.error", "sandbox.error", true), ("*.error", "sandbox.errors", false),
+        ("exec.completed", "exec.completed", true),
         ("exec.completed", "exec.complete", false), ("*", "", true), ("a?c", "abc", true), ("a?c", "aéc", true),
         ("a*b*c", "aXbYc", true), ("a*b*c", "aXbY", false), ("**", "x", true),
     ])

@@ -1,5 +1,6 @@
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// Accept/reject cases in the spirit of JSONTestSuite (nst/JSONTestSuite `y_`/`n_` files),
 /// plus the event-specific verdicts of SPEC §6.
@@ -7,7 +8,8 @@ import Testing
     static let accepted: [String] = [
         "{}", "[]", "0", "-0", "1", "-1", "123456789012345678901234567890", "1.5", "-1.5e10", "1E+2", "1e-2", "0e0",
         "0.000001", "\"\"", "\"a\"", "true", "false", "null", " [1] ", "[1,2,3]", "[[]]", "[{}]", "{\"a\":1}",
-        "{\"a\":{\"b\":[1,{\"c\":null}]}}", "{\"a\":1,\"a\":2}", "[\"\\u0000\"]", "[\"\\ud83d\\ude00\"]", "[\"\\ud800\"]",
+        "{\"a\":{\"b\":[1,{\"c\":null}]}}", "{\"a\":1,\"a\":2}", "[\"\\u0000\"]", "[\"\\ud83d\\ude00\"]",
+        "[\"\\ud800\"]",
         "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]", "[\"é\"]", "[\"日本語\"]", "[\"🚀\"]", "[\"\\u00e9\"]", "\t{\"a\" :\n1 }\r",
         "[1e1000]", "[-1e-1000]", "{\"\":0}", "[\"\u{7F}\"]", "[\"\u{10FFFF}\"]",
     ]
@@ -63,7 +65,9 @@ import Testing
     }
 
     @Test func findsTheSixEventFields() throws {
-        let line = #"{"id":"e1","timestamp":"2026-06-15T10:30:00Z","type":"exec.completed","sandboxId":"sb","runId":"r","data":{"exitCode":1},"extra":[1]}"#
+        let line =
+            #"{"id":"e1","timestamp":"2026-06-15T10:30:00Z","type":"exec.completed","sandboxId":"sb","runId":"r","#
+            + #""data":{"exitCode":1},"extra":[1]}"#
         let event = try RuntimeEvent(line)
         #expect(event.id == "e1")
         #expect(event.type == "exec.completed")
@@ -123,7 +127,10 @@ import Testing
     }
 
     @Test func decodesValuesWithSurrogatesAndNumbers() throws {
-        let event = try RuntimeEvent(#"{"type":"t","data":{"s":"\ud83d\ude80 \ud800!","n":-12.5e1,"big":12345678901234567890,"a":[true,null,{}]}}"#)
+        let event = try RuntimeEvent(
+            #"{"type":"t","data":{"s":"\ud83d\ude80 \ud800!","n":-12.5e1,"big":12345678901234567890,"a":"#
+                + #"[true,null,{}]}}"#
+        )
         #expect(event.value(at: JSONPath(keys: "data", "s")) == .string("🚀 \u{FFFD}!"))
         #expect(event.value(at: JSONPath(keys: "data", "n")) == .number(-125))
         #expect(event.value(at: JSONPath(keys: "data", "big")) == .number(12_345_678_901_234_567_168))

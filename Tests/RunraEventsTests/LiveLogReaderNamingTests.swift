@@ -46,7 +46,10 @@ import Testing
                 pieces.append(piece)
                 return Reading.ids(pieces).count < 9
             },
-            onBadLine: { _ in }, onResumeChecked: { lost = $0 }, shouldStop: { false })
+            onBadLine: { _ in },
+            onResumeChecked: { lost = $0 },
+            shouldStop: { false }
+        )
         #expect(lost == [])
         #expect(Reading.ids(pieces) == (6..<15).map { "evt_\($0)" })
         #expect(pieces.first?.file.path == dir + "/logs/../archive/app.jsonl.1.gz")
@@ -69,7 +72,10 @@ import Testing
                 count += piece.events.count
                 return count < 5
             },
-            onBadLine: { _ in }, onResumeChecked: { lost = $0 }, shouldStop: { false })
+            onBadLine: { _ in },
+            onResumeChecked: { lost = $0 },
+            shouldStop: { false }
+        )
         #expect(lost == [fingerprint])
     }
 }

@@ -11,7 +11,11 @@ import Testing
     static func text(_ range: Range<Int>) -> String { range.map { line($0) + "\n" }.joined() }
 
     /// Runs the reader until it handed out `count` events (or 10 s passed); returns the pieces.
-    static func read(_ reader: LiveLogReader, resume: [String: LiveLogReader.Resume] = [:], count: Int) throws -> [LiveLogReader.Piece] {
+    static func read(
+        _ reader: LiveLogReader,
+        resume: [String: LiveLogReader.Resume] = [:],
+        count: Int
+    ) throws -> [LiveLogReader.Piece] {
         var pieces: [LiveLogReader.Piece] = []
         let deadline = ContinuousClock.now + .seconds(10)
         _ = try reader.run(
@@ -21,7 +25,8 @@ import Testing
                 return pieces.reduce(0) { $0 + $1.events.count } < count
             },
             onBadLine: { _ in },
-            shouldStop: { ContinuousClock.now > deadline })
+            shouldStop: { ContinuousClock.now > deadline }
+        )
         return pieces
     }
 
@@ -61,7 +66,9 @@ import Testing
         // A file the checkpoint calls complete is skipped.
         let skipped = try Self.read(
             LiveLogReader(inputs: [log]),
-            resume: [gzipFingerprint: LiveLogReader.Resume(offset: 10 * lineLength, line: 10, isComplete: true)], count: 5)
+            resume: [gzipFingerprint: LiveLogReader.Resume(offset: 10 * lineLength, line: 10, isComplete: true)],
+            count: 5
+        )
         #expect(Self.ids(skipped) == (10..<15).map { "evt_\($0)" })
     }
 
@@ -95,7 +102,8 @@ import Testing
             },
             onBadLine: { _ in },
             onResumeChecked: { reports.append($0) },
-            shouldStop: { ContinuousClock.now > deadline })
+            shouldStop: { ContinuousClock.now > deadline }
+        )
         #expect(reports == [[gone]])
         #expect(ids == ["evt_3", "evt_4", "evt_10", "evt_11"])
     }
@@ -103,7 +111,9 @@ import Testing
     /// Runs `reader` until it handed out `count` events (or 10 s passed), calling `afterPiece` with the events
     /// so far after each piece; returns the ids in order and the notices.
     static func follow(
-        _ reader: LiveLogReader, count: Int, afterPiece: (Int) throws -> Void
+        _ reader: LiveLogReader,
+        count: Int,
+        afterPiece: (Int) throws -> Void
     ) throws -> (ids: [String], notices: [String]) {
         final class Notices: @unchecked Sendable { var list: [String] = [] }
         let notices = Notices()
@@ -117,7 +127,8 @@ import Testing
             },
             onBadLine: { _ in },
             onNotice: { notices.list.append($0) },
-            shouldStop: { ContinuousClock.now > deadline })
+            shouldStop: { ContinuousClock.now > deadline }
+        )
         return (ids, notices.list)
     }
 
@@ -144,7 +155,10 @@ import Testing
             }
         }
         #expect(result.ids == (0..<10).map { "evt_\($0)" }, "\(result.notices)")
-        #expect(result.notices.contains { $0.contains("reading the rest of it from its copy \(log).1") }, "\(result.notices)")
+        #expect(
+            result.notices.contains { $0.contains("reading the rest of it from its copy \(log).1") },
+            "\(result.notices)"
+        )
     }
 
     /// A truncation without a copy (`: > app.jsonl`): after the grace period the file is followed from its start,
@@ -163,7 +177,12 @@ import Testing
             try RotationTestIO.write(log, Self.text(100..<102))
         }
         #expect(result.ids == ["evt_0", "evt_1", "evt_2", "evt_100", "evt_101"], "\(result.notices)")
-        #expect(result.notices.contains { $0.contains("no copy of it appeared within 2") && $0.hasSuffix("following it again from its start") }, "\(result.notices)")
+        #expect(
+            result.notices.contains {
+                $0.contains("no copy of it appeared within 2") && $0.hasSuffix("following it again from its start")
+            },
+            "\(result.notices)"
+        )
     }
 
     @Test func aLiveFileWithoutAWholeFirstLineWaitsAndIsThenReadOnce() throws {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import RunraEvents
 import RunraTestSupport
 import Testing
+
+@testable import RunraEvents
 
 @Suite(.timeLimit(.minutes(5))) struct ReaderTests {
     static let chunkSizes = [1, 7, 64, 4096, 1 << 20]
@@ -23,7 +24,11 @@ import Testing
     func chunkSizeAndThreadsDoNotChangeTheResult(chunk: Int, threads: Int) throws {
         let text = Self.manyLines.joined(separator: "\n") + "\n"
         let file = try TemporaryFile(text)
-        let run = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [file.path], options: Self.options(chunk: chunk, threads: threads))
+        let run = try FilterRun.run(
+            EventFilter(selection: EventSelection()),
+            paths: [file.path],
+            options: Self.options(chunk: chunk, threads: threads)
+        )
         #expect(run.output == text)
         #expect(run.summary.matched == 500)
         #expect(run.summary.read.lines == 500)
@@ -31,9 +36,13 @@ import Testing
 
     @Test(arguments: chunkSizes)
     func gzipMultiMemberAndPlainReadTheSame(chunk: Int) throws {
-        let plain = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [Fixtures.path("events/small.jsonl")])
+        let plain = try FilterRun.run(
+            EventFilter(selection: EventSelection()),
+            paths: [Fixtures.path("events/small.jsonl")]
+        )
         let multi = try FilterRun.run(
-            EventFilter(selection: EventSelection()), paths: [Fixtures.path("events/multi-member.jsonl.gz")],
+            EventFilter(selection: EventSelection()),
+            paths: [Fixtures.path("events/multi-member.jsonl.gz")],
             options: Self.options(chunk: chunk)
         )
         #expect(plain.summary.matched == 7)
@@ -44,12 +53,19 @@ import Testing
     @Test func largeGzipStreamsThroughSmallBuffers() throws {
         let text = (0..<20).map { _ in Self.manyLines.joined(separator: "\n") }.joined(separator: "\n") + "\n"
         let gz = try TemporaryFile(try gzipped(Data(text.utf8)), suffix: ".gz")
-        let run = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [gz.path], options: Self.options(chunk: 4096))
+        let run = try FilterRun.run(
+            EventFilter(selection: EventSelection()),
+            paths: [gz.path],
+            options: Self.options(chunk: 4096)
+        )
         #expect(run.output == text)
     }
 
     @Test func truncatedGzipYieldsCompleteLinesThenAnError() throws {
-        let run = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [Fixtures.path("events/truncated.jsonl.gz")])
+        let run = try FilterRun.run(
+            EventFilter(selection: EventSelection()),
+            paths: [Fixtures.path("events/truncated.jsonl.gz")]
+        )
         let small = try String(contentsOfFile: Fixtures.path("events/small.jsonl"), encoding: .utf8)
         #expect(run.lines.count == 3)
         #expect(small.hasPrefix(run.output))
@@ -70,10 +86,16 @@ import Testing
     @Test(arguments: chunkSizes)
     func bomCRLFAndMissingFinalNewline(chunk: Int) throws {
         let run = try FilterRun.run(
-            EventFilter(selection: EventSelection()), paths: [Fixtures.path("events/bom-crlf-nonewline.jsonl")],
+            EventFilter(selection: EventSelection()),
+            paths: [Fixtures.path("events/bom-crlf-nonewline.jsonl")],
             options: Self.options(chunk: chunk)
         )
-        #expect(run.lines == [#"{"id":"bom","type":"a.b","data":{}}"#, #"{"id":"crlf","type":"a.c","data":{}}"#, #"{"id":"last","type":"a.d","data":{}}"#])
+        #expect(
+            run.lines == [
+                #"{"id":"bom","type":"a.b","data":{}}"#, #"{"id":"crlf","type":"a.c","data":{}}"#,
+                #"{"id":"last","type":"a.d","data":{}}"#,
+            ]
+        )
         #expect(run.badLines.isEmpty)
     }
 
@@ -116,12 +138,16 @@ import Testing
         let run = try FilterRun.run(EventFilter(selection: EventSelection()), paths: [file.path], options: options)
         #expect(run.lines == [line])
         options.maximumLineBytes = line.utf8.count - 1
-        #expect(try FilterRun.run(EventFilter(selection: EventSelection()), paths: [file.path], options: options).badLines.count == 1)
+        #expect(
+            try FilterRun.run(EventFilter(selection: EventSelection()), paths: [file.path], options: options).badLines
+                .count == 1
+        )
     }
 
     @Test func missingFileIsAnInputErrorAndOtherFilesStillRead() throws {
         let run = try FilterRun.run(
-            EventFilter(selection: EventSelection()), paths: ["/nonexistent/x.jsonl", Fixtures.path("events/small.jsonl")]
+            EventFilter(selection: EventSelection()),
+            paths: ["/nonexistent/x.jsonl", Fixtures.path("events/small.jsonl")]
         )
         #expect(run.summary.matched == 7)
         #expect(run.summary.read.inputErrors.first?.message.contains("/nonexistent/x.jsonl") == true)

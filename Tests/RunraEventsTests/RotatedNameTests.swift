@@ -20,7 +20,8 @@ import Testing
 
     @Test(arguments: [
         "app.jsonl-20261206", "app.jsonl-20261206.gz", "app.jsonl-2026120614", "app.jsonl-20261206-1733480000.gz",
-        "app.jsonl.2026-12-06", "app.jsonl_2026-12-06_14+0100", "app-20261206.jsonl", "app-20261206-1733480000.jsonl.gz",
+        "app.jsonl.2026-12-06", "app.jsonl_2026-12-06_14+0100", "app-20261206.jsonl",
+        "app-20261206-1733480000.jsonl.gz",
         "app.jsonl-1733480000",
     ])
     func datedNames(name: String) {

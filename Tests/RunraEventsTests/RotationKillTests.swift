@@ -16,7 +16,9 @@ import Testing
     func childWritesUntilKilled() throws {
         let log = ProcessInfo.processInfo.environment[Self.childPathVariable]!
         let writer = try JSONLWriter(
-            path: log, options: .init(rotateSizeBytes: 512 * 1024, rotateFiles: 100_000, gzip: true, bufferSize: 16 * 1024))
+            path: log,
+            options: .init(rotateSizeBytes: 512 * 1024, rotateFiles: 100_000, gzip: true, bufferSize: 16 * 1024)
+        )
         var n = 0
         while true {
             try writer.append(line: RotationTestIO.event(n))
@@ -62,7 +64,10 @@ import Testing
         try writer.append(line: "after")
         try writer.close()
         // The forced rotation may have moved the torn fragment into `.1`, where it stays a line of its own.
-        let lines = try RotationTestIO.setContentsFileByFile(log).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try RotationTestIO.setContentsFileByFile(log).split(
+            separator: "\n",
+            omittingEmptySubsequences: false
+        )
         let expectedTail = (fragment.isEmpty ? [] : [fragment]) + ["after", ""]
         #expect(lines.suffix(expectedTail.count).map(String.init) == expectedTail)
         #expect(lines.count == complete.count + expectedTail.count)

@@ -16,16 +16,20 @@ import Testing
             try RotationTestIO.write(dir + "/" + name, "")
         }
         let members = try RotatedSet(basePath: dir + "/runra-events.jsonl").members()
-        #expect(members == [
-            dir + "/runra-events.jsonl.12", dir + "/runra-events.jsonl.4.gz", dir + "/runra-events.jsonl.2.gz",
-            dir + "/runra-events.jsonl.1", dir + "/runra-events.jsonl",
-        ])
+        #expect(
+            members == [
+                dir + "/runra-events.jsonl.12", dir + "/runra-events.jsonl.4.gz", dir + "/runra-events.jsonl.2.gz",
+                dir + "/runra-events.jsonl.1", dir + "/runra-events.jsonl",
+            ]
+        )
     }
 
     @Test func uncompressedWinsWhenBothExist() throws {
         let dir = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(dir) }
-        for name in ["log.jsonl.2", "log.jsonl.2.gz", "log.jsonl.1.gz"] { try RotationTestIO.write(dir + "/" + name, "") }
+        for name in ["log.jsonl.2", "log.jsonl.2.gz", "log.jsonl.1.gz"] {
+            try RotationTestIO.write(dir + "/" + name, "")
+        }
         let members = try RotatedSet(basePath: dir + "/log.jsonl").members()
         #expect(members == [dir + "/log.jsonl.2", dir + "/log.jsonl.1.gz"])
     }

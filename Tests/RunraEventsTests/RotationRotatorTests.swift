@@ -16,10 +16,12 @@ import Testing
         defer { RotationTestIO.cleanup(dir) }
         let log = dir + "/runra-events.jsonl"
         try rotateRounds(log, times: 5, options: .init(force: true, keep: 3))
-        #expect(try RotationTestIO.names(dir) == [
-            ".runra-events.jsonl.rotate-lock", "runra-events.jsonl", "runra-events.jsonl.1.gz",
-            "runra-events.jsonl.2.gz", "runra-events.jsonl.3.gz",
-        ])
+        #expect(
+            try RotationTestIO.names(dir) == [
+                ".runra-events.jsonl.rotate-lock", "runra-events.jsonl", "runra-events.jsonl.1.gz",
+                "runra-events.jsonl.2.gz", "runra-events.jsonl.3.gz",
+            ]
+        )
         #expect(try RotationTestIO.contents(log + ".1.gz") == "round 5\n")
         #expect(try RotationTestIO.contents(log + ".3.gz") == "round 3\n")
         for index in 1...3 { #expect(try RotationTestIO.gzipValid(log + ".\(index).gz")) }
@@ -74,13 +76,18 @@ import Testing
         #expect(try Rotator(path: log, options: .init(maxSize: 100)).rotate() == .notNeeded(size: 100))
         #expect(try Rotator(path: log, options: .init(maxSize: 1000)).rotate() == .notNeeded(size: 100))
         #expect(try RotationTestIO.names(dir).filter { !$0.hasPrefix(".") } == ["a.jsonl"])
-        #expect(try Rotator(path: log, options: .init(maxSize: 99)).rotate() == .rotated(size: 100, rotatedPath: log + ".1.gz"))
+        #expect(
+            try Rotator(path: log, options: .init(maxSize: 99)).rotate()
+                == .rotated(size: 100, rotatedPath: log + ".1.gz")
+        )
     }
 
     @Test func missingFileIsAnError() throws {
         let dir = try RotationTestIO.makeDirectory()
         defer { RotationTestIO.cleanup(dir) }
-        #expect(throws: RunraError.self) { try Rotator(path: dir + "/nope.jsonl", options: .init(force: true)).rotate() }
+        #expect(throws: RunraError.self) {
+            try Rotator(path: dir + "/nope.jsonl", options: .init(force: true)).rotate()
+        }
         #expect(throws: RunraError.self) { try Rotator(path: dir + "/a", options: .init(keep: -1)) }
     }
 
@@ -90,7 +97,9 @@ import Testing
         let log = dir + "/a.jsonl"
         try RotationTestIO.write(log, "x\n")
         try RotationTestIO.write(log + ".1.gz", "old")
-        #expect(try Rotator(path: log, options: .init(force: true, keep: 0)).rotate() == .rotated(size: 2, rotatedPath: nil))
+        #expect(
+            try Rotator(path: log, options: .init(force: true, keep: 0)).rotate() == .rotated(size: 2, rotatedPath: nil)
+        )
         #expect(try RotatedSet(basePath: log).members() == [log])
     }
 
@@ -108,7 +117,11 @@ import Testing
         try RotationTestIO.write(log, "c\n")
         #expect(try RotationTestIO.setContents(log) == "a\nb\nc\n")
         _ = try Rotator(path: log, options: .init(force: true)).rotate()
-        #expect(try RotationTestIO.names(dir) == [".a.jsonl.rotate-lock", "a.jsonl", "a.jsonl.1.gz", "a.jsonl.2.gz", "a.jsonl.3.gz"])
+        #expect(
+            try RotationTestIO.names(dir) == [
+                ".a.jsonl.rotate-lock", "a.jsonl", "a.jsonl.1.gz", "a.jsonl.2.gz", "a.jsonl.3.gz",
+            ]
+        )
         #expect(try RotationTestIO.setContents(log) == "a\nb\nc\n")
     }
 }

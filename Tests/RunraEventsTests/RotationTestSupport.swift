@@ -80,7 +80,7 @@ enum RotationTestIO {
     /// Test line number `n`, about 250 bytes.
     static func event(_ n: Int, tag: String = "w") -> String {
         let padding = String(repeating: "x", count: 170)
-        return #"{"id":"evt_\#(tag)_\#(n)","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","# +
-            #""n":\#(n),"data":{"pad":"\#(padding)"}}"#
+        return #"{"id":"evt_\#(tag)_\#(n)","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","#
+            + #""n":\#(n),"data":{"pad":"\#(padding)"}}"#
     }
 }

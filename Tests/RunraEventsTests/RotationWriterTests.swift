@@ -99,7 +99,14 @@ import Testing
             do {
                 let writer = try JSONLWriter(
                     path: log,
-                    options: .init(rotateSizeBytes: 256 * 1024, rotateFiles: 100_000, gzip: true, gzipLevel: 1, bufferSize: 4096))
+                    options: .init(
+                        rotateSizeBytes: 256 * 1024,
+                        rotateFiles: 100_000,
+                        gzip: true,
+                        gzipLevel: 1,
+                        bufferSize: 4096
+                    )
+                )
                 for n in 0..<perWriter { try writer.append(line: RotationTestIO.event(n, tag: "w\(index)")) }
                 try writer.close()
             } catch {
@@ -131,7 +138,9 @@ import Testing
         let limit = total / 17  // about 17 rotations
         let longest = lines.map { $0.utf8.count + 1 }.max()!
         let writer = try JSONLWriter(
-            path: log, options: .init(rotateSizeBytes: Int64(limit), rotateFiles: 10, gzip: gzip, bufferSize: 256 * 1024))
+            path: log,
+            options: .init(rotateSizeBytes: Int64(limit), rotateFiles: 10, gzip: gzip, bufferSize: 256 * 1024)
+        )
         for line in lines { try writer.append(line: line) }
         try writer.close()
         let members = try RotatedSet(basePath: log).members()
@@ -153,7 +162,9 @@ import Testing
         let log = dir + "/a.jsonl"
         let limit = 64 * 1024
         let writer = try JSONLWriter(
-            path: log, options: .init(rotateSizeBytes: Int64(limit), rotateFiles: 1000, gzip: true, gzipLevel: 9, bufferSize: 4096))
+            path: log,
+            options: .init(rotateSizeBytes: Int64(limit), rotateFiles: 1000, gzip: true, gzipLevel: 9, bufferSize: 4096)
+        )
         for n in 0..<10_000 { try writer.append(line: RotationTestIO.event(n)) }
         try writer.close()
         let members = try RotatedSet(basePath: log).members()

@@ -1,6 +1,7 @@
 import CRunraSIMD
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// Every version of CRunraSIMD's scan (scalar, SSE2, AVX2) against a one-line reference, and the scanner on top of
 /// each. Serialized, as the versions are switched process-wide; every version gives the same answers, so other
@@ -71,7 +72,12 @@ import Testing
                             storage[alignment + position] = UInt8(ascii: "a")
                             if bitmap != expected {
                                 failures += 1
-                                Issue.record("level \(level.rawValue), alignment \(alignment), length \(length), byte \(byte) at \(position)")
+                                Issue.record(
+                                    """
+                                    level \(level.rawValue), alignment \(alignment), length \(length), \
+                                    byte \(byte) at \(position)
+                                    """
+                                )
                             }
                         }
                     }
@@ -90,15 +96,21 @@ import Testing
         for _ in 0..<400 {
             let length = Int(generator.next() % 300)
             // Mostly plain text with every kind of byte mixed in, as in real lines.
-            buffers.append((0..<length).map { _ in
-                let roll = generator.next()
-                return roll % 5 == 0 ? UInt8(truncatingIfNeeded: roll >> 8) : 0x20 + UInt8(truncatingIfNeeded: roll >> 8) % 0x5F
-            })
+            buffers.append(
+                (0..<length).map { _ in
+                    let roll = generator.next()
+                    return roll % 5 == 0
+                        ? UInt8(truncatingIfNeeded: roll >> 8) : 0x20 + UInt8(truncatingIfNeeded: roll >> 8) % 0x5F
+                }
+            )
         }
         Self.forEachLevel { level in
             for buffer in buffers {
                 buffer.withUnsafeBufferPointer { bytes in
-                    #expect(Self.bitmap(bytes) == Self.expectedBitmap(bytes), "level \(level.rawValue), \(bytes.count) bytes")
+                    #expect(
+                        Self.bitmap(bytes) == Self.expectedBitmap(bytes),
+                        "level \(level.rawValue), \(bytes.count) bytes"
+                    )
                 }
             }
         }
@@ -111,7 +123,9 @@ import Testing
         for length in [0, 1, 15, 16, 31, 32, 62, 63, 64, 65, 127, 1018, 1019, 1020, 1021, 1022, 1023, 1024, 2050] {
             let body = String(repeating: "x", count: length)
             // `{"type":"` is 9 bytes: the control character sits at byte 9 + length.
-            lines.append(("{\"type\":\"\(body)\u{01}\"}", .invalidJSON("control character in string", offset: 9 + length)))
+            lines.append(
+                ("{\"type\":\"\(body)\u{01}\"}", .invalidJSON("control character in string", offset: 9 + length))
+            )
             lines.append(("{\"type\":\"\(body)\\q\"}", .invalidJSON("invalid escape", offset: 9 + length)))
             lines.append(("{\"type\":\"\(body)\"}", nil))
             lines.append(("{\"type\":\"\(body)é\\n日本🚀\(body)\\u00e9\"}", nil))
@@ -127,7 +141,10 @@ import Testing
                 #expect(failure == expected, "level \(level.rawValue): \(line.prefix(40))… (\(line.utf8.count) bytes)")
             }
             var fields = EventFields()
-            #expect(invalid.withUnsafeBufferPointer { JSONScanner.scan($0, into: &fields) } == .invalidUTF8(offset: 9 + 1023))
+            #expect(
+                invalid.withUnsafeBufferPointer { JSONScanner.scan($0, into: &fields) }
+                    == .invalidUTF8(offset: 9 + 1023)
+            )
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// Runs an ``EventFilter`` over files and returns what it wrote and reported.
 struct FilterRun {
@@ -32,7 +33,8 @@ struct FilterRun {
 /// The package's `Fixtures/` folder.
 enum Fixtures {
     static func path(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Fixtures").appendingPathComponent(name).path
     }
 }

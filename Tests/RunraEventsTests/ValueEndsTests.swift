@@ -1,5 +1,6 @@
-@testable import RunraEvents
 import Testing
+
+@testable import RunraEvents
 
 /// `JSONDecoding.endOfValue` and `endOfString` (CRunraSIMD's 16-byte search) against a byte-at-a-time reference,
 /// with every value the scanner accepts, at every offset across the 16-byte steps, and followed by more text.
@@ -35,7 +36,9 @@ import Testing
 
     /// Strings and containers whose quotes, escapes and brackets fall on every side of a 16-byte step.
     static var values: [String] {
-        var values = JSONScannerTests.accepted.filter { $0.first?.isWhitespace == false && $0.last?.isWhitespace == false }
+        var values = JSONScannerTests.accepted.filter {
+            $0.first?.isWhitespace == false && $0.last?.isWhitespace == false
+        }
         for length in [0, 1, 13, 14, 15, 16, 17, 31, 32, 33, 47] {
             let text = String(repeating: "x", count: length)
             values.append("\"\(text)\"")

@@ -59,7 +59,9 @@ import Testing
     /// SPEC §7: batchSize is at most 10000; a larger one is capped, not an error and not an oversized request.
     @Test func batchSizeAboveTheLimitIsCapped() throws {
         for (configured, expected) in [(20000, 10000), (10000, 10000), (10001, 10000), (250, 250)] {
-            let settings = try AxiomSettings(configuration(["token": "xaat-1", "batchSize": .number(Double(configured))]))
+            let settings = try AxiomSettings(
+                configuration(["token": "xaat-1", "batchSize": .number(Double(configured))])
+            )
             #expect(settings.batchSize == expected, "batchSize \(configured)")
         }
     }
@@ -158,9 +160,13 @@ import Testing
     @Test func grpcEndpoints() throws {
         let defaults = try OTLPSettings(configuration(["protocol": "grpc"]))
         #expect(defaults.format == .grpc)
-        #expect(defaults.tracesURL == "http://localhost:4317/opentelemetry.proto.collector.trace.v1.TraceService/Export")
+        #expect(
+            defaults.tracesURL == "http://localhost:4317/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+        )
         #expect(defaults.logsURL == "http://localhost:4317/opentelemetry.proto.collector.logs.v1.LogsService/Export")
-        let configured = try OTLPSettings(configuration(["protocol": "grpc", "endpoint": "https://otel.example:443/ignored"]))
+        let configured = try OTLPSettings(
+            configuration(["protocol": "grpc", "endpoint": "https://otel.example:443/ignored"])
+        )
         #expect(configured.tracesURL == "https://otel.example:443" + GRPCCall.tracesPath)
         let environment = try OTLPSettings(
             configuration(
@@ -178,7 +184,11 @@ import Testing
             try OTLPSettings(configuration([:], environment: ["OTEL_EXPORTER_OTLP_CERTIFICATE": "/no/such/ca.pem"]))
         }
         #expect(unreadable?.code == .configuration)
-        #expect(unreadable?.message == #"OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read "/no/such/ca.pem" (a PEM file of CA certificates to trust)"#)
+        #expect(
+            unreadable?.message
+                == #"OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read "/no/such/ca.pem" (a PEM file of CA "#
+                + #"certificates to trust)"#
+        )
     }
 
     @Test func processorsAndErrors() throws {

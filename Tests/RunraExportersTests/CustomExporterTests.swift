@@ -37,7 +37,8 @@ import Testing
             #expect(headers["content-type"] == "application/json")
             #expect(headers["content-encoding"] == "gzip")
             let expected =
-                #"{"events":[{"type":"x.y",  "id":"a","data":{"n":1.50,"s":"\u00e9"}},{"id":"b","type":"z","timestamp":"2026-06-15T10:30:00Z"}]}"#
+                #"{"events":[{"type":"x.y",  "id":"a","data":{"n":1.50,"s":"\u00e9"}},{"id":"b","type":"z","#
+                + #""timestamp":"2026-06-15T10:30:00Z"}]}"#
             #expect(request["text"] as? String == expected)
         }
     }

@@ -38,7 +38,8 @@ struct ExecExporterTests {
     private func events(_ range: Range<Int>) throws -> [RuntimeEvent] {
         try range.map { i in
             try RuntimeEvent(
-                #"{"id":"e\#(i)","type":"exec.completed","timestamp":"2026-06-15T10:00:00Z","data":{"out":"é😀 \\ \"\#(i)\""}}"#
+                #"{"id":"e\#(i)","type":"exec.completed","timestamp":"2026-06-15T10:00:00Z","data":{"out":"#
+                    + #""é😀 \\ \"\#(i)\""}}"#
             )
         }
     }
@@ -93,7 +94,9 @@ struct ExecExporterTests {
     @Test func aChildThatClosesItsInputIsReportedWithoutKillingUs() async throws {
         // The write meets EPIPE; SIGPIPE must not take the test process down, whatever its disposition.
         let exporter = ExecExporter()
-        try await exporter.initialize(configuration: shell("exec 0<&-; sleep 300", extra: ["exitTimeoutMs": .number(0)]))
+        try await exporter.initialize(
+            configuration: shell("exec 0<&-; sleep 300", extra: ["exitTimeoutMs": .number(0)])
+        )
         let error = try await exportUntilItFails(exporter)
         await exporter.dispose()
         #expect(error?.message.contains("closed its standard input") == true, "\(error?.message ?? "no error")")
@@ -165,12 +168,22 @@ struct ExecExporterTests {
         await exporter.dispose()
         // A configuration error (exit 2 at load time), not a sink that may come up later.
         #expect(error?.code == .configuration)
-        #expect(error?.message == "config.command: `runra-no-such-command-7f3a` is not found in PATH (give the full path of the program)")
+        #expect(
+            error?.message
+                == "config.command: `runra-no-such-command-7f3a` is not found in PATH (give the full "
+                + "path of the program)"
+        )
     }
 
     @Test(arguments: [
-        (["command": JSONValue.string("/no/such/program")], "config.command: `/no/such/program` is not an executable file"),
-        (["command": .string("cat"), "cwd": .string("/no/such/dir")], #"config.cwd: "/no/such/dir" is not a directory"#),
+        (
+            ["command": JSONValue.string("/no/such/program")],
+            "config.command: `/no/such/program` is not an executable file"
+        ),
+        (
+            ["command": .string("cat"), "cwd": .string("/no/such/dir")],
+            #"config.cwd: "/no/such/dir" is not a directory"#
+        ),
     ])
     func aMissingProgramOrDirectoryIsAConfigurationError(_ values: [String: JSONValue], _ says: String) async {
         let exporter = ExecExporter()

@@ -32,7 +32,9 @@ import Testing
     @Test func statusFromTrailersOrHTTP() {
         let ok = GRPCCall.status(of: response(200, [("grpc-status", "0")]))
         #expect(ok.code == 0)
-        let refused = GRPCCall.status(of: response(200, [("grpc-status", "3"), ("grpc-message", "bad%20span%E2%9C%97")]))
+        let refused = GRPCCall.status(
+            of: response(200, [("grpc-status", "3"), ("grpc-message", "bad%20span%E2%9C%97")])
+        )
         #expect(refused == GRPCCall.Status(code: 3, message: "bad span✗"))
         #expect(refused.description == "gRPC status 3 INVALID_ARGUMENT: bad span✗")
         #expect(!refused.isRetryable)
@@ -55,7 +57,8 @@ import Testing
         let status: [UInt8] = [0x08, 0x08, 0x1A, UInt8(any.count)] + any
         let text = Data(status).base64EncodedString()
         #expect(GRPCCall.retryDelay(statusDetails: text) == 2.5)
-        #expect(GRPCCall.retryDelay(statusDetails: String(text.prefix { $0 != "=" })) == 2.5)  // unpadded, as gRPC sends it
+        // Unpadded, as gRPC sends it.
+        #expect(GRPCCall.retryDelay(statusDetails: String(text.prefix { $0 != "=" })) == 2.5)
         #expect(GRPCCall.retryDelay(statusDetails: Data([0x08, 0x08]).base64EncodedString()) == nil)
         #expect(GRPCCall.retryDelay(statusDetails: "%%%") == nil)
     }

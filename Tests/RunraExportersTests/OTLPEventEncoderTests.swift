@@ -91,7 +91,8 @@ import Testing
             ?? min(actual.count, expected.count)
         let context = max(0, index - 16)
         return "at byte \(index) of \(actual.count) (expected \(expected.count)): "
-            + "\(actual[context..<min(actual.count, index + 16)]) vs \(expected[context..<min(expected.count, index + 16)])"
+            + "\(actual[context..<min(actual.count, index + 16)]) "
+            + "vs \(expected[context..<min(expected.count, index + 16)])"
     }
 
     @Test func generatedEventsEncodeAlikeFromTheirBytes() throws {
@@ -114,12 +115,16 @@ import Testing
         let long = String(repeating: "long-é-\\\"-", count: 20_000)
         let head = #""timestamp":"2026-06-15T10:30:01.500Z","sandboxId":"sb","runId":"run""#
         let datas = [
-            #"{"s":"a\"b\\c\/d\n\t\r\b\f\u0000\u001f\u00e9\u20ac\ud83d\ude00","lone":"\ud800x","low":"\udc00","pair":"\ud83d\ude00"}"#,
+            #"{"s":"a\"b\\c\/d\n\t\r\b\f\u0000\u001f\u00e9\u20ac\ud83d\ude00","lone":"\ud800x","low":"\udc00","#
+                + #""pair":"\ud83d\ude00"}"#,
             #"{"u":"héllo ✓ 😀 e\u0301","raw":"日本語"}"#,
-            #"{"n":[0,-0,1.0,1.5,1e3,1E-3,-1.5e300,1e999,-1e999,0.1,123456789012345,1234567890123456,9007199254740993]}"#,
-            #"{"big":[9223372036854775807,-9223372036854775808,12345678901234567890,9.2e18,9.19e18,-9.19e18,4.9e-324]}"#,
+            #"{"n":[0,-0,1.0,1.5,1e3,1E-3,-1.5e300,1e999,-1e999,0.1,123456789012345,1234567890123456,"#
+                + #"9007199254740993]}"#,
+            #"{"big":[9223372036854775807,-9223372036854775808,12345678901234567890,"#
+                + #"9.2e18,9.19e18,-9.19e18,4.9e-324]}"#,
             #"{"a":{"b":{"c":{"d":{"e":1}}}},"a2":{},"z":null,"y":{"x":null,"w":{}}}"#,
-            #"{"arr":[],"nulls":[null,null],"mixed":[1,"x",true,false,null,{"k":1,"j":null,"a":[]},[1,[2,[null]]],{}]}"#,
+            #"{"arr":[],"nulls":[null,null],"#
+                + #""mixed":[1,"x",true,false,null,{"k":1,"j":null,"a":[]},[1,[2,[null]]],{}]}"#,
             #"{"objs":[{"b":1,"a":2,"b":3},{"c":{"d":{"e":null}}}]}"#,
             #"{"dup":1,"dup":2,"obj":{"x":1},"obj":null,"o2":{"x":1},"o2":{"y":2},"last":null,"last":"kept"}"#,
             #"  {  "sp" : [ 1 , { "b" : 2 , "a" : 1 } , "x" ] ,  "o" : { "k" : null , "j" : true }  }  "#,
@@ -225,7 +230,8 @@ import Testing
             let data = random.object(depth: 0, awkward: withAwkwardKeys)
             let type = types[random.below(types.count)]
             return
-                #"{"id":"e\#(index)","timestamp":"2026-06-15T10:30:0\#(index % 10)Z","type":"\#(type)","runId":"r\#(index % 7)","data":\#(data)}"#
+                #"{"id":"e\#(index)","timestamp":"2026-06-15T10:30:0\#(index % 10)Z","type":"\#(type)","runId":"#
+                + #""r\#(index % 7)","data":\#(data)}"#
         }
         let valueTree = try Self.expectSameBytes(lines)
         if withAwkwardKeys { #expect(valueTree > 0 && valueTree < lines.count) } else { #expect(valueTree == 0) }

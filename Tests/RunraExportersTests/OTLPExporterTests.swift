@@ -54,7 +54,9 @@ import Testing
             let data = #"{"command":"make","exitCode":0,"durationMs":\#((index % 7) * 20_000)}"#
             all.append(
                 try RuntimeEvent(
-                    #"{"id":"r\#(index)","timestamp":"2026-06-15T10:\#(second / 60 + 10):\#(String(format: "%02d", second % 60)).250Z","type":"\#(types[index % types.count])","runId":"\#(run)","data":\#(data)}"#
+                    #"{"id":"r\#(index)","timestamp":"2026-06-15T10:\#(second / 60 + 10)"#
+                        + #":\#(String(format: "%02d", second % 60)).250Z","type":"\#(types[index % types.count])","#
+                        + #""runId":"\#(run)","data":\#(data)}"#
                 )
             )
         }
@@ -223,8 +225,14 @@ import Testing
             let exporter = try await exporter(server, SleepRecorder(), ["protocol": .string(wireProtocol)])
             let grpc = wireProtocol == "grpc"
             try await server.script([
-                ["path": grpc ? GRPCCall.tracesPath : "/v1/traces", "partial": ["rejected": 2, "message": "2 spans too old"]],
-                ["path": grpc ? GRPCCall.logsPath : "/v1/logs", "partial": ["rejected": 0, "message": "just a warning"]],
+                [
+                    "path": grpc ? GRPCCall.tracesPath : "/v1/traces",
+                    "partial": ["rejected": 2, "message": "2 spans too old"],
+                ],
+                [
+                    "path": grpc ? GRPCCall.logsPath : "/v1/logs",
+                    "partial": ["rejected": 0, "message": "just a warning"],
+                ],
             ])
             let outcome = try await exporter.export(SampleEvents.events)
             await exporter.dispose()
@@ -333,7 +341,9 @@ import Testing
             #expect(try await server.stats()["spans"] == spansOnly.count)
 
             let untrusting = OTLPExporter(policy: SleepRecorder().policy(maximumAttempts: 2))
-            try await untrusting.initialize(configuration: configuration(["protocol": "grpc", "endpoint": .string(endpoint)]))
+            try await untrusting.initialize(
+                configuration: configuration(["protocol": "grpc", "endpoint": .string(endpoint)])
+            )
             let error = await #expect(throws: ExportFailure.self) { _ = try await untrusting.export(spansOnly) }
             await untrusting.dispose()
             #expect(error?.description.contains("gave up after 2 attempts") == true)

@@ -26,11 +26,14 @@ import Testing
     /// `data` keys that flatten alike (`"a.b"` and `a` → `b`) the first in key order wins.
     @Test func attributeKeysAreUnique() throws {
         let data: JSONValue = [
-            "a.b": 1, "a": ["b": 2, "c": ["d": true]], "runra.event.type": "spoofed", "z": .null, "list": [1, .number(2.5)],
+            "a.b": 1, "a": ["b": 2, "c": ["d": true]], "runra.event.type": "spoofed", "z": .null,
+            "list": [1, .number(2.5)],
         ]
         let attributes = OTLPMapping.attributes(.init(SampleEvents.events[2]), data: data)
         let keys = attributes.map(\.key)
-        #expect(keys == ["a.b", "a.c.d", "list", "runra.event.id", "runra.event.type", "runra.sandbox.id", "runra.run.id"])
+        #expect(
+            keys == ["a.b", "a.c.d", "list", "runra.event.id", "runra.event.type", "runra.sandbox.id", "runra.run.id"]
+        )
         let values = Dictionary(uniqueKeysWithValues: attributes.map { ($0.key, $0.value) })
         #expect(values["a.b"] == .int(2))
         #expect(values["a.c.d"] == .bool(true))
@@ -49,18 +52,21 @@ import Testing
         #expect(record.eventName == "agent.thinking")
         let error = SampleEvents.events[5]
         #expect(
-            OTLPMapping.logRecord(.init(error), data: error.data, observedNanoseconds: 5, runs: &runs).severityText == "ERROR"
+            OTLPMapping.logRecord(.init(error), data: error.data, observedNanoseconds: 5, runs: &runs).severityText
+                == "ERROR"
         )
         let cost = SampleEvents.events[3]
-        let keys = OTLPMapping.logRecord(.init(cost), data: cost.data, observedNanoseconds: 5, runs: &runs).attributes.map(
-            \.key
-        )
+        let keys = OTLPMapping.logRecord(.init(cost), data: cost.data, observedNanoseconds: 5, runs: &runs).attributes
+            .map(
+                \.key
+            )
         #expect(keys.contains("gen_ai.usage.input_tokens") && keys.contains("gen_ai.usage.output_tokens"))
     }
 
     @Test func nestedKeysFlattenWithDotsAndStayUnique() throws {
         let event = try RuntimeEvent(
-            #"{"id":"e","timestamp":"2026-06-15T10:30:00Z","type":"x","data":{"a":{"b":{"c":1}},"a.b.c":2,"n":null,"runra.event.id":"spoof","list":[{"k":true},1.5]}}"#
+            #"{"id":"e","timestamp":"2026-06-15T10:30:00Z","type":"x","data":{"a":{"b":{"c":1}},"a.b.c":2,"n":null,"#
+                + #""runra.event.id":"spoof","list":[{"k":true},1.5]}}"#
         )
         let attributes = OTLPMapping.attributes(.init(event), data: event.data)
         #expect(Set(attributes.map(\.key)).count == attributes.count)

@@ -35,7 +35,8 @@ struct PostgresExporterTests {
         data: String = #"{"command":"npm test","exitCode":0}"#
     ) throws -> RuntimeEvent {
         try RuntimeEvent(
-            #"{"id":"\#(id)","timestamp":"\#(timestamp)","type":"\#(type)","sandboxId":"sb_1","runId":"run_1","data":\#(data)}"#
+            #"{"id":"\#(id)","timestamp":"\#(timestamp)","type":"\#(type)","sandboxId":"sb_1","runId":"run_1","#
+                + #""data":\#(data)}"#
         )
     }
 
@@ -93,23 +94,34 @@ struct PostgresExporterTests {
     }
 
     @Test(arguments: [(false, true), (true, false)])
-    func useJsonColumnAgainstATableOfTheOtherTypeIsAConfigurationError(_ created: Bool, _ configured: Bool) async throws {
+    func useJsonColumnAgainstATableOfTheOtherTypeIsAConfigurationError(_ created: Bool, _ configured: Bool) async throws
+    {
         try await withSchema { connection, schema in
             let first = PostgresExporter()
-            try await first.initialize(configuration: configuration([
-                "connectionString": .string(Self.url), "schema": .string(schema), "useJsonColumn": .bool(created),
-            ]))
+            try await first.initialize(
+                configuration: configuration([
+                    "connectionString": .string(Self.url), "schema": .string(schema), "useJsonColumn": .bool(created),
+                ])
+            )
             await first.dispose()
             let second = PostgresExporter()
             let existing = created ? "jsonb" : "text"
             do {
-                try await second.initialize(configuration: configuration([
-                    "connectionString": .string(Self.url), "schema": .string(schema), "useJsonColumn": .bool(configured),
-                ]))
+                try await second.initialize(
+                    configuration: configuration([
+                        "connectionString": .string(Self.url), "schema": .string(schema),
+                        "useJsonColumn": .bool(configured),
+                    ])
+                )
                 Issue.record("expected a configuration error")
             } catch let error as RunraError {
                 #expect(error.code == .configuration)
-                #expect(error.message == "postgres exporter: \"\(schema)\".\"runra_events\" already has a \(existing) data column, but useJsonColumn is \(configured): set useJsonColumn: \(created) to write into it, or name another table")
+                #expect(
+                    error.message
+                        == "postgres exporter: \"\(schema)\".\"runra_events\" already has a \(existing) data column, "
+                        + "but useJsonColumn is \(configured): set useJsonColumn: \(created) to write into it, or "
+                        + "name another table"
+                )
             }
             await second.dispose()
         }

@@ -124,14 +124,24 @@ import Testing
         var messages: [String] = []
         for _ in 0..<25 {
             let error = await #expect(throws: (any Error).self) {
-                _ = try await deliver(self.request(), exporter: "t", transport: transport, policy: policy, classify: classify)
+                _ = try await deliver(
+                    self.request(),
+                    exporter: "t",
+                    transport: transport,
+                    policy: policy,
+                    classify: classify
+                )
             }
             messages.append(error.map { "\($0)" } ?? "")
         }
         #expect(transport.requests.count == 4)
         #expect(sleeps.waits.count == 3)
         #expect(messages[0].contains("gave up after 4 attempts"))
-        #expect(messages.dropFirst().allSatisfy { $0.contains("taken to be down") && $0.contains("gave up after 4 attempts") })
+        #expect(
+            messages.dropFirst().allSatisfy {
+                $0.contains("taken to be down") && $0.contains("gave up after 4 attempts")
+            }
+        )
         #expect(messages.allSatisfy { !$0.contains("secret") })
     }
 

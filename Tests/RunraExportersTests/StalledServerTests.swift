@@ -222,7 +222,9 @@ struct StalledServerTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let types = ["exec.completed", "agent.thinking", "file.created"]  // spans and log records
         let lines = (0..<events).map { index in
-            #"{"id":"evt_\#(index)","timestamp":"2026-06-15T10:30:\#(String(format: "%02d", index % 60)).000Z","type":"\#(types[index % 3])","sandboxId":"sb_1","runId":"run_\#(index % 2)","data":{"command":"make","exitCode":0,"durationMs":5,"path":"/tmp/x"}}"#
+            #"{"id":"evt_\#(index)","timestamp":"2026-06-15T10:30:\#(String(format: "%02d", index % 60)).000Z","type":"#
+                + #""\#(types[index % 3])","sandboxId":"sb_1","runId":"run_\#(index % 2)","data":{"command":"make","#
+                + #""exitCode":0,"durationMs":5,"path":"/tmp/x"}}"#
         }
         let input = directory.appendingPathComponent("events.jsonl")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)

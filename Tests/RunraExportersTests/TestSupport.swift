@@ -143,13 +143,20 @@ final class FakeTransport: HTTPTransport, @unchecked Sendable {
 /// Events covering spans, logs, two runs, nested data, arrays, failures.
 enum SampleEvents {
     static let lines = [
-        #"{"id":"evt_1","timestamp":"2026-06-15T10:30:00.000Z","type":"sandbox.created","sandboxId":"sb_1","runId":"run_a","data":{"image":"node:22","cpu":2,"labels":{"team":"core"}}}"#,
-        #"{"id":"evt_2","timestamp":"2026-06-15T10:30:01.500Z","type":"exec.completed","sandboxId":"sb_1","runId":"run_a","data":{"command":"npm test","exitCode":1,"durationMs":1200,"args":["--ci","-q"]}}"#,
-        #"{"id":"evt_3","timestamp":"2026-06-15T10:30:02Z","type":"agent.thinking","sandboxId":"sb_1","runId":"run_a","data":{"text":"hmm","ratio":0.25}}"#,
-        #"{"id":"evt_4","timestamp":"2026-06-15T10:30:03Z","type":"cost.llm","sandboxId":"sb_1","runId":"run_a","data":{"model":"m","inputTokens":100,"outputTokens":20,"costUsd":0.0125}}"#,
-        #"{"id":"evt_5","timestamp":"2026-06-15T10:30:04Z","type":"file.created","sandboxId":"sb_2","runId":"run_b","data":{"path":"/tmp/x","bytes":10}}"#,
-        #"{"id":"evt_6","timestamp":"2026-06-15T10:30:05Z","type":"sandbox.error","sandboxId":"sb_2","runId":"run_b","data":{"message":"boom"}}"#,
-        #"{"id":"evt_7","timestamp":"2026-06-15T10:30:06Z","type":"exec.completed","sandboxId":"sb_2","runId":"run_b","data":{"command":"ls","exitCode":0,"durationMs":5}}"#,
+        #"{"id":"evt_1","timestamp":"2026-06-15T10:30:00.000Z","type":"sandbox.created","sandboxId":"sb_1","runId":"#
+            + #""run_a","data":{"image":"node:22","cpu":2,"labels":{"team":"core"}}}"#,
+        #"{"id":"evt_2","timestamp":"2026-06-15T10:30:01.500Z","type":"exec.completed","sandboxId":"sb_1","runId":"#
+            + #""run_a","data":{"command":"npm test","exitCode":1,"durationMs":1200,"args":["--ci","-q"]}}"#,
+        #"{"id":"evt_3","timestamp":"2026-06-15T10:30:02Z","type":"agent.thinking","sandboxId":"sb_1","runId":"run_a","#
+            + #""data":{"text":"hmm","ratio":0.25}}"#,
+        #"{"id":"evt_4","timestamp":"2026-06-15T10:30:03Z","type":"cost.llm","sandboxId":"sb_1","runId":"run_a","#
+            + #""data":{"model":"m","inputTokens":100,"outputTokens":20,"costUsd":0.0125}}"#,
+        #"{"id":"evt_5","timestamp":"2026-06-15T10:30:04Z","type":"file.created","sandboxId":"sb_2","runId":"run_b","#
+            + #""data":{"path":"/tmp/x","bytes":10}}"#,
+        #"{"id":"evt_6","timestamp":"2026-06-15T10:30:05Z","type":"sandbox.error","sandboxId":"sb_2","runId":"run_b","#
+            + #""data":{"message":"boom"}}"#,
+        #"{"id":"evt_7","timestamp":"2026-06-15T10:30:06Z","type":"exec.completed","sandboxId":"sb_2","runId":"run_b","#
+            + #""data":{"command":"ls","exitCode":0,"durationMs":5}}"#,
     ]
 
     static var events: [RuntimeEvent] { lines.map { try! RuntimeEvent($0) } }
@@ -160,7 +167,9 @@ enum SampleEvents {
             let second = String(format: "%02d", index % 60)
             let type = index % 2 == 0 ? "exec.completed" : "exec.started"
             return try! RuntimeEvent(
-                #"{"id":"e\#(index)","timestamp":"2026-06-15T10:\#(String(format: "%02d", index / 60 % 60)):\#(second).000Z","type":"\#(type)","sandboxId":"sb","runId":"run_\#(index % 3)","data":{"command":"echo  \#(index)","exitCode":0,"n":1.50}}"#
+                #"{"id":"e\#(index)","timestamp":"2026-06-15T10:\#(String(format: "%02d", index / 60 % 60)):\#(second)"#
+                    + #".000Z","type":"\#(type)","sandboxId":"sb","runId":"run_\#(index % 3)","data":{"command":"echo "#
+                    + #" \#(index)","exitCode":0,"n":1.50}}"#
             )
         }
     }

@@ -7,7 +7,11 @@ import Testing
 
 /// A rough throughput probe, off by default: `RUNRA_NET_BENCH=200000 swift test --filter ThroughputTests`
 /// (meaningful only in a release build with `-enable-testing`). Prints events/s; asserts only delivery.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RUNRA_NET_BENCH"] != nil), .timeLimit(.minutes(10)))
+@Suite(
+    .serialized,
+    .enabled(if: ProcessInfo.processInfo.environment["RUNRA_NET_BENCH"] != nil),
+    .timeLimit(.minutes(10))
+)
 struct ThroughputTests {
     let count = Int(ProcessInfo.processInfo.environment["RUNRA_NET_BENCH"] ?? "") ?? 200_000
 
@@ -45,7 +49,8 @@ struct ThroughputTests {
         let stats = try await server.stats()
         await server.stop()
         print(
-            "\(name): \(count) events in \(String(format: "%.2f", seconds)) s = \(Int(Double(count) / seconds)) events/s; server \(stats)"
+            "\(name): \(count) events in \(String(format: "%.2f", seconds)) s = \(Int(Double(count) / seconds)) "
+                + "events/s; server \(stats)"
         )
         #expect(rejected == 0)
         #expect((stats[key] ?? 0) >= count / 3)

@@ -11,8 +11,13 @@ import Testing
 
     private func row(id: String = "e1", timestamp: String = "2026-06-15T10:30:00Z", data: String) -> PGEventRow {
         PGEventRow(
-            id: id, timestamp: timestamp, type: "exec.completed", sandboxId: "sb", runId: "run",
-            dataJSON: Array(data.utf8))
+            id: id,
+            timestamp: timestamp,
+            type: "exec.completed",
+            sandboxId: "sb",
+            runId: "run",
+            dataJSON: Array(data.utf8)
+        )
     }
 
     @Test func writesOneTabSeparatedLine() {

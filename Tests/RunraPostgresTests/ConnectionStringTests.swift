@@ -8,7 +8,10 @@ import Testing
         ("postgres://u:p%3Aw@h:5433/db?sslmode=require", "postgres://u:***@h:5433/db?sslmode=require"),
         ("postgresql://u:pa@ss/word@h/db", "postgresql://u:***@h/db"),
         ("postgresql://u@h/db", "postgresql://u@h/db"),
-        ("postgresql://h/db?user=u&password=secret&sslmode=disable", "postgresql://h/db?user=u&password=***&sslmode=disable"),
+        (
+            "postgresql://h/db?user=u&password=secret&sslmode=disable",
+            "postgresql://h/db?user=u&password=***&sslmode=disable"
+        ),
         ("postgresql:///db?host=/var/run/postgresql", "postgresql:///db?host=/var/run/postgresql"),
         ("host=h user=u password=secret dbname=d", "host=h user=u password=*** dbname=d"),
         ("host=h password = 'a b\\'c' dbname=d", "host=h password = *** dbname=d"),
@@ -29,7 +32,9 @@ import Testing
 
     @Test func errorDescriptionsScrubAKnownPassword() {
         let error = PostgresError(
-            .connectionFailed, context: "connecting", serverMessage: "missing \"=\" after \"hunter2\" in connection info"
+            .connectionFailed,
+            context: "connecting",
+            serverMessage: "missing \"=\" after \"hunter2\" in connection info"
         ).scrubbing("hunter2")
         #expect(!error.description.contains("hunter2"))
         #expect(error.description.contains("***"))

@@ -29,7 +29,8 @@ struct EventLoaderIntegrationTests {
                     parameters: [
                         row.id, String(decoding: row.dataJSON, as: UTF8.self), row.timestamp, row.type, row.sandboxId,
                         row.runId,
-                    ])
+                    ]
+                )
                 #expect(same.scalar == "t", "row \(row.id)")
             }
             let out = try connection.exec("SELECT data->>'out' FROM \(table.qualifiedName) WHERE id = 'evt_0'")
@@ -66,7 +67,8 @@ struct EventLoaderIntegrationTests {
                 """
                 SELECT sandbox_id, AVG((data->>'durationMs')::numeric) FROM runra_events
                 WHERE type='exec.completed' GROUP BY sandbox_id ORDER BY sandbox_id
-                """)
+                """
+            )
             var expected: [String: (sum: Int, count: Int)] = [:]
             for (i, row) in rows.enumerated() where row.type == "exec.completed" {
                 expected[row.sandboxId, default: (0, 0)].sum += 100 + i % 50
@@ -87,7 +89,8 @@ struct EventLoaderIntegrationTests {
                 FROM runra_events WHERE type = 'exec.completed'
                 GROUP BY data->>'command' HAVING COUNT(*) >= 10
                 ORDER BY failures DESC, command
-                """)
+                """
+            )
             #expect(perCommand.rows.count == 4)
             let failures = perCommand.rows.map { Int($0[2] ?? "") ?? -1 }
             #expect(failures == failures.sorted(by: >))
@@ -112,7 +115,8 @@ struct EventLoaderIntegrationTests {
             rows[6].dataJSON = Array(#"{"s":"x\ud800y","\udc00k":1}"#.utf8)
             #expect(try loader.load(rows) == PGLoadReport(inserted: 10, duplicates: 0))
             let stored = try connection.exec(
-                "SELECT data->>'s' FROM \(table.qualifiedName) WHERE id IN ('evt_3', 'evt_6') ORDER BY id")
+                "SELECT data->>'s' FROM \(table.qualifiedName) WHERE id IN ('evt_3', 'evt_6') ORDER BY id"
+            )
             #expect(stored.rows == [["a\u{FFFD}b"], ["x\u{FFFD}y"]])
             let key = try connection.exec("SELECT data ? '\u{FFFD}k' FROM \(table.qualifiedName) WHERE id = 'evt_6'")
             #expect(key.scalar == "t")
@@ -130,16 +134,22 @@ struct EventLoaderIntegrationTests {
             let stored = try connection.exec("SELECT data FROM \(table.qualifiedName) WHERE id = 'evt_1'")
             #expect(stored.scalar == #"{"s":"a\u0000b",  "n":1.50}"#)
             let type = try connection.exec(
-                "SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'data'",
-                parameters: [schema, "text_events"])
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND "
+                    + "column_name = 'data'",
+                parameters: [schema, "text_events"]
+            )
             #expect(type.scalar == "text")
             let indexes = try connection.exec(
-                "SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname", parameters: [schema])
+                "SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname",
+                parameters: [schema]
+            )
             #expect(
                 indexes.rows.map { $0[0] ?? "" } == [
-                    "idx_text_events_run", "idx_text_events_sandbox", "idx_text_events_timestamp", "idx_text_events_type",
+                    "idx_text_events_run", "idx_text_events_sandbox", "idx_text_events_timestamp",
+                    "idx_text_events_type",
                     "text_events_pkey",
-                ])
+                ]
+            )
         }
     }
 
@@ -153,7 +163,9 @@ struct EventLoaderIntegrationTests {
             #expect(try loader.load(TestDatabase.rows(5)).inserted == 5)
             #expect(try count(connection, table) == 5)
             let tables = try connection.exec(
-                "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", parameters: [schema])
+                "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename",
+                parameters: [schema]
+            )
             #expect(tables.rows == [["x\"; DROP TABLE y; --"], ["y"]])
         }
     }

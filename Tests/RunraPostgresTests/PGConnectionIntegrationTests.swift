@@ -67,7 +67,9 @@ struct PGConnectionIntegrationTests {
         let url = try #require(TestDatabase.url)
         let port = try #require(url.split(separator: ":").last?.split(separator: "/").first)
         let connection = try PGConnection(
-            connectionString: "host=127.0.0.1 port=\(port) user=postgres dbname=postgres", sslMode: .disable)
+            connectionString: "host=127.0.0.1 port=\(port) user=postgres dbname=postgres",
+            sslMode: .disable
+        )
         #expect(try connection.exec("SELECT current_user").scalar == "postgres")
     }
 

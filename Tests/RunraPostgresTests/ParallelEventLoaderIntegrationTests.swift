@@ -120,7 +120,8 @@ struct ParallelEventLoaderIntegrationTests {
             try other.exec("BEGIN")
             try other.exec(
                 "INSERT INTO \(table.qualifiedName) (id, timestamp, type, sandbox_id, run_id, data) "
-                    + "VALUES ('evt_1', now(), 't', 's', 'r', '{}')")
+                    + "VALUES ('evt_1', now(), 't', 's', 'r', '{}')"
+            )
             let outcome = Outcome()
             let box = LoaderBox(loader: loader)
             let thread = Thread {
@@ -130,16 +131,18 @@ struct ParallelEventLoaderIntegrationTests {
             thread.start()
             var waiting = false
             for _ in 0..<500 where !waiting {
-                waiting = try connection.exec(
-                    "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = \(pid)"
-                ).scalar == "t"
+                waiting =
+                    try connection.exec(
+                        "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = \(pid)"
+                    ).scalar == "t"
                 if !waiting { usleep(10_000) }
             }
             #expect(waiting)
             // Now wait for evt_0: a deadlock, which the loader's connection detects first and is aborted for.
             try other.exec(
                 "INSERT INTO \(table.qualifiedName) (id, timestamp, type, sandbox_id, run_id, data) "
-                    + "VALUES ('evt_0', now(), 't', 's', 'r', '{}')")
+                    + "VALUES ('evt_0', now(), 't', 's', 'r', '{}')"
+            )
             try other.exec("COMMIT")
             let result = outcome.wait()
             #expect(try result.get() == PGLoadReport(inserted: 0, duplicates: 2))

@@ -30,12 +30,17 @@ enum TestDatabase {
         return (0..<count).map { i in
             let command = commands[i % commands.count]
             let exitCode = i % 7 == 0 ? 1 : 0
-            let data = #"{"command":"\#(command)","exitCode":\#(exitCode),"durationMs":\#(100 + i % 50),"#
+            let data =
+                #"{"command":"\#(command)","exitCode":\#(exitCode),"durationMs":\#(100 + i % 50),"#
                 + #""out":"line1\nline2\t\"q\" \\ é😀 \ud83d\ude00","nested":{"a":[1,2.50,{"b":null}]}}"#
             return PGEventRow(
-                id: "\(idPrefix)_\(i)", timestamp: "2026-06-15T10:\(String(format: "%02d", i % 60)):00.123Z",
-                type: i % 5 == 4 ? "exec.started" : "exec.completed", sandboxId: "sb_\(i % 3)", runId: "run_\(i % 2)",
-                dataJSON: Array(data.utf8))
+                id: "\(idPrefix)_\(i)",
+                timestamp: "2026-06-15T10:\(String(format: "%02d", i % 60)):00.123Z",
+                type: i % 5 == 4 ? "exec.started" : "exec.completed",
+                sandboxId: "sb_\(i % 3)",
+                runId: "run_\(i % 2)",
+                dataJSON: Array(data.utf8)
+            )
         }
     }
 }

@@ -52,14 +52,20 @@ final class OverlappingExporter: EventExporter, @unchecked Sendable {
         options.deadLetterPath = folder.path("dead.jsonl")
         options.checkpointPath = folder.path("ckpt.json")
         let target = ReplayTarget(label: "overlapping", exporter: exporter, batchSize: 10, flushInterval: .seconds(60))
-        let report = try await ReplayEngine(targets: [target], options: options).run(.events(EventBatchReader(paths: [input])))
+        let report = try await ReplayEngine(targets: [target], options: options).run(
+            .events(EventBatchReader(paths: [input]))
+        )
 
         if limit == 1 { #expect(exporter.mostAtOnce == 1) } else { #expect((2...limit).contains(exporter.mostAtOnce)) }
         #expect(exporter.received.sorted() == lines.sorted())
         let rejected = lines.filter { $0.contains(#""type":"sandbox.error""#) }
         #expect(!rejected.isEmpty)
-        let records = try String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(records == rejected.map { #"{"exporter":"overlapping","reason":"refused","status":"400","line":\#($0)}"# })
+        let records = try String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8).split(separator: "\n").map(
+            String.init
+        )
+        #expect(
+            records == rejected.map { #"{"exporter":"overlapping","reason":"refused","status":"400","line":\#($0)}"# }
+        )
         #expect(report.exporters[0].sent == 200 - rejected.count)
         #expect(report.exporters[0].rejected == rejected.count)
         #expect(report.checkpoint == EventPosition(input: 0, line: 200))

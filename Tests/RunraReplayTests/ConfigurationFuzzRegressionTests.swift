@@ -56,20 +56,33 @@ import Testing
 
     // A YAML 1.1 base-60 integer too large for Int trapped in Yams' conversion; YAML 1.2 reads it as a string.
     @Test func sexagesimalNumbersAreStrings() throws {
-        let value = try ConfigurationDocument.parse(Array("a: 115111151151111111111:1\nb: 1:30\n".utf8), format: .yaml, name: "c.yaml")
+        let value = try ConfigurationDocument.parse(
+            Array("a: 115111151151111111111:1\nb: 1:30\n".utf8),
+            format: .yaml,
+            name: "c.yaml"
+        )
         #expect(value == .object(["a": .string("115111151151111111111:1"), "b": .string("1:30")]))
     }
 
     @Test func integersFollowYAML12() throws {
-        let value = try ConfigurationDocument.parse(Array("a: 42\nb: -7\nc: 0x1F\nd: 0o17\n".utf8), format: .yaml, name: "c.yaml")
+        let value = try ConfigurationDocument.parse(
+            Array("a: 42\nb: -7\nc: 0x1F\nd: 0o17\n".utf8),
+            format: .yaml,
+            name: "c.yaml"
+        )
         #expect(value == .object(["a": .number(42), "b": .number(-7), "c": .number(31), "d": .number(15)]))
     }
 
     @Test func ordinaryNestingStillLoads() throws {
         let value = try ConfigurationDocument.parse(
-            Array("observability:\n  exporters:\n    - provider: console\n      config: {headers: {a: [1, [2]]}}\n".utf8),
-            format: .yaml, name: "c.yaml"
+            Array(
+                "observability:\n  exporters:\n    - provider: console\n      config: {headers: {a: [1, [2]]}}\n".utf8
+            ),
+            format: .yaml,
+            name: "c.yaml"
         )
-        #expect(value.value(at: try JSONPath(parsing: "observability.exporters[0].config.headers.a[1][0]")) == .number(2))
+        #expect(
+            value.value(at: try JSONPath(parsing: "observability.exporters[0].config.headers.a[1][0]")) == .number(2)
+        )
     }
 }

@@ -14,7 +14,8 @@ import Testing
             readBack: {
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 return text.split(separator: "\n").map { Array($0.utf8) }
-            })
+            }
+        )
         #expect(problems == [])
     }
 
@@ -28,7 +29,8 @@ import Testing
             configuration: ExporterConfiguration(values: ["format": .string("json")]),
             readBack: {
                 try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { Array($0.utf8) }
-            })
+            }
+        )
         #expect(problems == [])
     }
 
@@ -38,7 +40,9 @@ import Testing
                 let exporter = RecordingExporter(id: "Broken")
                 exporter.throwsAlways = true
                 return exporter
-            }, configuration: ExporterConfiguration())
+            },
+            configuration: ExporterConfiguration()
+        )
         #expect(problems.contains { $0.hasPrefix("id \"Broken\" must be") })
         #expect(problems.contains { $0.hasPrefix("export after initialize failed") })
     }
@@ -50,7 +54,11 @@ import Testing
         defer { close(fd) }
         let exporter = ConsoleExporter(fileDescriptor: fd)
         try await exporter.initialize(
-            configuration: ExporterConfiguration(values: ["level": .string("error"), "includeTimestamp": .bool(false)], environment: ["FORCE_COLOR": "1", "NO_COLOR": "1"]))
+            configuration: ExporterConfiguration(
+                values: ["level": .string("error"), "includeTimestamp": .bool(false)],
+                environment: ["FORCE_COLOR": "1", "NO_COLOR": "1"]
+            )
+        )
         _ = try await exporter.export(ExporterConformance.sampleEvents)
         await exporter.dispose()
         let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -4,7 +4,10 @@ import Testing
 
 @Suite struct RegistryTests {
     @Test func configurationErrorsNameTheKeyPath() throws {
-        let config = ExporterConfiguration(path: "observability.exporters[1].config", values: ["batchSize": .string("ten")])
+        let config = ExporterConfiguration(
+            path: "observability.exporters[1].config",
+            values: ["batchSize": .string("ten")]
+        )
         #expect {
             try config.integer("batchSize")
         } throws: { error in

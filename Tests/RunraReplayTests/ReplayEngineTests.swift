@@ -5,8 +5,18 @@ import RunraTestSupport
 import Testing
 
 @Suite struct ReplayEngineTests {
-    func target(_ exporter: RecordingExporter, _ filter: ExporterFilter = ExporterFilter(), batchSize: Int = 16) -> ReplayTarget {
-        ReplayTarget(label: exporter.id, exporter: exporter, filter: filter, batchSize: batchSize, flushInterval: .seconds(5))
+    func target(
+        _ exporter: RecordingExporter,
+        _ filter: ExporterFilter = ExporterFilter(),
+        batchSize: Int = 16
+    ) -> ReplayTarget {
+        ReplayTarget(
+            label: exporter.id,
+            exporter: exporter,
+            filter: filter,
+            batchSize: batchSize,
+            flushInterval: .seconds(5)
+        )
     }
 
     @Test func fourExportersGetExactlyTheirSubsets() async throws {
@@ -18,14 +28,23 @@ import Testing
         let engine = ReplayEngine(targets: [
             target(all),
             target(exec, ExporterFilter(types: [Glob("exec.*"), Glob("sandbox.created")]), batchSize: 7),
-            target(failed, ExporterFilter(types: [Glob("exec.completed")], condition: try Expression(parsing: "data.exitCode != 0"))),
+            target(
+                failed,
+                ExporterFilter(
+                    types: [Glob("exec.completed")],
+                    condition: try Expression(parsing: "data.exitCode != 0")
+                )
+            ),
             target(errors, ExporterFilter(minimumLevel: .error), batchSize: 1),
         ])
         let report = try await engine.run(.memory(events))
         func lines(_ predicate: (RuntimeEvent) -> Bool) -> [[UInt8]] { events.filter(predicate).map(\.line) }
         #expect(all.events.map(\.line) == events.map(\.line))
         #expect(exec.events.map(\.line) == lines { $0.type.hasPrefix("exec.") || $0.type == "sandbox.created" })
-        #expect(failed.events.map(\.line) == lines { $0.type == "exec.completed" && $0.data.value(at: JSONPath(keys: "exitCode")) != .number(0) })
+        #expect(
+            failed.events.map(\.line)
+                == lines { $0.type == "exec.completed" && $0.data.value(at: JSONPath(keys: "exitCode")) != .number(0) }
+        )
         #expect(errors.events.map(\.line) == lines { $0.level == .error })
         #expect(!failed.events.isEmpty && !errors.events.isEmpty && errors.events.count != failed.events.count)
         #expect(exec.batchSizes.allSatisfy { $0 <= 7 })
@@ -41,7 +60,10 @@ import Testing
         let agents = RecordingExporter(id: "agents")
         var options = ReplayOptions()
         options.dryRun = true
-        let engine = ReplayEngine(targets: [target(all), target(agents, ExporterFilter(types: [Glob("agent.*")]))], options: options)
+        let engine = ReplayEngine(
+            targets: [target(all), target(agents, ExporterFilter(types: [Glob("agent.*")]))],
+            options: options
+        )
         let report = try await engine.run(.memory(events))
         #expect(all.events.isEmpty && agents.events.isEmpty)
         #expect(report.exporters.map(\.sent) == [70, 20])
@@ -71,7 +93,9 @@ import Testing
         let folder = try TemporaryDirectory()
         var options = ReplayOptions()
         options.deadLetterPath = folder.path("dead.jsonl")
-        let report = try await ReplayEngine(targets: [target(broken), target(good)], options: options).run(.memory(events))
+        let report = try await ReplayEngine(targets: [target(broken), target(good)], options: options).run(
+            .memory(events)
+        )
         #expect(good.events.map(\.line) == events.map(\.line))
         #expect(report.exporters[0].givenUp == 300 && report.exporters[0].sent == 0)
         #expect(report.exporters[0].deadLettered == 300)
@@ -79,7 +103,11 @@ import Testing
         #expect(report.exportersFailed)
         let records = try String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(records.count == 300)
-        #expect(records[0].hasPrefix(#"{"exporter":"broken","reason":"gave up: broken: connection refused","status":null,"line":{"#))
+        #expect(
+            records[0].hasPrefix(
+                #"{"exporter":"broken","reason":"gave up: broken: connection refused","status":null,"line":{"#
+            )
+        )
     }
 
     @Test func rejectedEventsAreDeadLetteredAndResent() async throws {
@@ -97,13 +125,19 @@ import Testing
         #expect(report.exporters[0].rejected == rejected.count && report.exporters[0].deadLettered == rejected.count)
         #expect(report.exporters[0].sent == 200 - rejected.count)
         #expect(report.exportersFailed)
-        let records = try String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(records == rejected.map { #"{"exporter":"picky","reason":"refused by test","status":"400","line":\#($0)}"# })
+        let records = try String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8).split(separator: "\n").map(
+            String.init
+        )
+        #expect(
+            records == rejected.map { #"{"exporter":"picky","reason":"refused by test","status":"400","line":\#($0)}"# }
+        )
 
         // Resend: each record goes to the exporter it names.
         let picky2 = RecordingExporter(id: "picky")
         let other2 = RecordingExporter(id: "other")
-        let again = try await ReplayEngine(targets: [target(other2), target(picky2)]).run(.deadLetters(path: folder.path("dead.jsonl")))
+        let again = try await ReplayEngine(targets: [target(other2), target(picky2)]).run(
+            .deadLetters(path: folder.path("dead.jsonl"))
+        )
         #expect(picky2.lines == rejected)
         #expect(other2.events.isEmpty)
         #expect(again.exporters[1].sent == rejected.count && !again.exportersFailed)
@@ -120,7 +154,9 @@ import Testing
         let dying = RecordingExporter(id: "dying")
         dying.hangAfterBatches = 3
         let engine = ReplayEngine(
-            targets: [ReplayTarget(label: "dying", exporter: dying, batchSize: 10, flushInterval: .seconds(60))], options: options)
+            targets: [ReplayTarget(label: "dying", exporter: dying, batchSize: 10, flushInterval: .seconds(60))],
+            options: options
+        )
         let run = Task { try await engine.run(.events(EventBatchReader(paths: [input]))) }
         // Wait for the checkpoint of the three acknowledged batches, then take it as the state after a crash.
         var saved: ReplayCheckpoint?
@@ -153,10 +189,14 @@ import Testing
         let input = try folder.write("in.jsonl", lines: Sample.lines(20))
         var options = ReplayOptions()
         options.checkpointPath = folder.path("ckpt.json")
-        _ = try await ReplayEngine(targets: [target(RecordingExporter())], options: options).run(.events(EventBatchReader(paths: [input])))
+        _ = try await ReplayEngine(targets: [target(RecordingExporter())], options: options).run(
+            .events(EventBatchReader(paths: [input]))
+        )
         _ = try folder.write("in.jsonl", lines: Sample.lines(20).reversed())
         await #expect {
-            try await ReplayEngine(targets: [target(RecordingExporter())], options: options).run(.events(EventBatchReader(paths: [input])))
+            try await ReplayEngine(targets: [target(RecordingExporter())], options: options).run(
+                .events(EventBatchReader(paths: [input]))
+            )
         } throws: { error in
             "\(error)".contains("was written for different input") && "\(error)".contains("in.jsonl")
         }
@@ -170,7 +210,10 @@ import Testing
         options.checkpointPath = folder.path("ckpt.json")
         options.speed = .realtime(1)  // 3 s in all: interrupted long before the end
         let exporter = RecordingExporter()
-        let engine = ReplayEngine(targets: [ReplayTarget(label: "memory", exporter: exporter, batchSize: 50, flushInterval: .seconds(60))], options: options)
+        let engine = ReplayEngine(
+            targets: [ReplayTarget(label: "memory", exporter: exporter, batchSize: 50, flushInterval: .seconds(60))],
+            options: options
+        )
         let run = Task { try await engine.run(.events(EventBatchReader(paths: [input]))) }
         // Interrupt once something was delivered (a loaded machine may take a while to get there).
         for _ in 0..<1000 where exporter.lines.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
@@ -194,7 +237,9 @@ import Testing
         let engine = ReplayEngine(targets: [target(refusing), target(good)], options: options)
         await #expect(throws: RunraError.self) { try await engine.run(.memory(Sample.events(50))) }
         do {
-            _ = try await ReplayEngine(targets: [target(refusing), target(good)], options: options).run(.memory(Sample.events(50)))
+            _ = try await ReplayEngine(targets: [target(refusing), target(good)], options: options).run(
+                .memory(Sample.events(50))
+            )
         } catch let error as RunraError {
             #expect(error.code == .configuration)
             #expect(error.message == #"refusing: config.mode: expected "a" or "b", got "c""#)

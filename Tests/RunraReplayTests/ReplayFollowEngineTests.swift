@@ -1,8 +1,9 @@
 import Foundation
 import RunraEvents
-@testable import RunraReplay
 import RunraTestSupport
 import Testing
+
+@testable import RunraReplay
 
 /// The engine's parts of `replay --follow`: trying again while a sink is down, and the ledger that turns
 /// acknowledged positions into per-file offsets.
@@ -24,8 +25,11 @@ import Testing
         let exporter = RecordingExporter(id: "sink")
         exporter.failuresLeft = 4
         let folder = try TemporaryDirectory()
-        let report = try await ReplayEngine(targets: [target(exporter)], options: options(deadLetters: folder.path("dead.jsonl")))
-            .run(.memory(events))
+        let report = try await ReplayEngine(
+            targets: [target(exporter)],
+            options: options(deadLetters: folder.path("dead.jsonl"))
+        )
+        .run(.memory(events))
         #expect(exporter.events.map(\.line) == events.map(\.line))
         #expect(exporter.retryPreparations == 4)
         #expect(report.exporters[0].sent == 100 && report.exporters[0].givenUp == 0 && report.exporters[0].retried == 4)
@@ -55,23 +59,53 @@ import Testing
         #expect(((try? String(contentsOfFile: folder.path("dead.jsonl"), encoding: .utf8)) ?? "").isEmpty)
     }
 
-    static func state(_ fingerprint: String, read: Int64, finished: Bool = false, size: Int64? = nil) -> LiveLogReader.FileState {
+    static func state(
+        _ fingerprint: String,
+        read: Int64,
+        finished: Bool = false,
+        size: Int64? = nil
+    ) -> LiveLogReader.FileState {
         LiveLogReader.FileState(
-            log: "app.jsonl", fingerprint: fingerprint, path: "app.jsonl", device: 1, inode: 2, isCompressed: false,
-            size: size ?? read, readOffset: read, isFinished: finished, isPresent: true, modified: 0)
+            log: "app.jsonl",
+            fingerprint: fingerprint,
+            path: "app.jsonl",
+            device: 1,
+            inode: 2,
+            isCompressed: false,
+            size: size ?? read,
+            readOffset: read,
+            isFinished: finished,
+            isPresent: true,
+            modified: 0
+        )
     }
 
     static func piece(_ file: LiveLogReader.FileState, ends: [Int64], end: Int64) -> LiveLogReader.Piece {
         LiveLogReader.Piece(
-            file: file, events: ends.map { _ in try! RuntimeEvent(Sample.lines(1)[0]) }, ends: ends,
-            lines: ends.indices.map { $0 + 1 }, end: end, endLine: ends.count + 1)
+            file: file,
+            events: ends.map { _ in try! RuntimeEvent(Sample.lines(1)[0]) },
+            ends: ends,
+            lines: ends.indices.map { $0 + 1 },
+            end: end,
+            endLine: ends.count + 1
+        )
     }
 
     @Test func aFileGoneAfterItWasDeliveredToItsLastSeenSizeIsNotLost() {
         func file(_ fingerprint: String, offset: Int64, size: Int64?, live: Bool? = false) -> LiveCheckpoint.File {
             LiveCheckpoint.File(
-                log: "app.jsonl", fingerprint: fingerprint, path: live == false ? "app.jsonl.1" : "app.jsonl", device: 1,
-                inode: 2, compressed: size == nil, offset: offset, line: 10, size: size, complete: false, live: live)
+                log: "app.jsonl",
+                fingerprint: fingerprint,
+                path: live == false ? "app.jsonl.1" : "app.jsonl",
+                device: 1,
+                inode: 2,
+                compressed: size == nil,
+                offset: offset,
+                line: 10,
+                size: size,
+                complete: false,
+                live: live
+            )
         }
         let ledger = LiveLedger(
             resumingFrom: LiveCheckpoint(files: [
@@ -81,10 +115,15 @@ import Testing
                 // `live` was written says so by its path.
                 file("live-when-last-seen", offset: 500, size: 500, live: true),
                 file("older-checkpoint", offset: 500, size: 500, live: nil),
-            ]))
+            ])
+        )
         let lost = ledger.settleResume(
             lost: ["delivered", "behind", "gzip-not-read-to-its-end", "live-when-last-seen", "older-checkpoint"])
-        #expect(lost.map(\.fingerprint) == ["behind", "gzip-not-read-to-its-end", "live-when-last-seen", "older-checkpoint"])
+        #expect(
+            lost.map(\.fingerprint) == [
+                "behind", "gzip-not-read-to-its-end", "live-when-last-seen", "older-checkpoint",
+            ]
+        )
         #expect(lost.map(\.bytesLost) == [100, 0, 0, 0])
         #expect(ledger.lostFiles.count == 4)
         #expect(ledger.checkpoint(status: []).files.isEmpty)

@@ -64,7 +64,9 @@ final class RecordingExporter: EventExporter, @unchecked Sendable {
             throw RunraError(.exporter, "\(id): killed")
         }
         lock.withLock { batches.append(events) }
-        let refused = events.filter { rejects?($0) ?? false }.map { RejectedEvent(event: $0, reason: "refused by test", status: "400") }
+        let refused = events.filter { rejects?($0) ?? false }.map {
+            RejectedEvent(event: $0, reason: "refused by test", status: "400")
+        }
         return ExportOutcome(rejected: refused, bytesSent: events.reduce(0) { $0 + $1.line.count })
     }
 
@@ -96,13 +98,25 @@ final class ManualClock: ReplayClock, @unchecked Sendable {
 enum Sample {
     /// `count` events cycling through a few types, `gapMs` apart; every 7th exec.completed fails.
     static func lines(_ count: Int, gapMs: Int = 10) -> [String] {
-        let types = ["sandbox.created", "exec.completed", "agent.tool_call", "file.read", "exec.completed", "sandbox.error", "agent.thinking"]
+        let types = [
+            "sandbox.created", "exec.completed", "agent.tool_call", "file.read", "exec.completed", "sandbox.error",
+            "agent.thinking",
+        ]
         return (0..<count).map { index in
             let type = types[index % types.count]
             let millis = index * gapMs
-            let time = String(format: "2026-06-15T10:%02d:%02d.%03dZ", (millis / 60000) % 60, (millis / 1000) % 60, millis % 1000)
-            let data = type == "exec.completed" ? #"{"command":"make","exitCode":\#(index % 3 == 0 ? 1 : 0)}"# : #"{"n":\#(index)}"#
-            return #"{"id":"evt_\#(index)","timestamp":"\#(time)","type":"\#(type)","sandboxId":"sb_\#(index % 4)","runId":"run_1","data":\#(data)}"#
+            let time = String(
+                format: "2026-06-15T10:%02d:%02d.%03dZ",
+                (millis / 60000) % 60,
+                (millis / 1000) % 60,
+                millis % 1000
+            )
+            let data =
+                type == "exec.completed"
+                ? #"{"command":"make","exitCode":\#(index % 3 == 0 ? 1 : 0)}"# : #"{"n":\#(index)}"#
+            return
+                #"{"id":"evt_\#(index)","timestamp":"\#(time)","type":"\#(type)","sandboxId":"sb_\#(index % 4)","#
+                + #""runId":"run_1","data":\#(data)}"#
         }
     }
 
@@ -117,8 +131,20 @@ func testRegistry() -> ExporterRegistry {
     registry.registerLocalExporters()
     let others: [(String, [String])] = [
         ("axiom", ["token", "dataset", "url", "batchSize", "flushIntervalMs", "compression"]),
-        ("otel", ["endpoint", "protocol", "headers", "serviceName", "serviceVersion", "spanProcessor", "batchConfig", "batchConfig.maxQueueSize", "batchConfig.maxExportBatchSize", "batchConfig.scheduleDelayMs"]),
-        ("postgres", ["connectionString", "table", "schema", "batchSize", "flushIntervalMs", "createTable", "useJsonColumn", "ssl"]),
+        (
+            "otel",
+            [
+                "endpoint", "protocol", "headers", "serviceName", "serviceVersion", "spanProcessor", "batchConfig",
+                "batchConfig.maxQueueSize", "batchConfig.maxExportBatchSize", "batchConfig.scheduleDelayMs",
+            ]
+        ),
+        (
+            "postgres",
+            [
+                "connectionString", "table", "schema", "batchSize", "flushIntervalMs", "createTable", "useJsonColumn",
+                "ssl",
+            ]
+        ),
         ("custom", ["endpoint", "headers", "method"]),
         ("memory", []),
     ]

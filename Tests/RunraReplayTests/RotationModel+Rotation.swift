@@ -15,7 +15,11 @@ extension RotationModel {
         switch scheme {
         case .numbered, .olddir:
             shiftNumbered()
-            moveLive(to: (scheme == .olddir ? root + "/archive" : root + "/logs") + "/app.jsonl.1", number: 1, inode: info.st_ino)
+            moveLive(
+                to: (scheme == .olddir ? root + "/archive" : root + "/logs") + "/app.jsonl.1",
+                number: 1,
+                inode: info.st_ino
+            )
         case .dateext:
             moveLive(to: root + "/logs/app.jsonl-\(takeDate())", number: nil, inode: info.st_ino)
         case .extension_:

@@ -19,7 +19,8 @@ final class RotationModel {
         /// fail (rotations faster than the reader looks, with restarts in between, lose or repeat a generation;
         /// docs/replay.md, "Rotation schemes"). `RUNRA_SOAK_COPYTRUNCATE=1` puts it back.
         static var modelled: [Scheme] {
-            ProcessInfo.processInfo.environment["RUNRA_SOAK_COPYTRUNCATE"] == "1" ? allCases : [.numbered, .dateext, .extension_, .olddir]
+            ProcessInfo.processInfo.environment["RUNRA_SOAK_COPYTRUNCATE"] == "1"
+                ? allCases : [.numbered, .dateext, .extension_, .olddir]
         }
 
         var description: String {
@@ -79,7 +80,8 @@ final class RotationModel {
     deinit { if heldDescriptor >= 0 { close(heldDescriptor) } }
 
     static func line(_ id: Int) -> String {
-        #"{"id":"evt_\#(id)","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","data":{"n":\#(id)}}"# + "\n"
+        #"{"id":"evt_\#(id)","timestamp":"2026-06-15T10:30:00.000Z","type":"exec.completed","data":{"n":\#(id)}}"#
+            + "\n"
     }
 
     // MARK: Writing

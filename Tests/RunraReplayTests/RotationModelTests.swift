@@ -82,7 +82,10 @@ struct RotationModelTests {
     /// Applies `operation`. Retention deletes only files rotated a while ago, and only once the running shipper has
     /// been up a while: a file rotated and deleted before any shipper looked is a loss that is rightly reported.
     static func apply(
-        _ operation: Operation, to model: RotationModel, exporter: RecordingExporter, shipperStarted: ContinuousClock.Instant
+        _ operation: Operation,
+        to model: RotationModel,
+        exporter: RecordingExporter,
+        shipperStarted: ContinuousClock.Instant
     ) async throws {
         switch operation {
         case .append(let count): model.append(count)
@@ -123,7 +126,12 @@ struct RotationModelTests {
         options.firstRetryWait = .milliseconds(5)
         options.checkpointPath = checkpoint
         options.checkpointInterval = .milliseconds(20)
-        let target = ReplayTarget(label: exporter.id, exporter: exporter, batchSize: 16, flushInterval: .milliseconds(5))
+        let target = ReplayTarget(
+            label: exporter.id,
+            exporter: exporter,
+            batchSize: 16,
+            flushInterval: .milliseconds(5)
+        )
         let engine = ReplayEngine(targets: [target], options: options)
         return Shipper(engine: engine, run: Task { try await engine.run(.live(reader)) })
     }
@@ -143,7 +151,11 @@ let soakRequested: Bool = {
 
 /// One step of a sequence.
 enum Operation: CustomStringConvertible {
-    case append(Int), appendPartial, rotate, compress, deleteDelivered, reopen, outage(Int), pause(Int), restart
+    case append(Int)
+    case appendPartial, rotate, compress, deleteDelivered, reopen
+    case outage(Int)
+    case pause(Int)
+    case restart
 
     static func random(using random: inout SplitMix) -> Operation {
         switch random.next() % 100 {

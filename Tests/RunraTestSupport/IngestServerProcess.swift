@@ -20,7 +20,8 @@ public final class IngestServerProcess: @unchecked Sendable {
         public var output: String
         public var description: String {
             output.isEmpty
-                ? "ingest_server.py exited before printing its port (is opentelemetry-proto installed? run `make test-deps`)"
+                ? "ingest_server.py exited before printing its port (is opentelemetry-proto installed? run "
+                    + "`make test-deps`)"
                 : "ingest_server.py printed \(output)"
         }
     }

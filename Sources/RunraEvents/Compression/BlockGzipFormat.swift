@@ -50,7 +50,11 @@ enum BlockGzip {
         guard let size = UInt32(exactly: member.size), let previous = UInt32(exactly: member.previousSize),
             let uncompressed = UInt32(exactly: member.uncompressedSize), let lines = UInt32(exactly: member.lineCount)
         else { return nil }
-        var bytes = fixedHeader(extraLength: 4 + memberPayloadSize, subfield: subfieldMember, payloadSize: memberPayloadSize)
+        var bytes = fixedHeader(
+            extraLength: 4 + memberPayloadSize,
+            subfield: subfieldMember,
+            payloadSize: memberPayloadSize
+        )
         for value in [size, previous, uncompressed, lines] { appendLittleEndian(value, to: &bytes) }
         appendLittleEndian(UInt64(bitPattern: member.earliest), to: &bytes)
         appendLittleEndian(UInt64(bitPattern: member.latest), to: &bytes)
@@ -61,7 +65,12 @@ enum BlockGzip {
     /// or `nil` when the bytes are not such a header.
     static func parseMemberHeader(_ bytes: UnsafeRawBufferPointer) -> Member? {
         guard bytes.count >= memberHeaderSize,
-            hasFixedHeader(bytes, extraLength: 4 + memberPayloadSize, subfield: subfieldMember, payloadSize: memberPayloadSize)
+            hasFixedHeader(
+                bytes,
+                extraLength: 4 + memberPayloadSize,
+                subfield: subfieldMember,
+                payloadSize: memberPayloadSize
+            )
         else { return nil }
         let member = Member(
             size: Int(bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self).littleEndian),
@@ -78,7 +87,11 @@ enum BlockGzip {
 
     /// The trailer member: an empty gzip member whose `RT` subfield points at the last data member.
     static func trailer(_ trailer: Trailer) -> [UInt8] {
-        var bytes = fixedHeader(extraLength: 4 + trailerPayloadSize, subfield: subfieldTrailer, payloadSize: trailerPayloadSize)
+        var bytes = fixedHeader(
+            extraLength: 4 + trailerPayloadSize,
+            subfield: subfieldTrailer,
+            payloadSize: trailerPayloadSize
+        )
         appendLittleEndian(UInt64(trailer.lastMemberOffset), to: &bytes)
         appendLittleEndian(UInt64(trailer.memberCount), to: &bytes)
         appendLittleEndian(UInt64(trailer.lineCount), to: &bytes)
@@ -99,7 +112,12 @@ enum BlockGzip {
     /// The trailer in the ``trailerSize`` bytes at the end of a file; `nil` when they are not one.
     static func parseTrailer(_ bytes: UnsafeRawBufferPointer) -> Trailer? {
         guard bytes.count == trailerSize,
-            hasFixedHeader(bytes, extraLength: 4 + trailerPayloadSize, subfield: subfieldTrailer, payloadSize: trailerPayloadSize),
+            hasFixedHeader(
+                bytes,
+                extraLength: 4 + trailerPayloadSize,
+                subfield: subfieldTrailer,
+                payloadSize: trailerPayloadSize
+            ),
             bytes[40] == 0x03, bytes[41...].allSatisfy({ $0 == 0 })
         else { return nil }
         let offset = bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian
@@ -120,7 +138,10 @@ enum BlockGzip {
     }
 
     private static func hasFixedHeader(
-        _ bytes: UnsafeRawBufferPointer, extraLength: UInt16, subfield: (UInt8, UInt8), payloadSize: UInt16
+        _ bytes: UnsafeRawBufferPointer,
+        extraLength: UInt16,
+        subfield: (UInt8, UInt8),
+        payloadSize: UInt16
     ) -> Bool {
         bytes[0] == 0x1F && bytes[1] == 0x8B && bytes[2] == 0x08 && bytes[3] == 0x04
             && bytes.loadUnaligned(fromByteOffset: 10, as: UInt16.self).littleEndian == extraLength

@@ -204,7 +204,9 @@ final class BlockGzipInflater {
                 cuttingStopped = true
                 return
             }
-            let member = staging.withUnsafeBytes { BlockGzip.parseMemberHeader(UnsafeRawBufferPointer(rebasing: $0[stagingStart...])) }
+            let member = staging.withUnsafeBytes {
+                BlockGzip.parseMemberHeader(UnsafeRawBufferPointer(rebasing: $0[stagingStart...]))
+            }
             guard let member, member.uncompressedSize <= Self.maximumMemberBytes else {
                 cuttingStopped = true
                 return
@@ -257,7 +259,9 @@ final class BlockGzipInflater {
             let before = staging.count
             var read = 0
             staging.append(contentsOf: repeatElement(0, count: wanted))
-            try staging.withUnsafeMutableBytes { read = try readRaw(UnsafeMutableRawBufferPointer(rebasing: $0[before...])) }
+            try staging.withUnsafeMutableBytes {
+                read = try readRaw(UnsafeMutableRawBufferPointer(rebasing: $0[before...]))
+            }
             staging.removeLast(wanted - read)
             if read == 0 { rawEnded = true }
         }
@@ -332,7 +336,8 @@ final class BlockGzipInflater {
                 guard
                     let (used, made) = try? inflater.inflate(
                         input: UnsafeRawBufferPointer(rebasing: input[consumed...]),
-                        output: UnsafeMutableRawBufferPointer(rebasing: output[produced...]))
+                        output: UnsafeMutableRawBufferPointer(rebasing: output[produced...])
+                    )
                 else { return false }
                 consumed += used
                 produced += made

@@ -40,7 +40,9 @@ final class BlockGzipWriter {
             } catch {
                 self.error = error
             }
-            crc = lines.isEmpty ? 0 : crc32_gzip_refl(0, lines.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(lines.count))
+            crc =
+                lines.isEmpty
+                ? 0 : crc32_gzip_refl(0, lines.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(lines.count))
             summary = BlockGzipWriter.summarize(lines)
         }
     }
@@ -103,7 +105,11 @@ final class BlockGzipWriter {
             nextMemberStart = pending.count
         }
         try writeCutMembers()
-        let trailer = BlockGzip.Trailer(lastMemberOffset: lastMemberOffset, memberCount: memberCount, lineCount: lineCount)
+        let trailer = BlockGzip.Trailer(
+            lastMemberOffset: lastMemberOffset,
+            memberCount: memberCount,
+            lineCount: lineCount
+        )
         try BlockGzip.trailer(trailer).withUnsafeBytes(emit)
     }
 

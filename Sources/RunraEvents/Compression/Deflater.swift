@@ -46,7 +46,8 @@ public final class Deflater {
 
     /// Compresses `input`, passing any compressed output that is ready to `emit`.
     public func compress(
-        _ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void
+        _ input: UnsafeRawBufferPointer,
+        emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         guard !finished else { throw RunraError(.io, "gzip stream already finished") }
         guard let base = input.baseAddress, input.count > 0 else { return }

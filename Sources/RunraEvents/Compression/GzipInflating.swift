@@ -21,7 +21,8 @@ extension ZlibInflater: GzipInflating {
     func checkEndOfInput() throws {}
 }
 
-/// The result of decompressing a whole gzip stream in memory with ``GzipInflating/decompressAll(_:inputChunk:outputChunk:)``.
+/// The result of decompressing a whole gzip stream in memory with
+/// ``GzipInflating/decompressAll(_:inputChunk:outputChunk:)``.
 struct GzipDecompression: Equatable {
     enum Failure: Equatable {
         /// Damaged data (`.corruptCompressedData`).

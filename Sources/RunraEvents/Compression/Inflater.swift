@@ -54,7 +54,7 @@ final class Inflater {
                 isAtMemberBoundary = false
                 do {
                     consumed += try header.read(UnsafeRawBufferPointer(rebasing: input[consumed...]))
-                } catch where produced > 0 {
+                } catch  where produced > 0 {
                     deferredError = error
                     break
                 }

@@ -31,7 +31,8 @@ struct EventLine: ExpressionContext {
     /// The type's bytes when they are its value (no escapes), which is the common case.
     @inline(__always)
     var plainType: UnsafeBufferPointer<UInt8>? {
-        fields.typeHasEscape ? nil : UnsafeBufferPointer(rebasing: bytes[(fields.type.start + 1)..<(fields.type.end - 1)])
+        fields.typeHasEscape
+            ? nil : UnsafeBufferPointer(rebasing: bytes[(fields.type.start + 1)..<(fields.type.end - 1)])
     }
 
     /// The decoded type.
@@ -62,7 +63,9 @@ struct EventLine: ExpressionContext {
     /// The span of `data[name]`, or nil when `data` is not an object or has no such member.
     @inline(__always)
     func dataMember(_ name: String) -> Span? {
-        if let dataMembers, let recorded = dataMembers.span(named: name, dataStart: fields.data.start) { return recorded }
+        if let dataMembers, let recorded = dataMembers.span(named: name, dataStart: fields.data.start) {
+            return recorded
+        }
         guard fields.data.isPresent else { return nil }
         return JSONDecoding.lookup(bytes, fields.data, [.key(name)])
     }

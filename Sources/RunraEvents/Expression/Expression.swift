@@ -14,7 +14,8 @@ public struct Expression: Sendable, CustomStringConvertible {
     /// The first names its paths may have.
     public let roots: PathRoots
 
-    /// Parses `source`: the language of docs/expressions.md, or the runtime's arrow form `(e) => e.data.exitCode !== 0`.
+    /// Parses `source`: the language of docs/expressions.md, or the runtime's arrow form `(e) => e.data.exitCode !==
+    /// 0`.
     ///
     /// With `roots: .event`, a path whose first name is not a field of an event is an error with a suggestion.
     ///

@@ -59,10 +59,18 @@ struct ExpressionLexer {
         case UInt8(ascii: "{"): position += 1; kind = .leftBrace
         case UInt8(ascii: ";"): position += 1; kind = .semicolon
         case UInt8(ascii: "?"):
-            if peek(1) == UInt8(ascii: ".") { position += 2; kind = .optionalDot } else { position += 1; kind = .question }
+            if peek(1) == UInt8(ascii: ".") {
+                position += 2; kind = .optionalDot
+            } else {
+                position += 1; kind = .question
+            }
         case UInt8(ascii: "="):
             if peek(1) == UInt8(ascii: "=") {
-                if peek(2) == UInt8(ascii: "=") { position += 3; kind = .strictEqual } else { position += 2; kind = .equal }
+                if peek(2) == UInt8(ascii: "=") {
+                    position += 3; kind = .strictEqual
+                } else {
+                    position += 2; kind = .equal
+                }
             } else if peek(1) == UInt8(ascii: "~") {
                 position += 2; kind = .match
             } else if peek(1) == UInt8(ascii: ">") {
@@ -72,14 +80,22 @@ struct ExpressionLexer {
             }
         case UInt8(ascii: "!"):
             if peek(1) == UInt8(ascii: "=") {
-                if peek(2) == UInt8(ascii: "=") { position += 3; kind = .strictNotEqual } else { position += 2; kind = .notEqual }
+                if peek(2) == UInt8(ascii: "=") {
+                    position += 3; kind = .strictNotEqual
+                } else {
+                    position += 2; kind = .notEqual
+                }
             } else {
                 position += 1; kind = .bang
             }
         case UInt8(ascii: "<"):
             if peek(1) == UInt8(ascii: "=") { position += 2; kind = .lessEqual } else { position += 1; kind = .less }
         case UInt8(ascii: ">"):
-            if peek(1) == UInt8(ascii: "=") { position += 2; kind = .greaterEqual } else { position += 1; kind = .greater }
+            if peek(1) == UInt8(ascii: "=") {
+                position += 2; kind = .greaterEqual
+            } else {
+                position += 1; kind = .greater
+            }
         case UInt8(ascii: "&"):
             guard peek(1) == UInt8(ascii: "&") else {
                 throw ExpressionSyntaxError("unexpected '&' (use '&&' or 'and')", at: start)
@@ -122,7 +138,9 @@ struct ExpressionLexer {
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             isInteger = false
             position += 1
-            guard skipDigits() else { throw ExpressionSyntaxError("invalid number: expected digits after '.'", at: start) }
+            guard skipDigits() else {
+                throw ExpressionSyntaxError("invalid number: expected digits after '.'", at: start)
+            }
         }
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
             isInteger = false
@@ -130,7 +148,9 @@ struct ExpressionLexer {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            guard skipDigits() else { throw ExpressionSyntaxError("invalid number: expected digits in the exponent", at: start) }
+            guard skipDigits() else {
+                throw ExpressionSyntaxError("invalid number: expected digits in the exponent", at: start)
+            }
         }
         if position < bytes.count, Self.isIdentifierContinue(bytes[position]) {
             throw ExpressionSyntaxError("invalid number '\(text(from: start, to: position + 1))'", at: start)
@@ -144,7 +164,9 @@ struct ExpressionLexer {
     @discardableResult
     private mutating func skipDigits() -> Bool {
         let start = position
-        while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+        while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+            position += 1
+        }
         return position > start
     }
 
@@ -181,7 +203,8 @@ struct ExpressionLexer {
             default:
                 throw ExpressionSyntaxError(
                     "invalid escape '\\\(characterAt(escapeStart + 1))' in string (write '\\\\' for a backslash)",
-                    at: escapeStart)
+                    at: escapeStart
+                )
             }
         }
     }

@@ -40,7 +40,8 @@ extension ExpressionParser {
         for _ in 0..<(arrowAt + 1) { try advance() }
         if current.kind == .leftBrace {
             throw ExpressionSyntaxError(
-                "a block body '{ … }' is not accepted; write the condition as one expression after '=>': \(Self.example)",
+                "a block body '{ … }' is not accepted; write the condition as one expression after '=>':"
+                    + " \(Self.example)",
                 at: current.start
             )
         }
@@ -129,7 +130,8 @@ extension ExpressionParser {
         guard name == parameter else {
             let suggested = roots.refusal(of: JSONPath(keys: name)) == nil ? name : "data.\(name)"
             throw ExpressionSyntaxError(
-                "'\(name)' is not defined: paths start with the arrow's parameter; did you mean \(parameter).\(suggested)?",
+                "'\(name)' is not defined: paths start with the arrow's parameter; did you "
+                    + "mean \(parameter).\(suggested)?",
                 at: start
             )
         }
@@ -152,7 +154,8 @@ extension ExpressionParser {
             path.components.append(try parseSubscript())
         default:
             throw ExpressionSyntaxError(
-                "'\(parameter)' is the whole event; test one of its fields, as in \(parameter).type == \"exec.completed\"",
+                "'\(parameter)' is the whole event; test one of its fields, as in \(parameter).type "
+                    + "== \"exec.completed\"",
                 at: start
             )
         }

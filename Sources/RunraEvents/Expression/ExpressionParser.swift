@@ -137,7 +137,11 @@ struct ExpressionParser {
     }
 
     private func combine(
-        _ operation: BinaryOperator, _ left: Parsed, _ right: Parsed, operatorStart: Int, rightStart: Int
+        _ operation: BinaryOperator,
+        _ left: Parsed,
+        _ right: Parsed,
+        operatorStart: Int,
+        rightStart: Int
     ) throws(ExpressionSyntaxError) -> Parsed {
         let node: ExpressionNode
         switch operation {
@@ -149,7 +153,10 @@ struct ExpressionParser {
             node = .or([condition(left.node), condition(right.node)])
         case .and:
             if case .and(let operands) = left.node {
-                return Parsed(node: .and(operands + [condition(right.node)]), height: max(left.height, right.height + 1))
+                return Parsed(
+                    node: .and(operands + [condition(right.node)]),
+                    height: max(left.height, right.height + 1)
+                )
             }
             node = .and([condition(left.node), condition(right.node)])
         case .compare(let comparison): node = .compare(comparison, left.node, right.node)
@@ -258,7 +265,9 @@ struct ExpressionParser {
                 guard current.kind == .leftParen else {
                     // A field that happens to be called `exists`.
                     if let parameter {
-                        let path = try continuePath(try pathAfterParameter(word, start: token.start, parameter: parameter))
+                        let path = try continuePath(
+                            try pathAfterParameter(word, start: token.start, parameter: parameter)
+                        )
                         return Parsed(node: .path(path), height: 1)
                     }
                     let path = try continuePath(JSONPath([.key(word)]))

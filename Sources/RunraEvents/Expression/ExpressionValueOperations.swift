@@ -60,7 +60,11 @@ enum ExpressionValues {
     }
 
     /// `+ - * /` on two numbers; null for anything else and for division by zero.
-    static func arithmetic(_ operation: ExpressionNode.ArithmeticOperator, _ lhs: JSONValue, _ rhs: JSONValue) -> JSONValue {
+    static func arithmetic(
+        _ operation: ExpressionNode.ArithmeticOperator,
+        _ lhs: JSONValue,
+        _ rhs: JSONValue
+    ) -> JSONValue {
         guard case .number(let a) = lhs, case .number(let b) = rhs else { return .null }
         switch operation {
         case .add: return .number(a + b)

@@ -39,7 +39,10 @@ public struct EventFilter: Sendable {
         onBadLine: (BadLine) throws -> Void
     ) throws -> Summary {
         let renderer = EventRenderer(format: format, fields: fields, colors: usesColor)
-        let pipeline = EventPipeline<FilterProcessor>(paths: paths.isEmpty ? [nil] : paths, options: options.skippingMembers(outside: selection))
+        let pipeline = EventPipeline<FilterProcessor>(
+            paths: paths.isEmpty ? [nil] : paths,
+            options: options.skippingMembers(outside: selection)
+        )
         var matched = 0
         var wroteElement = false
         if !countsOnly && printsHeader { try output.write(renderer.header()) }
@@ -55,7 +58,12 @@ public struct EventFilter: Sendable {
         }
         let read = try pipeline.run(
             makeProcessor: {
-                FilterProcessor(selection: selection, renderer: renderer, countsOnly: countsOnly, recordsEnds: limit != nil)
+                FilterProcessor(
+                    selection: selection,
+                    renderer: renderer,
+                    countsOnly: countsOnly,
+                    recordsEnds: limit != nil
+                )
             },
             onBadLine: onBadLine,
             onInputIdle: { if !countsOnly { try output.flush() } },
@@ -68,7 +76,8 @@ public struct EventFilter: Sendable {
                 }
                 matched += count
                 if !countsOnly && !bytes.isEmpty {
-                    if format == .json && !wroteElement { bytes = bytes.dropFirst(1) }  // drop the first element's comma
+                    // Drop the first element's comma.
+                    if format == .json && !wroteElement { bytes = bytes.dropFirst(1) }
                     wroteElement = true
                     try bytes.withUnsafeBytes { try output.write($0) }
                 }

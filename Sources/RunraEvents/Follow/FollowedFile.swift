@@ -36,8 +36,14 @@ final class FollowedFile {
     private(set) var modified: Int64 = 0
 
     init(
-        fingerprint: String, path: String, descriptor: Int32, info: stat, isCompressed: Bool,
-        resumeOffset: Int64, resumeLine: Int, maximumLineBytes: Int
+        fingerprint: String,
+        path: String,
+        descriptor: Int32,
+        info: stat,
+        isCompressed: Bool,
+        resumeOffset: Int64,
+        resumeLine: Int,
+        maximumLineBytes: Int
     ) {
         self.fingerprint = fingerprint
         self.path = path
@@ -92,7 +98,8 @@ final class FollowedFile {
         var now = timespec()
         guard fstat(descriptor, &info) == 0, clock_gettime(CLOCK_REALTIME, &now) == 0 else { return true }
         let nanoseconds =
-            (Int64(now.tv_sec) - Int64(info.st_mtim.tv_sec)) * 1_000_000_000 + Int64(now.tv_nsec) - Int64(info.st_mtim.tv_nsec)
+            (Int64(now.tv_sec) - Int64(info.st_mtim.tv_sec)) * 1_000_000_000 + Int64(now.tv_nsec)
+            - Int64(info.st_mtim.tv_nsec)
         let (seconds, attoseconds) = period.components
         return nanoseconds >= seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
@@ -133,7 +140,9 @@ final class FollowedFile {
     /// Reads up to about `budget` new bytes into `buffer`, handing out each whole line (numbered as in the
     /// file). Returns how many bytes were read: 0 when there is nothing new for now (or, for gzip, at the end).
     func read(
-        budget: Int, buffer: UnsafeMutableRawBufferPointer, _ onLine: (LineSplitter.Line) throws -> Void
+        budget: Int,
+        buffer: UnsafeMutableRawBufferPointer,
+        _ onLine: (LineSplitter.Line) throws -> Void
     ) throws -> Int {
         guard !isFinished else { return 0 }
         let base = lineBase
@@ -243,7 +252,11 @@ final class FollowedFile {
             guard let source = try? ByteSource(path: descriptorPath(descriptor)) else { return nil }
             source.decodesInParallel = false
             while filled < head.count {
-                guard let count = head.withUnsafeMutableBytes({ try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }) else {
+                guard
+                    let count = head.withUnsafeMutableBytes({
+                        try? source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+                    })
+                else {
                     isCut = true
                     break
                 }
@@ -252,7 +265,9 @@ final class FollowedFile {
             }
         } else {
             while filled < head.count {
-                let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(filled)) }
+                let count = head.withUnsafeMutableBytes {
+                    pread(descriptor, $0.baseAddress! + filled, $0.count - filled, off_t(filled))
+                }
                 if count <= 0 { break }
                 filled += count
             }

@@ -14,7 +14,8 @@ final class FollowedSet {
     private var scans = 0
     /// Fingerprints of rotated files not held open, by device and inode, valid while their size and modification
     /// time are unchanged (a truncated and rewritten file can have its old size again).
-    private var fingerprints: [FileKey: (size: Int64, modified: timespec, fingerprint: String, isCompressed: Bool)] = [:]
+    private var fingerprints: [FileKey: (size: Int64, modified: timespec, fingerprint: String, isCompressed: Bool)] =
+        [:]
 
     private struct FileKey: Hashable {
         var device: UInt64
@@ -74,18 +75,30 @@ final class FollowedSet {
             if let point, point.isComplete {
                 close(descriptor)
                 let file = FollowedFile(
-                    fingerprint: identity.fingerprint, path: path, descriptor: -1, info: info,
-                    isCompressed: identity.isCompressed, resumeOffset: point.offset, resumeLine: point.line,
-                    maximumLineBytes: maximumLineBytes)
+                    fingerprint: identity.fingerprint,
+                    path: path,
+                    descriptor: -1,
+                    info: info,
+                    isCompressed: identity.isCompressed,
+                    resumeOffset: point.offset,
+                    resumeLine: point.line,
+                    maximumLineBytes: maximumLineBytes
+                )
                 file.abandon()
                 file.lastSeenScan = scans
                 files.append(file)
                 continue
             }
             let file = FollowedFile(
-                fingerprint: identity.fingerprint, path: path, descriptor: descriptor, info: info,
-                isCompressed: identity.isCompressed, resumeOffset: point?.offset ?? 0, resumeLine: point?.line ?? 0,
-                maximumLineBytes: maximumLineBytes)
+                fingerprint: identity.fingerprint,
+                path: path,
+                descriptor: descriptor,
+                info: info,
+                isCompressed: identity.isCompressed,
+                resumeOffset: point?.offset ?? 0,
+                resumeLine: point?.line ?? 0,
+                maximumLineBytes: maximumLineBytes
+            )
             file.seen(at: path, info: info, scan: scans)
             files.append(file)
         }

@@ -57,8 +57,18 @@ public final class LiveLogReader: @unchecked Sendable {
         public var isLive: Bool
 
         package init(
-            log: String, fingerprint: String, path: String, device: UInt64, inode: UInt64, isCompressed: Bool,
-            size: Int64?, readOffset: Int64, isFinished: Bool, isPresent: Bool, modified: Int64, isLive: Bool = false
+            log: String,
+            fingerprint: String,
+            path: String,
+            device: UInt64,
+            inode: UInt64,
+            isCompressed: Bool,
+            size: Int64?,
+            readOffset: Int64,
+            isFinished: Bool,
+            isPresent: Bool,
+            modified: Int64,
+            isLive: Bool = false
         ) {
             self.log = log
             self.fingerprint = fingerprint
@@ -159,7 +169,10 @@ public final class LiveLogReader: @unchecked Sendable {
         self.onNotice = onNotice
         defer { self.onNotice = { _ in } }
         var checker = TailLineChecker(selection: selection, options: options)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(64 * 1024, options.chunkBytes), alignment: 16)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: max(64 * 1024, options.chunkBytes),
+            alignment: 16
+        )
         defer { buffer.deallocate() }
 
         discover()
@@ -172,7 +185,8 @@ public final class LiveLogReader: @unchecked Sendable {
             discover()
         }
         onResumeChecked(
-            resumePoints.filter { !$0.value.isComplete && !matchedResumePoints.contains($0.key) }.keys.sorted())
+            resumePoints.filter { !$0.value.isComplete && !matchedResumePoints.contains($0.key) }.keys.sorted()
+        )
         let perCycle = 4 * buffer.count
         while !shouldStop() {
             var busy = false
@@ -185,13 +199,19 @@ public final class LiveLogReader: @unchecked Sendable {
                     if file.isTruncated {
                         if let copy = set.copy(of: file) {
                             onNotice("\(file.path) was truncated; reading the rest of it from its copy \(copy.path)")
-                            file.move(to: copy.descriptor, path: copy.path, info: copy.info, isCompressed: copy.isCompressed)
+                            file.move(
+                                to: copy.descriptor,
+                                path: copy.path,
+                                info: copy.info,
+                                isCompressed: copy.isCompressed
+                            )
                         } else if file.keepsLookingForCopy(for: Self.copyGracePeriod) {
                             continue  // a rotation may still be renaming or compressing it: look again next time
                         } else {
                             onNotice(
                                 "\(file.path) was truncated and no copy of it appeared within \(Self.copyGracePeriod); "
-                                    + "following it again from its start")
+                                    + "following it again from its start"
+                            )
                             file.abandon()
                             continue
                         }
@@ -221,7 +241,11 @@ public final class LiveLogReader: @unchecked Sendable {
                         }
                         if piece.hasLines || file.isFinished {
                             let state = updateState(of: file, in: set)
-                            guard try onPiece(piece.make(state: state, end: file.consumedOffset, endLine: file.consumedLine)) else {
+                            guard
+                                try onPiece(
+                                    piece.make(state: state, end: file.consumedOffset, endLine: file.consumedLine)
+                                )
+                            else {
                                 return checker.summary
                             }
                         }
@@ -254,10 +278,17 @@ public final class LiveLogReader: @unchecked Sendable {
         }
         for input in inputs where !noticedMissing.contains(input) {
             let isGlob = Self.isGlob(input)
-            let found = isGlob ? logs.contains { Self.matches(input, $0) } : !LogFiles(basePath: input, olddirs: olddirs).entries().isEmpty
+            let found =
+                isGlob
+                ? logs.contains { Self.matches(input, $0) }
+                : !LogFiles(basePath: input, olddirs: olddirs).entries().isEmpty
             if !found {
                 noticedMissing.insert(input)
-                onNotice(isGlob ? "no file matches \(input) yet; waiting for one" : "\(input) does not exist yet; waiting for it")
+                onNotice(
+                    isGlob
+                        ? "no file matches \(input) yet; waiting for one"
+                        : "\(input) does not exist yet; waiting for it"
+                )
             }
         }
         for set in sets {
@@ -267,7 +298,8 @@ public final class LiveLogReader: @unchecked Sendable {
                     self.matchedResumePoints.insert(fingerprint)
                     return point
                 },
-                maximumLineBytes: options.maximumLineBytes)
+                maximumLineBytes: options.maximumLineBytes
+            )
         }
         publishStates()
     }
@@ -334,10 +366,19 @@ public final class LiveLogReader: @unchecked Sendable {
 
     private func state(of file: FollowedFile, in set: FollowedSet) -> FileState {
         FileState(
-            log: set.basePath, fingerprint: file.fingerprint, path: file.path, device: file.device, inode: file.inode,
-            isCompressed: file.isCompressed, size: file.knownSize, readOffset: file.consumedOffset,
-            isFinished: file.isFinished, isPresent: set.isPresent(file), modified: file.modified,
-            isLive: set.isLive(file))
+            log: set.basePath,
+            fingerprint: file.fingerprint,
+            path: file.path,
+            device: file.device,
+            inode: file.inode,
+            isCompressed: file.isCompressed,
+            size: file.knownSize,
+            readOffset: file.consumedOffset,
+            isFinished: file.isFinished,
+            isPresent: set.isPresent(file),
+            modified: file.modified,
+            isLive: set.isLive(file)
+        )
     }
 
     private func updateState(of file: FollowedFile, in set: FollowedSet) -> FileState {
@@ -372,7 +413,9 @@ private struct PieceBuilder {
     }
 
     mutating func take(
-        _ line: LineSplitter.Line, checker: inout TailLineChecker, onBadLine: (BadLine) throws -> Void
+        _ line: LineSplitter.Line,
+        checker: inout TailLineChecker,
+        onBadLine: (BadLine) throws -> Void
     ) throws {
         hasLines = true
         let start: Int64

@@ -29,7 +29,9 @@ public enum _FuzzEntryPoints {
         let plainFailure = JSONScanner.scan(bytes, into: &plainFields)
         let failure = JSONScanner.scan(bytes, into: &fields, recording: members)
         guard plainFailure == failure else {
-            return "verdicts differ: \(plainFailure?.reason ?? "valid") without recording, \(failure?.reason ?? "valid") with"
+            return
+                "verdicts differ: \(plainFailure?.reason ?? "valid") without recording,"
+                + " \(failure?.reason ?? "valid") with"
         }
         guard failure == nil else { return nil }
         let walked = EventLine(bytes: bytes, fields: plainFields)
@@ -37,7 +39,9 @@ public enum _FuzzEntryPoints {
         for key in keys {
             for path in [JSONPath(keys: "data", key), JSONPath(keys: "data", key, "x")] {
                 let (want, got) = (walked.span(at: path), recorded.span(at: path))
-                if want != got { return "\(path): walked \(String(describing: want)), recorded \(String(describing: got))" }
+                if want != got {
+                    return "\(path): walked \(String(describing: want)), recorded \(String(describing: got))"
+                }
             }
         }
         return nil
@@ -72,7 +76,8 @@ public enum _FuzzEntryPoints {
             return "cannot create a decompressor: \(error)"
         }
         let outcome = { (result: GzipDecompression) -> String in
-            "\(result.failure.map { "\($0)" } ?? "success") (\(result.output.count) bytes\(result.message.map { ", \($0)" } ?? ""))"
+            "\(result.failure.map { "\($0)" } ?? "success") (\(result.output.count) "
+                + "bytes\(result.message.map { ", \($0)" } ?? ""))"
         }
         let description = "ISA-L: \(outcome(isal)); zlib: \(outcome(zlib))"
         if isal.failure == .stalled || zlib.failure == .stalled || (isal.failure == nil) != (zlib.failure == nil) {

@@ -4,7 +4,8 @@
 /// The `YYYY-MM-DDTHH:MM:` part is cached per minute, so most events format only the seconds.
 struct GeneratorClock {
     /// 2026-06-15T10:30:00.000Z, where every generated log starts.
-    static let startMilliseconds: Int64 = Timestamp.days(fromCivil: 2026, 6, 15) * 86_400_000 + (10 * 3600 + 30 * 60) * 1000
+    static let startMilliseconds: Int64 =
+        Timestamp.days(fromCivil: 2026, 6, 15) * 86_400_000 + (10 * 3600 + 30 * 60) * 1000
 
     private(set) var milliseconds: Int64
     private var minuteStart: Int64 = 0

@@ -50,7 +50,9 @@ final class GeneratorVocabulary {
             }
         }
         commands = list(Self.commandStrings)
-        images = list(["node:22", "python:3.12", "ubuntu:24.04", "rust:1.83", "golang:1.23", "ghcr.io/runra/agent-base:2.4.1"])
+        images = list([
+            "node:22", "python:3.12", "ubuntu:24.04", "rust:1.83", "golang:1.23", "ghcr.io/runra/agent-base:2.4.1",
+        ])
         regions = list(["eu-west-1", "us-east-1", "ap-northeast-1"])
         teams = list(["infra", "search", "növa-labs", "データ", "platform"])
         agents = list(["claude-code", "codex-cli", "aider", "custom/planner-v2"])
@@ -64,18 +66,29 @@ final class GeneratorVocabulary {
         sandboxErrorCodes = list(["E_OOM", "E_DISK", "E_HEALTH", "E_KERNEL"])
         streams = list(["stdout", "stdout", "stdout", "stderr"])
         streamLines = list(Self.streamLineStrings)
-        execErrors = list(["spawn ENOENT", "spawn EACCES", "command timed out after 600s", "E2BIG: argument list too long"])
+        execErrors = list([
+            "spawn ENOENT", "spawn EACCES", "command timed out after 600s", "E2BIG: argument list too long",
+        ])
         paths = list(Self.pathStrings)
         fileModes = list(["0644", "0755", "0600"])
-        fileErrors = list(["EACCES: permission denied", "ENOENT: no such file or directory", "EISDIR: illegal operation on a directory", "ENOSPC: no space left on device"])
+        fileErrors = list([
+            "EACCES: permission denied", "ENOENT: no such file or directory",
+            "EISDIR: illegal operation on a directory", "ENOSPC: no space left on device",
+        ])
         fileOperations = list(["write", "read", "unlink", "rename"])
         protocols = list(["http", "http", "https", "tcp"])
         portCloseReasons = list(["sandbox idle", "process exited", "user"])
         thoughts = list(Self.thoughtStrings)
         tools = list(["run_command", "read_file", "write_file", "search", "browse", "edit_file"])
         searchQueries = list(["TODO", "func main(", "import React from \"react\"", "\\bfoo\\b", "東京", "naïve café"])
-        toolErrors = list(["file not found", "command exited with status 1", "timeout after 30000ms", "patch did not apply:\n@@ -1,3 +1,4 @@"])
-        agentErrors = list(["rate limited by provider", "context window exceeded (200000 tokens)", "tool \"browse\" unavailable", "invalid JSON in tool arguments: unexpected '}'"])
+        toolErrors = list([
+            "file not found", "command exited with status 1", "timeout after 30000ms",
+            "patch did not apply:\n@@ -1,3 +1,4 @@",
+        ])
+        agentErrors = list([
+            "rate limited by provider", "context window exceeded (200000 tokens)", "tool \"browse\" unavailable",
+            "invalid JSON in tool arguments: unexpected '}'",
+        ])
         models = list(["claude-sonnet-4", "claude-opus-4", "gpt-4.1", "gpt-4.1-mini", "llama-3.3-70b"])
 
         var typeFields: [Entry] = []
@@ -116,8 +129,10 @@ final class GeneratorVocabulary {
     }
 
     private static let commandStrings = [
-        "node --version", "npm test", "npm ci", "npm run build", "python3 -m pytest -q", "pip install -r requirements.txt",
-        "ls -la /workspace", "cat package.json", "git status", "git diff --stat", "git commit -m \"fix: handle empty input\"",
+        "node --version", "npm test", "npm ci", "npm run build", "python3 -m pytest -q",
+        "pip install -r requirements.txt",
+        "ls -la /workspace", "cat package.json", "git status", "git diff --stat",
+        "git commit -m \"fix: handle empty input\"",
         "make build", "cargo test --release", "cargo clippy -- -D warnings", "go test ./...", "go vet ./...",
         "echo \"héllo wörld\" > /tmp/ü.txt", "grep -rn TODO src/", "rg -n \"fn main\\(\" --type rust",
         "curl -s http://localhost:3000/health", "bash -c 'for i in $(seq 1 3); do echo $i; done'",
@@ -136,7 +151,8 @@ final class GeneratorVocabulary {
         "PASS src/app.test.ts (1.2 s)", "FAIL tests/test_app.py::test_unicode - AssertionError: 'café' != 'cafe'",
         "\u{1B}[32m✓\u{1B}[0m 42 tests passed", "\u{1B}[31merror\u{1B}[0m: could not compile `app`",
         "Compiling serde v1.0.210", "npm WARN deprecated inflight@1.0.6", "Downloading 東京データ… 37%",
-        "warning: unused variable `x`\n --> src/main.rs:3:9", "Traceback (most recent call last):\n  File \"app.py\", line 7",
+        "warning: unused variable `x`\n --> src/main.rs:3:9",
+        "Traceback (most recent call last):\n  File \"app.py\", line 7",
         "ok  \tgithub.com/runra/app\t0.41s", "🚀 deployed to https://preview.runra.dev/sb", "col1\tcol2\tcol3",
         "C:\\path\\with\\backslashes", "{\"level\":\"info\",\"msg\":\"nested json in a string\"}",
     ]

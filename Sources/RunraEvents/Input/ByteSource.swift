@@ -56,7 +56,7 @@ final class ByteSource {
             posix_fadvise(fileDescriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         } else if kind == S_IFIFO {
             // A larger pipe (64 KiB by default) lets `cat big.jsonl |` hand over a MiB per read; best effort.
-            _ = fcntl(fileDescriptor, 1031 /* F_SETPIPE_SZ */, 1 << 20)
+            _ = fcntl(fileDescriptor, 1031, 1 << 20)  // F_SETPIPE_SZ
         }
         isStreaming = kind != S_IFREG && kind != S_IFBLK
         compressed = .allocate(byteCount: 256 * 1024, alignment: 16)
@@ -119,7 +119,8 @@ final class ByteSource {
         guard Int64(info.st_size) < rawOffset else { return }
         throw RunraError(
             .truncatedInput,
-            "\(name): the file was truncated while being read (it has \(info.st_size) bytes now, \(rawOffset) were read); "
+            "\(name): the file was truncated while being read (it has \(info.st_size) bytes now,"
+                + " \(rawOffset) were read); "
                 + "the lines after that point are missing"
         )
     }

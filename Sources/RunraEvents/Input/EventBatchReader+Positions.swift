@@ -11,7 +11,10 @@ extension EventBatchReader {
         let all = paths.isEmpty ? [nil] : paths
         let first = min(max(0, position?.input ?? 0), all.count)
         if first == all.count { return ReadSummary() }
-        let pipeline = EventPipeline<PositionedProcessor>(paths: Array(all[first...]), options: options.skippingMembers(outside: selection))
+        let pipeline = EventPipeline<PositionedProcessor>(
+            paths: Array(all[first...]),
+            options: options.skippingMembers(outside: selection)
+        )
         let selection = self.selection
         let skip = position.map { EventPosition(input: $0.input - first, line: $0.line) }
         return try pipeline.runPositioned(

@@ -25,7 +25,10 @@ public struct EventBatchReader: Sendable {
         onBadLine: (BadLine) throws -> Void,
         body: ([Element]) throws -> Bool
     ) throws -> ReadSummary {
-        let pipeline = EventPipeline<TransformProcessor<Element>>(paths: paths.isEmpty ? [nil] : paths, options: options.skippingMembers(outside: selection))
+        let pipeline = EventPipeline<TransformProcessor<Element>>(
+            paths: paths.isEmpty ? [nil] : paths,
+            options: options.skippingMembers(outside: selection)
+        )
         let selection = self.selection
         let size = max(1, batchSize)
         var batch: [Element] = []

@@ -194,7 +194,11 @@ extension EventPipeline.SharedState {
         _ count: inout Int,
         _ input: inout InputRead
     ) -> Bool {
-        if let newline = LineRule.newline(in: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), from: 0, to: count) {
+        if let newline = LineRule.newline(
+            in: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
+            from: 0,
+            to: count
+        ) {
             let after = newline + 1
             buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + after, byteCount: count - after)
             count -= after

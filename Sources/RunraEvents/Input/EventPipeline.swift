@@ -19,7 +19,9 @@ struct EventPipeline<Processor: EventProcessor> {
     ) throws -> ReadSummary {
         try withoutActuallyEscaping(consume) { consume in
             try runPositioned(makeProcessor: makeProcessor, onBadLine: onBadLine, onInputIdle: onInputIdle) {
-                output, _, _ in try consume(output)
+                output,
+                _,
+                _ in try consume(output)
             }
         }
     }
@@ -34,7 +36,10 @@ struct EventPipeline<Processor: EventProcessor> {
         skipThrough: EventPosition? = nil,
         consume: (Processor.Output, _ sourceIndex: Int, _ lineBase: Int) throws -> Bool
     ) throws -> ReadSummary {
-        let state = SharedState(options: options, sourceNames: paths.map { $0 == nil || $0 == "-" ? "(standard input)" : $0! })
+        let state = SharedState(
+            options: options,
+            sourceNames: paths.map { $0 == nil || $0 == "-" ? "(standard input)" : $0! }
+        )
         let threadCount = max(1, options.scanThreads)
         let boxes = (0..<threadCount).map { _ in ProcessorBox(makeProcessor()) }
         let producer = WorkerThread { [paths] in state.produce(paths: paths) }
@@ -59,7 +64,9 @@ struct EventPipeline<Processor: EventProcessor> {
             }
             for var bad in result.badLines {
                 bad.lineNumber += lineBase
-                if let skipThrough, EventPosition(input: chunk.sourceIndex, line: bad.lineNumber) <= skipThrough { continue }
+                if let skipThrough, EventPosition(input: chunk.sourceIndex, line: bad.lineNumber) <= skipThrough {
+                    continue
+                }
                 summary.badLines += 1
                 try onBadLine(bad)
             }
@@ -260,7 +267,10 @@ struct EventPipeline<Processor: EventProcessor> {
                 case .event:
                     lines += 1
                     events += 1
-                    processor.process(EventLine(bytes: line, fields: fields, dataMembers: dataMembers), lineNumber: lineIndex)
+                    processor.process(
+                        EventLine(bytes: line, fields: fields, dataMembers: dataMembers),
+                        lineNumber: lineIndex
+                    )
                 }
             }
             chunk.lineCount = lineIndex
@@ -279,7 +289,11 @@ struct EventPipeline<Processor: EventProcessor> {
                 return entry
             }
             if let (chunk, _) = taken {
-                if let returnsBuffer = chunk.returnsBuffer { returnsBuffer(chunk.buffer) } else { recycle(chunk.buffer) }
+                if let returnsBuffer = chunk.returnsBuffer {
+                    returnsBuffer(chunk.buffer)
+                } else {
+                    recycle(chunk.buffer)
+                }
                 chunk.buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
             }
             return taken

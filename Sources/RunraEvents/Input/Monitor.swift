@@ -47,11 +47,16 @@ final class WorkerThread: @unchecked Sendable {
     init(_ body: @escaping () -> Void) {
         self.body = body
         let context = Unmanaged.passRetained(self).toOpaque()
-        pthread_create(&thread, nil, { raw in
-            let worker = Unmanaged<WorkerThread>.fromOpaque(raw!).takeRetainedValue()
-            worker.body()
-            return nil
-        }, context)
+        pthread_create(
+            &thread,
+            nil,
+            { raw in
+                let worker = Unmanaged<WorkerThread>.fromOpaque(raw!).takeRetainedValue()
+                worker.body()
+                return nil
+            },
+            context
+        )
     }
 
     func join() {

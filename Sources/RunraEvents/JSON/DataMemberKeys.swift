@@ -63,7 +63,12 @@ struct RecordedDataMembers {
     private let lengths: UInt64
     let record: UnsafeMutablePointer<DataMemberRecord>
 
-    fileprivate init(bytes: UnsafePointer<UInt8>, starts: UnsafePointer<Int>, count: Int, record: UnsafeMutablePointer<DataMemberRecord>) {
+    fileprivate init(
+        bytes: UnsafePointer<UInt8>,
+        starts: UnsafePointer<Int>,
+        count: Int,
+        record: UnsafeMutablePointer<DataMemberRecord>
+    ) {
         self.bytes = bytes
         self.starts = starts
         self.count = count
@@ -97,7 +102,9 @@ struct RecordedDataMembers {
     private func index(of key: UnsafeBufferPointer<UInt8>) -> Int {
         for index in 0..<count {
             let start = starts[index]
-            if starts[index + 1] - start == key.count && (key.isEmpty || memcmp(bytes + start, key.baseAddress!, key.count) == 0) {
+            if starts[index + 1] - start == key.count
+                && (key.isEmpty || memcmp(bytes + start, key.baseAddress!, key.count) == 0)
+            {
                 return index
             }
         }

@@ -26,7 +26,11 @@ struct EventFields {
             switch bytes.count {
             case 2: self = Key.matches(bytes, "id") ? .id : .none
             case 4:
-                if Key.matches(bytes, "type") { self = .type } else if Key.matches(bytes, "data") { self = .data } else {
+                if Key.matches(bytes, "type") {
+                    self = .type
+                } else if Key.matches(bytes, "data") {
+                    self = .data
+                } else {
                     self = .none
                 }
             case 5: self = Key.matches(bytes, "runId") ? .runId : .none

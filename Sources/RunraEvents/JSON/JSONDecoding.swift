@@ -279,8 +279,13 @@ enum JSONDecoding {
 
     /// Whether a key written as `raw` (between its quotes) is `key`, whose UTF-8 is `wanted`.
     @inline(__always)
-    private static func keyEquals(_ raw: UnsafeBufferPointer<UInt8>, _ wanted: UnsafeBufferPointer<UInt8>, _ key: String) -> Bool {
-        let sameBytes = raw.count == wanted.count && (raw.isEmpty || memcmp(wanted.baseAddress!, raw.baseAddress!, raw.count) == 0)
+    private static func keyEquals(
+        _ raw: UnsafeBufferPointer<UInt8>,
+        _ wanted: UnsafeBufferPointer<UInt8>,
+        _ key: String
+    ) -> Bool {
+        let sameBytes =
+            raw.count == wanted.count && (raw.isEmpty || memcmp(wanted.baseAddress!, raw.baseAddress!, raw.count) == 0)
         // A key with escapes is longer than its value, so a shorter one or other bytes of the same length never match.
         guard sameBytes || raw.count > wanted.count else { return false }
         // Without escapes the bytes are the key; with them only the decoded key counts: `a\nb` written in a line (an

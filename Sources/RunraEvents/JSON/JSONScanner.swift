@@ -19,7 +19,8 @@ enum JSONScanner {
             switch self {
             case .invalidJSON(let what, let offset): return "invalid JSON: \(what) at byte \(offset + 1)"
             case .notAnObject: return "not a JSON object"
-            case .nestingTooDeep(let offset): return "nesting too deep (over \(JSONScanner.maximumDepth) levels) at byte \(offset + 1)"
+            case .nestingTooDeep(let offset):
+                return "nesting too deep (over \(JSONScanner.maximumDepth) levels) at byte \(offset + 1)"
             case .invalidUTF8(let offset): return "invalid UTF-8 at byte \(offset + 1)"
             case .missingType: return "no \"type\" field"
             case .typeNotAString: return "\"type\" is not a string"
@@ -90,7 +91,8 @@ enum JSONScanner {
         var pendingMember = -1
         var memberValueStart = 0
 
-        init(base: UnsafePointer<UInt8>, end: Int, bitmap: UnsafeMutablePointer<UInt64>, members: RecordedDataMembers?) {
+        init(base: UnsafePointer<UInt8>, end: Int, bitmap: UnsafeMutablePointer<UInt64>, members: RecordedDataMembers?)
+        {
             self.base = base
             self.end = end
             self.stops = StringStops(bytes: base, count: end, bitmap: bitmap)
@@ -197,7 +199,10 @@ enum JSONScanner {
                         if Mode.recordsDataMembers { inData = false }
                     } else if atDataMember && pendingMember >= 0 {
                         // The last duplicate wins, as in JSONDecoding.lookup.
-                        members.unsafelyUnwrapped.record.pointee.spans[pendingMember] = Span(start: memberValueStart, end: position)
+                        members.unsafelyUnwrapped.record.pointee.spans[pendingMember] = Span(
+                            start: memberValueStart,
+                            end: position
+                        )
                         pendingMember = -1
                     }
                     skipWhitespace()
@@ -217,7 +222,10 @@ enum JSONScanner {
                         lastWasString = false
                         continue valueEnded
                     }
-                    return .invalidJSON(stack.topIsObject ? "expected ',' or '}'" : "expected ',' or ']'", offset: position)
+                    return .invalidJSON(
+                        stack.topIsObject ? "expected ',' or '}'" : "expected ',' or ']'",
+                        offset: position
+                    )
                 }
             }
         }
@@ -242,7 +250,10 @@ enum JSONScanner {
             var hasEscape = false
             if let failure = scanString(&hasEscape) { return failure }
             if topLevel && stack.depth == 1 {
-                key = EventFields.Key(UnsafeBufferPointer(start: base + keyStart, count: position - 1 - keyStart), escaped: hasEscape)
+                key = EventFields.Key(
+                    UnsafeBufferPointer(start: base + keyStart, count: position - 1 - keyStart),
+                    escaped: hasEscape
+                )
             } else if atDataMember {
                 pendingMember = members.unsafelyUnwrapped.index(
                     ofKey: UnsafeBufferPointer(start: base + keyStart, count: position - 1 - keyStart),

@@ -65,14 +65,19 @@ struct EventRenderer: Sendable {
         guard let span = event.span(at: path) else { return "" }
         let first = event.bytes[span.start]
         if first == UInt8(ascii: "\"") {
-            return JSONDecoding.string(fromQuotedContent: UnsafeBufferPointer(rebasing: event.bytes[(span.start + 1)..<(span.end - 1)]))
+            return JSONDecoding.string(
+                fromQuotedContent: UnsafeBufferPointer(rebasing: event.bytes[(span.start + 1)..<(span.end - 1)])
+            )
         }
         if first == UInt8(ascii: "n") { return "" }
         return String(decoding: UnsafeBufferPointer(rebasing: event.bytes[span.start..<span.end]), as: UTF8.self)
     }
 
     static func csvEscaped(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+        guard
+            text.utf8.contains(where: {
+                $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D
+            })
         else { return text }
         return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
     }

@@ -36,7 +36,9 @@ enum PrettyLine {
                 let raw = UnsafeBufferPointer(rebasing: event.bytes[span.start..<span.end])
                 let value: String
                 if raw[0] == UInt8(ascii: "\"") {
-                    let decoded = JSONDecoding.string(fromQuotedContent: UnsafeBufferPointer(rebasing: raw[1..<(raw.count - 1)]))
+                    let decoded = JSONDecoding.string(
+                        fromQuotedContent: UnsafeBufferPointer(rebasing: raw[1..<(raw.count - 1)])
+                    )
                     value = needsQuotes(decoded, isKey: false) ? JSONText.quoted(decoded) : decoded
                 } else {
                     value = String(decoding: raw, as: UTF8.self)
@@ -61,8 +63,9 @@ enum PrettyLine {
         var members: [(String, Span)] = []
         var position = span.start + 1
         func skip() {
-            while position < span.end, bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D
-                || bytes[position] == 0x0A
+            while position < span.end,
+                bytes[position] == 0x20 || bytes[position] == 0x09 || bytes[position] == 0x0D
+                    || bytes[position] == 0x0A
             {
                 position += 1
             }
@@ -72,7 +75,9 @@ enum PrettyLine {
         while position < span.end {
             skip()
             let keyEnd = JSONDecoding.endOfString(bytes, position)
-            let key = JSONDecoding.string(fromQuotedContent: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(keyEnd - 1)]))
+            let key = JSONDecoding.string(
+                fromQuotedContent: UnsafeBufferPointer(rebasing: bytes[(position + 1)..<(keyEnd - 1)])
+            )
             position = keyEnd
             skip()
             position += 1

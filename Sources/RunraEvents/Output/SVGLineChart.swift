@@ -42,7 +42,8 @@ struct SVGLineChart {
         for step in 0...ySteps {
             let y = yStep * Double(step)
             out +=
-                "<line class=\"grid\" x1=\"\(plot.x)\" x2=\"\(plot.x + plot.w)\" y1=\"\(Self.f(py(y)))\" y2=\"\(Self.f(py(y)))\"/>"
+                "<line class=\"grid\" x1=\"\(plot.x)\" x2=\"\(plot.x + plot.w)\" y1=\"\(Self.f(py(y)))\" "
+                + "y2=\"\(Self.f(py(y)))\"/>"
             out += "<text class=\"tick\" x=\"\(plot.x - 6)\" y=\"\(Self.f(py(y) + 4))\" text-anchor=\"end\">"
             out += HTMLText.escaped(yLabel(y)) + "</text>"
         }

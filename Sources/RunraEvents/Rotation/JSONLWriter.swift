@@ -50,8 +50,14 @@ public final class JSONLWriter {
 
         /// The jsonl exporter's defaults: append, no rotation (when enabled: 10 files, no gzip).
         public init(
-            append: Bool = true, rotateSizeBytes: Int64? = nil, rotateFiles: Int = 10, gzip: Bool = false,
-            gzipLevel: Int = 1, sync: SyncPolicy = .never, bufferSize: Int = 256 * 1024, mode: UInt32 = 0o644
+            append: Bool = true,
+            rotateSizeBytes: Int64? = nil,
+            rotateFiles: Int = 10,
+            gzip: Bool = false,
+            gzipLevel: Int = 1,
+            sync: SyncPolicy = .never,
+            bufferSize: Int = 256 * 1024,
+            mode: UInt32 = 0o644
         ) {
             self.append = append
             self.rotateSizeBytes = rotateSizeBytes
@@ -97,8 +103,12 @@ public final class JSONLWriter {
             : try Rotator(
                 path: path,
                 options: .init(
-                    maxSize: options.rotateSizeBytes, keep: options.rotateFiles, gzip: options.gzip,
-                    gzipLevel: options.gzipLevel))
+                    maxSize: options.rotateSizeBytes,
+                    keep: options.rotateFiles,
+                    gzip: options.gzip,
+                    gzipLevel: options.gzipLevel
+                )
+            )
         self.buffer = .allocate(byteCount: options.bufferSize, alignment: 16)
         // The writer is whole from here on: when a step below throws, Swift runs `deinit`, which closes the
         // descriptor and frees the buffer. (Freeing them here as well was a double free: SIGSEGV, issue #25.)

@@ -34,7 +34,11 @@ public struct Rotator: Sendable {
 
         /// Options with logrotate's defaults: keep 10, gzip on, rename (not copy) the live file.
         public init(
-            maxSize: Int64? = nil, force: Bool = false, keep: Int = 10, gzip: Bool = true, gzipLevel: Int = 6,
+            maxSize: Int64? = nil,
+            force: Bool = false,
+            keep: Int = 10,
+            gzip: Bool = true,
+            gzipLevel: Int = 6,
             copyTruncate: Bool = false
         ) {
             self.maxSize = maxSize
@@ -163,7 +167,9 @@ public struct Rotator: Sendable {
         guard candidate.hasPrefix(prefix) else { return nil }
         let rest = candidate.dropFirst(prefix.count)
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, rest.dropFirst(digits.count).hasPrefix(GzipFileCompressor.temporaryMarker) else { return nil }
+        guard !digits.isEmpty, rest.dropFirst(digits.count).hasPrefix(GzipFileCompressor.temporaryMarker) else {
+            return nil
+        }
         return Int(digits)
     }
 

@@ -25,14 +25,16 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.withUnsafeBufferPointer { pattern in
             if isLiteral {
-                return pattern.count == text.count && (text.isEmpty || memcmp(pattern.baseAddress!, text.baseAddress!, text.count) == 0)
+                return pattern.count == text.count
+                    && (text.isEmpty || memcmp(pattern.baseAddress!, text.baseAddress!, text.count) == 0)
             }
             return Glob.wildcardMatch(pattern, text)
         }
     }
 
     // Iterative matcher with single-star backtracking: linear in practice, no recursion.
-    private static func wildcardMatch(_ pattern: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func wildcardMatch(_ pattern: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>) -> Bool
+    {
         var p = 0
         var t = 0
         var star = -1

@@ -32,7 +32,10 @@ public struct EventStatistics: Sendable {
         options: ReadOptions = ReadOptions(),
         onBadLine: (BadLine) throws -> Void
     ) throws -> StatisticsReport {
-        let pipeline = EventPipeline<StatisticsProcessor>(paths: paths.isEmpty ? [nil] : paths, options: options.skippingMembers(outside: selection))
+        let pipeline = EventPipeline<StatisticsProcessor>(
+            paths: paths.isEmpty ? [nil] : paths,
+            options: options.skippingMembers(outside: selection)
+        )
         var types = ByteKeyTable<Int>()
         var groups = ByteKeyTable<GroupStatistics>()
         let read = try pipeline.run(

@@ -11,7 +11,8 @@ extension StatisticsRenderer {
             "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out +=
-            "<title>runra-events stats: \(HTMLText.escaped(title))</title>\n<style>\(Self.pageStyle)</style>\n</head>\n<body>\n"
+            "<title>runra-events stats: \(HTMLText.escaped(title))</title>\n<style>\(Self.pageStyle)"
+            + "</style>\n</head>\n<body>\n"
         out += "<h1>runra-events stats</h1>\n<p class=\"subtitle\">\(HTMLText.escaped(title))</p>\n"
         out += "<p class=\"read\">\(readText(report.read, "Read"))"
         if let read = report.baselineRead { out += "; \(readText(read, "baseline"))" }
@@ -29,7 +30,8 @@ extension StatisticsRenderer {
 
     private func htmlTypeTable(_ out: inout Output) {
         out +=
-            "<h2>Events by type</h2>\n<table class=\"types\"><thead><tr><th>type</th><th>count</th></tr></thead><tbody>\n"
+            "<h2>Events by type</h2>\n<table "
+            + "class=\"types\"><thead><tr><th>type</th><th>count</th></tr></thead><tbody>\n"
         for entry in report.typeCounts {
             out += "<tr><td>\(HTMLText.escaped(entry.type))</td><td class=\"n\">\(entry.count)</td></tr>\n"
         }
@@ -69,7 +71,8 @@ extension StatisticsRenderer {
             }
             let groups = result.crossing.count
             out +=
-                "<li><span class=\"fail\">FAIL</span> \(expression): crossed by \(groups) group\(groups == 1 ? "" : "s")<ul>"
+                "<li><span class=\"fail\">FAIL</span> \(expression): crossed by \(groups) "
+                + "group\(groups == 1 ? "" : "s")<ul>"
             for row in result.crossing { out += "<li>\(HTMLText.escaped(result.describe(row, in: report)))</li>" }
             out += "</ul></li>\n"
         }

@@ -78,7 +78,8 @@ extension StatisticsRenderer {
         var legend = "<ul class=\"legend\">"
         for line in chart.series {
             legend +=
-                "<li><span class=\"swatch\" style=\"background:\(line.color)\"></span>\(HTMLText.escaped(line.name))</li>"
+                "<li><span class=\"swatch\" "
+                + "style=\"background:\(line.color)\"></span>\(HTMLText.escaped(line.name))</li>"
         }
         return "<figure><figcaption>\(HTMLText.escaped(caption))</figcaption>\(chart.svg())\(legend)</ul></figure>\n"
     }

@@ -8,7 +8,8 @@ extension StatisticsRenderer {
         out +=
             "<testsuites name=\"runra-events stats\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\">\n"
         out +=
-            "  <testsuite name=\"\(Self.xmlEscaped(suiteName))\" tests=\"\(checks.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
+            "  <testsuite name=\"\(Self.xmlEscaped(suiteName))\" tests=\"\(checks.count)\" failures=\"\(failures)\" "
+            + "errors=\"0\" skipped=\"0\">\n"
         for result in checks {
             let name = Self.xmlEscaped(result.check.expression.description)
             out += "    <testcase classname=\"runra-events.stats\" name=\"\(name)\""

@@ -26,7 +26,8 @@ extension StatisticsRenderer {
                     out += "- ✅ \(expression): passed\n"
                 } else {
                     out +=
-                        "- ❌ \(expression): crossed by \(result.crossing.count) group\(result.crossing.count == 1 ? "" : "s")\n"
+                        "- ❌ \(expression): crossed by \(result.crossing.count) "
+                        + "group\(result.crossing.count == 1 ? "" : "s")\n"
                     for row in result.crossing {
                         out += "  - " + Self.markdownCell(result.describe(row, in: report)) + "\n"
                     }

@@ -177,14 +177,21 @@ private struct RunState {
         follower: inout FileFollower?,
         onNotice: (String) -> Void
     ) throws -> LastEvents {
-        guard let (descriptor, info) = try openToRead(path, follows: follows, follower: &follower, onNotice: onNotice) else {
+        guard let (descriptor, info) = try openToRead(path, follows: follows, follower: &follower, onNotice: onNotice)
+        else {
             return LastEvents()
         }
         var magic: (UInt8, UInt8) = (0, 0)
         let magicCount = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
         if magicCount == 2 && magic == (0x1F, 0x8B) {
             defer { close(descriptor) }
-            return try lastEvents(ofGzip: path, descriptor: descriptor, size: Int64(info.st_size), count: count, follows: follows)
+            return try lastEvents(
+                ofGzip: path,
+                descriptor: descriptor,
+                size: Int64(info.st_size),
+                count: count,
+                follows: follows
+            )
         }
         let last: LastEvents
         do {
@@ -261,7 +268,12 @@ private struct RunState {
     ) throws -> LastEvents {
         if !follows,
             let last = LastEvents.readBlockGzipBackward(
-                fileDescriptor: descriptor, name: path, size: size, count: count, checker: &checker)
+                fileDescriptor: descriptor,
+                name: path,
+                size: size,
+                count: count,
+                checker: &checker
+            )
         {
             return last
         }

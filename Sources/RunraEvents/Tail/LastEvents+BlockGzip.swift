@@ -19,7 +19,11 @@ extension LastEvents {
         checker: inout TailLineChecker
     ) -> LastEvents? {
         guard size >= Int64(BlockGzip.trailerSize),
-            let trailerBytes = readBytes(fileDescriptor, at: size - Int64(BlockGzip.trailerSize), count: BlockGzip.trailerSize),
+            let trailerBytes = readBytes(
+                fileDescriptor,
+                at: size - Int64(BlockGzip.trailerSize),
+                count: BlockGzip.trailerSize
+            ),
             let trailer = trailerBytes.withUnsafeBytes({ BlockGzip.parseTrailer($0) }),
             let inflater = try? Inflater()
         else { return nil }
@@ -103,7 +107,9 @@ extension LastEvents {
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled)) }
+            let read = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+            }
             if read < 0 && errno == EINTR { continue }
             guard read > 0 else { return nil }
             filled += read

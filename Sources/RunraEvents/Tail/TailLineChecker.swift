@@ -36,7 +36,13 @@ struct TailLineChecker {
             summary.lines += 1
             summary.badLines += 1
             return .bad(
-                rule.badLine(line, source: source, number: number, reason: reason, byteOffset: number == 0 ? offset : nil)
+                rule.badLine(
+                    line,
+                    source: source,
+                    number: number,
+                    reason: reason,
+                    byteOffset: number == 0 ? offset : nil
+                )
             )
         case .event:
             summary.lines += 1

@@ -58,7 +58,8 @@ struct AxiomSettings: Sendable {
         if personal && (edgeURL != nil || edge != nil) {
             throw configuration.error(
                 "token",
-                "edge ingest accepts only API tokens (xaat-…), not personal tokens (xapt-…): create an API token with ingest permission"
+                "edge ingest accepts only API tokens (xaat-…), not personal tokens (xapt-…): create an API token with "
+                    + "ingest permission"
             )
         }
         if personal && orgID == nil {

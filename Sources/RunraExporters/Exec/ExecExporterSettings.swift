@@ -48,7 +48,8 @@ struct ExecExporterSettings: Sendable {
 
     /// The program and its directory must exist when the configuration loads: a missing one is a configuration
     /// error (exit 2), not a sink that may come up later. A relative path with a `/` is left to the spawn.
-    private static func checkProgram(_ configuration: ExporterConfiguration, command: String, directory: String?) throws {
+    private static func checkProgram(_ configuration: ExporterConfiguration, command: String, directory: String?) throws
+    {
         var isDirectory: ObjCBool = false
         if let directory,
             !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue)
@@ -62,9 +63,15 @@ struct ExecExporterSettings: Sendable {
         } else if !command.contains("/") {
             // posix_spawnp looks in our PATH (not the child's env), or glibc's default.
             let path = ProcessInfo.processInfo.environment["PATH"] ?? "/bin:/usr/bin"
-            guard path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/\(command)") })
+            guard
+                path.split(separator: ":").contains(where: {
+                    FileManager.default.isExecutableFile(atPath: "\($0)/\(command)")
+                })
             else {
-                throw configuration.error("command", "`\(command)` is not found in PATH (give the full path of the program)")
+                throw configuration.error(
+                    "command",
+                    "`\(command)` is not found in PATH (give the full path of the program)"
+                )
             }
         }
     }

@@ -34,7 +34,10 @@ final class AsyncHTTPTransport: HTTPTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
-        let response = try await client.execute(outgoing, timeout: .milliseconds(max(1, request.timeout.wholeMilliseconds)))
+        let response = try await client.execute(
+            outgoing,
+            timeout: .milliseconds(max(1, request.timeout.wholeMilliseconds))
+        )
         var body = try await response.body.collect(upTo: Self.maximumResponseBytes)
         let bytes = body.readBytes(length: body.readableBytes) ?? []
         return HTTPResponse(

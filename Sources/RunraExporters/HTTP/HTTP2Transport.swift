@@ -40,7 +40,9 @@ actor HTTP2Transport: HTTPTransport {
                 return try await Self.exchange(request, target: target, on: connection)
             } catch {
                 // A closed connection, or one that refuses new streams (GOAWAY), is opened again next time.
-                if !connection.channel.isActive || error is StreamNotOpened { await self.forget(connection, origin: target.origin) }
+                if !connection.channel.isActive || error is StreamNotOpened {
+                    await self.forget(connection, origin: target.origin)
+                }
                 throw error
             }
         }
@@ -128,7 +130,9 @@ actor HTTP2Transport: HTTPTransport {
                 for header in request.headers { headers.add(name: header.name.lowercased(), value: header.value) }
                 try await outbound.write(.headers(.init(headers: headers, endStream: request.body.isEmpty)))
                 if !request.body.isEmpty {
-                    try await outbound.write(.data(.init(data: .byteBuffer(ByteBuffer(bytes: request.body)), endStream: true)))
+                    try await outbound.write(
+                        .data(.init(data: .byteBuffer(ByteBuffer(bytes: request.body)), endStream: true))
+                    )
                 }
                 var status: Int?
                 var responseHeaders: [(name: String, value: String)] = []
@@ -146,8 +150,12 @@ actor HTTP2Transport: HTTPTransport {
                         if frame.endStream { break receiving }
                     case .data(let frame):
                         if case .byteBuffer(var bytes) = frame.data {
-                            guard body.readableBytes + bytes.readableBytes <= AsyncHTTPTransport.maximumResponseBytes else {
-                                throw RunraError(.exporter, "the response from \(redacted(request.url)) is larger than 4 MiB")
+                            guard body.readableBytes + bytes.readableBytes <= AsyncHTTPTransport.maximumResponseBytes
+                            else {
+                                throw RunraError(
+                                    .exporter,
+                                    "the response from \(redacted(request.url)) is larger than 4 MiB"
+                                )
                             }
                             body.writeBuffer(&bytes)
                         }

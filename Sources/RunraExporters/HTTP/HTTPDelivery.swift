@@ -87,7 +87,9 @@ func deliver(
         let wait = hint.map { policy.serverWait(seconds: $0) } ?? policy.backoff(retry: attempts)
         if attempts >= policy.maximumAttempts || waited + requestTime + wait > limit {
             let spent = waited + requestTime
-            let reason = "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") in \(spent.wholeMilliseconds / 1000) s: \(problem)"
+            let reason =
+                "gave up after \(attempts) attempt\(attempts == 1 ? "" : "s") "
+                + "in \(spent.wholeMilliseconds / 1000) s: \(problem)"
             if let markAtFirstFailure { policy.budget?.giveUp(reason: reason, since: markAtFirstFailure) }
             let error = RunraError(.exporter, "\(exporter): \(redacted(request.url)): \(reason)")
             throw ExportFailure(error, retries: attempts - 1)

@@ -18,7 +18,9 @@ enum BodyCompression: String, Sendable {
     ) throws
         -> BodyCompression
     {
-        guard let text = try configuration.choice(key, of: ["gzip", "none"], caseSensitive: false) else { return fallback }
+        guard let text = try configuration.choice(key, of: ["gzip", "none"], caseSensitive: false) else {
+            return fallback
+        }
         return BodyCompression(rawValue: text)!
     }
 
@@ -62,9 +64,15 @@ extension ExporterConfiguration {
         }
         let authority = text.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-        let parts = hostAndPort.hasPrefix("[") ? [hostAndPort] : hostAndPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts =
+            hostAndPort.hasPrefix("[")
+            ? [hostAndPort] : hostAndPort.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard let host = parts.first, !host.isEmpty else {
-            throw error(key, "expected a URL with a host, such as \"https://collector.example:4318\", got \(JSONText.quoted(redacted(text)))")
+            throw error(
+                key,
+                "expected a URL with a host, such as \"https://collector.example:4318\", "
+                    + "got \(JSONText.quoted(redacted(text)))"
+            )
         }
         if parts.count == 2, !(Int(parts[1]).map { (1...65535).contains($0) } ?? false) {
             throw error(key, "the port of \(JSONText.quoted(redacted(text))) must be a number from 1 to 65535")

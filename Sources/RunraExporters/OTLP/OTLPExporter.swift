@@ -49,7 +49,12 @@ actor OTLPExporter: EventExporter {
         let runs = self.runs
         return try await sendInChunks(events, chunkSize: settings.batchSize, concurrency: 4) { chunk in
             try await Self.send(
-                chunk, observed: observed, settings: settings, transport: transport, policy: policy, runs: runs
+                chunk,
+                observed: observed,
+                settings: settings,
+                transport: transport,
+                policy: policy,
+                runs: runs
             )
         }
     }
@@ -171,7 +176,9 @@ actor OTLPExporter: EventExporter {
             if encoder != nil {
                 encoder!.appendLogRecord(event, fields, observedNanoseconds: observed, runs: &runs)
             } else {
-                records.append(OTLPMapping.logRecord(fields, data: event.data, observedNanoseconds: observed, runs: &runs))
+                records.append(
+                    OTLPMapping.logRecord(fields, data: event.data, observedNanoseconds: observed, runs: &runs)
+                )
             }
             recordEvents.append(event)
         }
@@ -234,7 +241,8 @@ actor OTLPExporter: EventExporter {
     static func classifyGRPC(_ response: HTTPResponse) -> ResponseVerdict {
         let status = GRPCCall.status(of: response)
         if status.code == 0 { return .success }
-        return status.isRetryable ? .retry(serverHintSeconds: status.retryDelay, problem: status.description) : .permanent
+        return status.isRetryable
+            ? .retry(serverHintSeconds: status.retryDelay, problem: status.description) : .permanent
     }
 
     /// Sends one encoded request; a `.failure` when delivery gave up.

@@ -157,11 +157,17 @@ enum OTLPMapping {
 
     /// Objects become dotted keys (`args.path`), in key order; arrays stay arrays; nulls are left out.
     /// `keyWithDot` is set when a key itself contains a dot (so two flattened keys may be equal).
-    static func flatten(_ value: JSONValue, prefix: String, into attributes: inout [Attribute], keyWithDot: inout Bool) {
+    static func flatten(_ value: JSONValue, prefix: String, into attributes: inout [Attribute], keyWithDot: inout Bool)
+    {
         if case .object(let members) = value {
             for (key, member) in members.sorted(by: { $0.key < $1.key }) {
                 if !keyWithDot && key.utf8.contains(UInt8(ascii: ".")) { keyWithDot = true }
-                flatten(member, prefix: prefix.isEmpty ? key : prefix + "." + key, into: &attributes, keyWithDot: &keyWithDot)
+                flatten(
+                    member,
+                    prefix: prefix.isEmpty ? key : prefix + "." + key,
+                    into: &attributes,
+                    keyWithDot: &keyWithDot
+                )
             }
             return
         }

@@ -56,7 +56,8 @@ struct OTLPSettings: Sendable {
             // Found at the first request otherwise, as a failure of every batch.
             throw RunraError(
                 .configuration,
-                "OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read \(JSONText.quoted(file)) (a PEM file of CA certificates to trust)"
+                "OTEL_EXPORTER_OTLP_CERTIFICATE: cannot read \(JSONText.quoted(file)) (a PEM file of CA "
+                    + "certificates to trust)"
             )
         }
         let configured = try configuration.headers()
@@ -109,7 +110,8 @@ struct OTLPSettings: Sendable {
         default:
             throw RunraError(
                 .configuration,
-                "OTEL_EXPORTER_OTLP_PROTOCOL: expected \(ExporterConfiguration.alternatives(protocols)), got \(JSONText.quoted(protocolName))"
+                "OTEL_EXPORTER_OTLP_PROTOCOL: expected \(ExporterConfiguration.alternatives(protocols)), "
+                    + "got \(JSONText.quoted(protocolName))"
             )
         }
     }

@@ -47,17 +47,21 @@ public actor PostgresExporter: EventExporter {
         let found: String?
         do {
             found = try connection.exec(
-                "SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'data'",
+                "SELECT data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND "
+                    + "column_name = 'data'",
                 parameters: [table.schema, table.name]
             ).scalar
         } catch {
             throw failure(error, "could not read the columns of \(table.qualifiedName)")
         }
-        guard let found, ["jsonb", "text"].contains(found), found != table.dataColumn.rawValue.lowercased() else { return }
+        guard let found, ["jsonb", "text"].contains(found), found != table.dataColumn.rawValue.lowercased() else {
+            return
+        }
         let wanted = found == "jsonb"
         throw RunraError(
             .configuration,
-            "postgres exporter: \(table.qualifiedName) already has a \(found) data column, but useJsonColumn is \(!wanted): "
+            "postgres exporter: \(table.qualifiedName) already has a \(found) data column, but "
+                + "useJsonColumn is \(!wanted): "
                 + "set useJsonColumn: \(wanted) to write into it, or name another table"
         )
     }
@@ -86,7 +90,8 @@ public actor PostgresExporter: EventExporter {
                 let lost = error.serverMessage.split(separator: "\n").first.map(String.init) ?? error.serverMessage
                 throw RunraError(
                     .exporter,
-                    "postgres exporter: gave up on a batch of \(events.count) events: the connection was lost (\(lost)) "
+                    "postgres exporter: gave up on a batch of \(events.count) events: the connection "
+                        + "was lost (\(lost)) "
                         + "and reconnecting failed: \(failure)"
                 )
             }

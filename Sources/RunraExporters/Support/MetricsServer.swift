@@ -21,7 +21,10 @@ public final class MetricsServer: Sendable {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
             (0...65535).contains(port)
         else {
-            throw RunraError(.usage, "--metrics-address must be HOST:PORT (for example 127.0.0.1:9464), not '\(address)'")
+            throw RunraError(
+                .usage,
+                "--metrics-address must be HOST:PORT (for example 127.0.0.1:9464), not '\(address)'"
+            )
         }
         var host = String(address[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
@@ -85,27 +88,90 @@ private final class ShipperMetrics: @unchecked Sendable {
             for exporter in exporters {
                 let labels = [("exporter", exporter.label)]
                 count("runra_events_sent_total", labels, exporter.sent, "Events the exporter's destination accepted.")
-                count("runra_events_rejected_total", labels, exporter.rejected, "Events the destination refused for good.")
-                count("runra_events_retried_total", labels, exporter.retried, "Requests sent again after a retryable failure.")
-                count("runra_events_given_up_total", labels, exporter.givenUp, "Events of batches the exporter gave up on.")
-                count("runra_events_dead_lettered_total", labels, exporter.deadLettered, "Events written to the dead-letter file.")
+                count(
+                    "runra_events_rejected_total",
+                    labels,
+                    exporter.rejected,
+                    "Events the destination refused for good."
+                )
+                count(
+                    "runra_events_retried_total",
+                    labels,
+                    exporter.retried,
+                    "Requests sent again after a retryable failure."
+                )
+                count(
+                    "runra_events_given_up_total",
+                    labels,
+                    exporter.givenUp,
+                    "Events of batches the exporter gave up on."
+                )
+                count(
+                    "runra_events_dead_lettered_total",
+                    labels,
+                    exporter.deadLettered,
+                    "Events written to the dead-letter file."
+                )
             }
             let lost = engine.lostFiles()
-            count("runra_follow_lost_files_total", [], lost.count, "Files gone before they were delivered to their end.")
             count(
-                "runra_follow_lost_bytes_total", [], Int(lost.reduce(0) { $0 + $1.bytesLost }),
-                "Bytes known lost with those files (at least: a file's size is known as of when it was last seen).")
+                "runra_follow_lost_files_total",
+                [],
+                lost.count,
+                "Files gone before they were delivered to their end."
+            )
+            count(
+                "runra_follow_lost_bytes_total",
+                [],
+                Int(lost.reduce(0) { $0 + $1.bytesLost }),
+                "Bytes known lost with those files (at least: a file's size is known as of when it was last seen)."
+            )
             for lag in engine.lag() {
                 let labels = [("log", lag.log)]
-                gauge("runra_follow_lag_bytes", labels, Double(lag.bytes), "Bytes of the log not yet acknowledged by every exporter.")
-                gauge("runra_follow_lag_files", labels, Double(lag.files), "Files of the log not yet delivered to their end.")
-                gauge("runra_follow_lag_seconds", labels, lag.seconds ?? 0, "Age of the oldest event read but not yet acknowledged.")
+                gauge(
+                    "runra_follow_lag_bytes",
+                    labels,
+                    Double(lag.bytes),
+                    "Bytes of the log not yet acknowledged by every exporter."
+                )
+                gauge(
+                    "runra_follow_lag_files",
+                    labels,
+                    Double(lag.files),
+                    "Files of the log not yet delivered to their end."
+                )
+                gauge(
+                    "runra_follow_lag_seconds",
+                    labels,
+                    lag.seconds ?? 0,
+                    "Age of the oldest event read but not yet acknowledged."
+                )
             }
             if let checkpoint = engine.checkpointHealth() {
-                count("runra_checkpoint_write_failures_total", [], checkpoint.failedWrites, "Checkpoint writes that failed (each is tried again).")
-                gauge("runra_checkpoint_failing", [], checkpoint.failure == nil ? 0 : 1, "1 while the last checkpoint write failed.")
-                gauge("runra_checkpoint_unsaved_events", [], Double(checkpoint.eventsSinceWritten), "Events read since the last checkpoint written: what a restart would send again.")
-                gauge("runra_checkpoint_reading_paused", [], checkpoint.readingPaused ? 1 : 0, "1 while reading waits for the checkpoint to be written.")
+                count(
+                    "runra_checkpoint_write_failures_total",
+                    [],
+                    checkpoint.failedWrites,
+                    "Checkpoint writes that failed (each is tried again)."
+                )
+                gauge(
+                    "runra_checkpoint_failing",
+                    [],
+                    checkpoint.failure == nil ? 0 : 1,
+                    "1 while the last checkpoint write failed."
+                )
+                gauge(
+                    "runra_checkpoint_unsaved_events",
+                    [],
+                    Double(checkpoint.eventsSinceWritten),
+                    "Events read since the last checkpoint written: what a restart would send again."
+                )
+                gauge(
+                    "runra_checkpoint_reading_paused",
+                    [],
+                    checkpoint.readingPaused ? 1 : 0,
+                    "1 while reading waits for the checkpoint to be written."
+                )
             }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
@@ -160,7 +226,10 @@ private final class MetricsHandler: ChannelInboundHandler, @unchecked Sendable {
             headers.add(name: "Connection", value: "close")
             let head = HTTPResponseHead(version: .http1_1, status: found ? .ok : .notFound, headers: headers)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
+                promise: nil
+            )
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
         }

@@ -102,7 +102,9 @@ public enum ConfigurationDocument {
     private static var resolver: Resolver {
         var core = Resolver.default
         if let replaced = try? core.replacing(.bool, with: "^(?:true|True|TRUE|false|False|FALSE)$") { core = replaced }
-        if let replaced = try? core.replacing(.int, with: "^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$") { core = replaced }
+        if let replaced = try? core.replacing(.int, with: "^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$") {
+            core = replaced
+        }
         return core.removing(.timestamp).removing(.merge)
     }
 
@@ -113,10 +115,19 @@ public enum ConfigurationDocument {
     /// ("billion laughs") would otherwise expand exponentially.
     static let maximumValues = 100_000
 
-    private static func convert(_ node: Node, file: String, path: String, depth: Int, budget: inout Int) throws -> JSONValue {
+    private static func convert(
+        _ node: Node,
+        file: String,
+        path: String,
+        depth: Int,
+        budget: inout Int
+    ) throws -> JSONValue {
         // Aliases can nest deeper than the text does, and repeat a subtree many times.
         guard depth <= maximumDepth else {
-            throw RunraError(.configuration, "\(path): nesting too deep (over \(maximumDepth) levels, aliases expanded)")
+            throw RunraError(
+                .configuration,
+                "\(path): nesting too deep (over \(maximumDepth) levels, aliases expanded)"
+            )
         }
         budget -= 1
         guard budget >= 0 else {
@@ -124,7 +135,9 @@ public enum ConfigurationDocument {
         }
         switch node {
         case .scalar(let scalar):
-            if scalar.style == .singleQuoted || scalar.style == .doubleQuoted || scalar.style == .literal || scalar.style == .folded {
+            if scalar.style == .singleQuoted || scalar.style == .doubleQuoted || scalar.style == .literal
+                || scalar.style == .folded
+            {
                 return .string(scalar.string)
             }
             switch Tag.Name(rawValue: node.tag.description) {
@@ -137,7 +150,9 @@ public enum ConfigurationDocument {
         case .sequence(let sequence):
             var elements: [JSONValue] = []
             for (offset, element) in sequence.enumerated() {
-                elements.append(try convert(element, file: file, path: "\(path)[\(offset)]", depth: depth + 1, budget: &budget))
+                elements.append(
+                    try convert(element, file: file, path: "\(path)[\(offset)]", depth: depth + 1, budget: &budget)
+                )
             }
             return .array(elements)
         case .mapping(let mapping):
@@ -147,7 +162,13 @@ public enum ConfigurationDocument {
                     throw RunraError(.configuration, "\(path): a key is not a string")
                 }
                 guard members[name] == nil else { throw duplicateKey(name, in: file, at: path) }
-                members[name] = try convert(value, file: file, path: "\(path).\(name)", depth: depth + 1, budget: &budget)
+                members[name] = try convert(
+                    value,
+                    file: file,
+                    path: "\(path).\(name)",
+                    depth: depth + 1,
+                    budget: &budget
+                )
             }
             return .object(members)
         }

@@ -61,7 +61,10 @@ public struct EnvironmentExpansion: Sendable {
                 fallback = reference[separator.upperBound...]
             }
             guard !name.isEmpty, name.allSatisfy({ $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw RunraError(.configuration, "\(path): '${\(reference)}' is not a valid variable reference (write ${NAME} or ${NAME:-default})")
+                throw RunraError(
+                    .configuration,
+                    "\(path): '${\(reference)}' is not a valid variable reference (write ${NAME} or ${NAME:-default})"
+                )
             }
             if let value = environment[String(name)], !(fallback != nil && value.isEmpty) {
                 out += value
@@ -73,7 +76,8 @@ public struct EnvironmentExpansion: Sendable {
             } else {
                 throw RunraError(
                     .configuration,
-                    "\(path): the environment variable \(name) is not set (export \(name)=…, or write ${\(name):-default} in the configuration)"
+                    "\(path): the environment variable \(name) is not set (export \(name)=…, or write ${\(name):"
+                        + "-default} in the configuration)"
                 )
             }
             rest = rest[rest.index(after: close)...]

@@ -51,7 +51,11 @@ public struct ExporterFilter: Sendable {
     /// Parses the `filter` object `value` at `path`.
     public init(parsing value: JSONValue, path: String) throws {
         guard case .object(let members) = value else {
-            throw RunraError(.configuration, "\(path): expected an object with \(Self.keys.joined(separator: ", ")), got \(ExporterConfiguration.describe(value))")
+            throw RunraError(
+                .configuration,
+                "\(path): expected an object with \(Self.keys.joined(separator: ", ")), "
+                    + "got \(ExporterConfiguration.describe(value))"
+            )
         }
         try ReplayConfiguration.checkKeys(members, allowed: Self.keys, path: path)
         var types: [Glob] = []
@@ -61,12 +65,19 @@ public struct ExporterFilter: Sendable {
         case .array(let elements)?:
             for (index, element) in elements.enumerated() {
                 guard case .string(let pattern) = element else {
-                    throw RunraError(.configuration, "\(path).types[\(index)]: expected a type glob such as \"exec.*\", got \(ExporterConfiguration.describe(element))")
+                    throw RunraError(
+                        .configuration,
+                        "\(path).types[\(index)]: expected a type glob such as \"exec.*\", "
+                            + "got \(ExporterConfiguration.describe(element))"
+                    )
                 }
                 types.append(Glob(pattern))
             }
         case let other?:
-            throw RunraError(.configuration, "\(path).types: expected a list of type globs, got \(ExporterConfiguration.describe(other))")
+            throw RunraError(
+                .configuration,
+                "\(path).types: expected a list of type globs, got \(ExporterConfiguration.describe(other))"
+            )
         }
         var condition: Expression?
         switch members["condition"] {
@@ -78,7 +89,10 @@ public struct ExporterFilter: Sendable {
                 throw RunraError(.configuration, "\(path).condition: \(error)")
             }
         case let other?:
-            throw RunraError(.configuration, "\(path).condition: expected an expression string, got \(ExporterConfiguration.describe(other))")
+            throw RunraError(
+                .configuration,
+                "\(path).condition: expected an expression string, got \(ExporterConfiguration.describe(other))"
+            )
         }
         var minimumLevel: EventLevel?
         switch members["minLevel"] {
@@ -88,11 +102,15 @@ public struct ExporterFilter: Sendable {
                 throw RunraError(
                     .configuration,
                     "\(path).minLevel: expected debug, info, warn or error, got \(JSONText.quoted(name))"
-                        + ExporterConfiguration.suggestion(for: name, in: ["debug", "info", "warn", "error"]))
+                        + ExporterConfiguration.suggestion(for: name, in: ["debug", "info", "warn", "error"])
+                )
             }
             minimumLevel = level
         case let other?:
-            throw RunraError(.configuration, "\(path).minLevel: expected debug, info, warn or error, got \(ExporterConfiguration.describe(other))")
+            throw RunraError(
+                .configuration,
+                "\(path).minLevel: expected debug, info, warn or error, got \(ExporterConfiguration.describe(other))"
+            )
         }
         self.init(types: types, condition: condition, minimumLevel: minimumLevel)
     }

@@ -49,10 +49,12 @@ public struct LiveCheckpoint: Codable, Sendable, Equatable {
     /// Reads the checkpoint at `path`, or `nil` when there is none.
     public static func load(path: String) throws -> LiveCheckpoint? {
         guard let data = try CheckpointFile.contents(path) else { return nil }
-        guard let checkpoint = try? JSONDecoder().decode(LiveCheckpoint.self, from: data), checkpoint.mode == "follow" else {
+        guard let checkpoint = try? JSONDecoder().decode(LiveCheckpoint.self, from: data), checkpoint.mode == "follow"
+        else {
             throw RunraError(
                 .configuration,
-                "checkpoint \(path) is not a replay --follow checkpoint (a replay without --follow writes another kind; remove it or pass another file to start over)"
+                "checkpoint \(path) is not a replay --follow checkpoint (a replay without --follow writes another kind;"
+                    + " remove it or pass another file to start over)"
             )
         }
         return checkpoint

@@ -79,8 +79,15 @@ final class LiveLedger: @unchecked Sendable {
             nextSequence += 1
             pending.append(
                 Pending(
-                    sequence: sequence, fingerprint: piece.file.fingerprint, ends: piece.ends, lines: piece.lines,
-                    end: piece.end, endLine: piece.endLine, firstEvent: piece.events.first))
+                    sequence: sequence,
+                    fingerprint: piece.file.fingerprint,
+                    ends: piece.ends,
+                    lines: piece.lines,
+                    end: piece.end,
+                    endLine: piece.endLine,
+                    firstEvent: piece.events.first
+                )
+            )
             note(piece.file)
             return sequence
         }
@@ -146,8 +153,18 @@ final class LiveLedger: @unchecked Sendable {
             files[state.fingerprint] = file
         } else {
             files[state.fingerprint] = LiveCheckpoint.File(
-                log: state.log, fingerprint: state.fingerprint, path: state.path, device: state.device, inode: state.inode,
-                compressed: state.isCompressed, offset: 0, line: 0, size: state.size, complete: false, live: state.isLive)
+                log: state.log,
+                fingerprint: state.fingerprint,
+                path: state.path,
+                device: state.device,
+                inode: state.inode,
+                compressed: state.isCompressed,
+                offset: 0,
+                line: 0,
+                size: state.size,
+                complete: false,
+                live: state.isLive
+            )
             order.append(state.fingerprint)
         }
     }
@@ -166,7 +183,8 @@ final class LiveLedger: @unchecked Sendable {
                 }
             }
             order.removeAll { fingerprint in
-                guard !current.contains(fingerprint), !unsettled.contains(fingerprint), let file = files[fingerprint] else {
+                guard !current.contains(fingerprint), !unsettled.contains(fingerprint), let file = files[fingerprint]
+                else {
                     return false
                 }
                 let delivered = file.complete || (file.size.map { file.offset >= $0 } ?? false)
@@ -196,7 +214,10 @@ final class LiveLedger: @unchecked Sendable {
                 let log = status.first(where: { $0.fingerprint == pending[head].fingerprint })?.log,
                 let index = result.firstIndex(where: { $0.log == log })
             {
-                result[index].seconds = max(0, Double(now.nanosecondsSinceEpoch - timestamp.nanosecondsSinceEpoch) / 1e9)
+                result[index].seconds = max(
+                    0,
+                    Double(now.nanosecondsSinceEpoch - timestamp.nanosecondsSinceEpoch) / 1e9
+                )
             }
             return result
         }

@@ -35,7 +35,9 @@ struct InputOptions: ParsableArguments {
         for file in files {
             if file == "-" { throw ValidationError("--rotated needs file names, not standard input") }
             let members = try RotatedSet(basePath: file).members()
-            if members.isEmpty { throw RunraError(.io, "cannot open \(file): no such file, and no rotated files beside it") }
+            if members.isEmpty {
+                throw RunraError(.io, "cannot open \(file): no such file, and no rotated files beside it")
+            }
             paths.append(contentsOf: members)
         }
         return paths

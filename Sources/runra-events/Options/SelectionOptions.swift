@@ -3,10 +3,16 @@ import RunraEvents
 
 /// The selection options every reading command shares (SPEC §4).
 struct SelectionOptions: ParsableArguments {
-    @Option(name: [.customShort("t"), .long], help: ArgumentHelp("Only events whose type matches GLOB (repeatable; e.g. 'exec.*').", valueName: "GLOB"))
+    @Option(
+        name: [.customShort("t"), .long],
+        help: ArgumentHelp("Only events whose type matches GLOB (repeatable; e.g. 'exec.*').", valueName: "GLOB")
+    )
     var type: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Leave out events whose type matches GLOB (repeatable).", valueName: "GLOB"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Leave out events whose type matches GLOB (repeatable).", valueName: "GLOB")
+    )
     var notType: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Only events of this sandboxId (repeatable).", valueName: "ID"))
@@ -15,16 +21,32 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Only events of this runId (repeatable).", valueName: "ID"))
     var run: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Only events at or after T: RFC 3339, a date, or a duration before now (90s, 15m, 2h, 7d).", valueName: "T"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only events at or after T: RFC 3339, a date, or a duration before now (90s, 15m, 2h, 7d).",
+            valueName: "T"
+        )
+    )
     var since: String?
 
     @Option(name: .long, help: ArgumentHelp("Only events before T (same forms as --since).", valueName: "T"))
     var until: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only events at least this level: debug, info, warn, error.", valueName: "LEVEL"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Only events at least this level: debug, info, warn, error.", valueName: "LEVEL")
+    )
     var minLevel: String?
 
-    @Option(name: [.customShort("w"), .long], help: ArgumentHelp("Only events for which EXPR is true (repeatable; also the runtime's (e) => … form; see docs/expressions.md).", valueName: "EXPR"))
+    @Option(
+        name: [.customShort("w"), .long],
+        help: ArgumentHelp(
+            "Only events for which EXPR is true (repeatable; also the runtime's (e) => … form; see "
+                + "docs/expressions.md).",
+            valueName: "EXPR"
+        )
+    )
     var `where`: [String] = []
 
     /// The selection these options describe.

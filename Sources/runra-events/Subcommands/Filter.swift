@@ -26,7 +26,13 @@ extension RunraEventsCommand {
         @Option(name: .shortAndLong, help: "Output format: jsonl (the lines as read), json, pretty, csv or tsv.")
         var output: OutputFormat = .jsonl
 
-        @Option(name: .long, help: ArgumentHelp("Comma-separated paths to print for csv, tsv and json (e.g. timestamp,data.command).", valueName: "PATHS"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Comma-separated paths to print for csv, tsv and json (e.g. timestamp,data.command).",
+                valueName: "PATHS"
+            )
+        )
         var fields: String?
 
         @Flag(name: [.customShort("v"), .long], help: "Select the events that do not match, as grep -v.")
@@ -47,7 +53,9 @@ extension RunraEventsCommand {
 
         func run() throws {
             var filter = EventFilter(selection: try selection.makeSelection(invert: invert), format: output)
-            filter.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0), roots: .event) } }
+            filter.fields = try fields.map {
+                try $0.split(separator: ",").map { try JSONPath(parsing: String($0), roots: .event) }
+            }
             filter.limit = limit
             filter.countsOnly = count
             filter.printsHeader = !noHeader
@@ -77,4 +85,3 @@ extension RunraEventsCommand {
         }
     }
 }
-

@@ -31,7 +31,10 @@ extension RunraEventsCommand {
         @Option(name: .long, help: ArgumentHelp("Write this many events.", valueName: "N"))
         var events: Int?
 
-        @Option(name: .long, help: ArgumentHelp("Write until the output reaches this size (e.g. 512MB, 1GB).", valueName: "SIZE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("Write until the output reaches this size (e.g. 512MB, 1GB).", valueName: "SIZE")
+        )
         var size: String?
 
         @Option(name: .long, help: ArgumentHelp("The seed: the same seed gives the same log.", valueName: "S"))
@@ -70,7 +73,10 @@ extension RunraEventsCommand {
                     try writer.flush()
                 } catch let error as RunraError {
                     // A full disk: a half-written log (a torn last line, a gzip without its end) is a trap, remove it.
-                    throw RunraError(error.code, error.message + (removeIncomplete(descriptor, out) ? " (removed the incomplete \(out))" : ""))
+                    throw RunraError(
+                        error.code,
+                        error.message + (removeIncomplete(descriptor, out) ? " (removed the incomplete \(out))" : "")
+                    )
                 }
             } else {
                 do {
@@ -103,7 +109,10 @@ extension RunraEventsCommand {
             case (.some, .some):
                 throw RunraError(.usage, "give either --events N or --size SIZE, not both")
             case (nil, nil):
-                throw RunraError(.usage, "say how much to generate: --events N (e.g. --events 100000) or --size SIZE (e.g. --size 1GB)")
+                throw RunraError(
+                    .usage,
+                    "say how much to generate: --events N (e.g. --events 100000) or --size SIZE (e.g. --size 1GB)"
+                )
             }
         }
     }

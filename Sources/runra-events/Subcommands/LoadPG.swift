@@ -15,9 +15,16 @@ extension RunraEventsCommand {
             commandName: "load-pg",
             abstract: "Bulk-load events into PostgreSQL with COPY, idempotently on id.",
             discussion: """
-                Creates the table and its indexes when asked (the default), then loads with COPY, one transaction per batch, over --connections connections at once (alternate batches): straight into the table while no id conflicts, else through a staging table and INSERT … ON CONFLICT (id) DO NOTHING. Loading the same file twice inserts nothing the second time; after an interrupted load (or a server crash: commits are asynchronous unless --synchronous-commit), run the same command again. Rows PostgreSQL refuses are reported (and written to --dead-letter); the other rows of their batch still load. See docs/postgres.md.
+                Creates the table and its indexes when asked (the default), then loads with COPY, one transaction per \
+                batch, over --connections connections at once (alternate batches): straight into the table while no id \
+                conflicts, else through a staging table and INSERT … ON CONFLICT (id) DO NOTHING. Loading the same \
+                file twice inserts nothing the second time; after an interrupted load (or a server crash: commits are \
+                asynchronous unless --synchronous-commit), run the same command again. Rows PostgreSQL refuses are \
+                reported (and written to --dead-letter); the other rows of their batch still load. See \
+                docs/postgres.md.
 
-                Prints events read, inserted, duplicates, rejected, bad lines and rows/s. Exit status 4 when the database fails or refuses a row.
+                Prints events read, inserted, duplicates, rejected, bad lines and rows/s. Exit status 4 when the \
+                database fails or refuses a row.
 
                 Examples:
                   runra-events load-pg --database-url postgresql://localhost/analytics \\
@@ -49,7 +56,10 @@ extension RunraEventsCommand {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "libpq URI or key=value string (default $DATABASE_URL; PG* variables fill the gaps).", valueName: "URL"))
+                "libpq URI or key=value string (default $DATABASE_URL; PG* variables fill the gaps).",
+                valueName: "URL"
+            )
+        )
         var databaseURL: String?
 
         @Option(name: .long, help: "Table name.")
@@ -69,25 +79,35 @@ extension RunraEventsCommand {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "Connections loading batches in parallel, each batch in its own transaction.", valueName: "N"))
+                "Connections loading batches in parallel, each batch in its own transaction.",
+                valueName: "N"
+            )
+        )
         var connections: Int = 2
 
         @Flag(
             inversion: .prefixedNo,
-            help: "Wait for each batch's WAL flush at commit (off: a server crash may lose the last commits; run again).")
+            help:
+                "Wait for each batch's WAL flush at commit (off: a server crash may lose the last commits; run again)."
+        )
         var synchronousCommit = false
 
         @Option(
             name: .long,
             help: ArgumentHelp(
                 "SSL: disable, allow, prefer, require, verify-ca or verify-full (an sslmode in the URL wins).",
-                valueName: "MODE"))
+                valueName: "MODE"
+            )
+        )
         var ssl: String?
 
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "After Ctrl-C or SIGTERM, wait this long for the batches in flight to commit.", valueName: "SECONDS"))
+                "After Ctrl-C or SIGTERM, wait this long for the batches in flight to commit.",
+                valueName: "SECONDS"
+            )
+        )
         var drainTimeout: Double = 30
 
         func validate() throws {
@@ -98,14 +118,16 @@ extension RunraEventsCommand {
             }
             if let ssl, SSLMode(rawValue: ssl) == nil {
                 throw ValidationError(
-                    "--ssl must be one of \(SSLMode.all.map(\.rawValue).joined(separator: ", ")), not '\(ssl)'")
+                    "--ssl must be one of \(SSLMode.all.map(\.rawValue).joined(separator: ", ")), not '\(ssl)'"
+                )
             }
         }
 
         func run() async throws {
             var settings = PGBulkLoad.Settings(
                 connectionString: databaseURL ?? getenv("DATABASE_URL").map { String(cString: $0) } ?? "",
-                table: PGEventTable(schema: schema, name: table, dataColumn: dataColumn == .jsonColumn ? .jsonb : .text))
+                table: PGEventTable(schema: schema, name: table, dataColumn: dataColumn == .jsonColumn ? .jsonb : .text)
+            )
             settings.sslMode = ssl.flatMap(SSLMode.init(rawValue:))
             settings.createTable = createTable
             settings.connections = connections
@@ -121,7 +143,9 @@ extension RunraEventsCommand {
             let progress = ProgressLine(quiet: global.quiet)
             let stop = StopRequest()
             let signals = StopSignals(
-                quiet: global.quiet, drainTimeout: drainTimeout, draining: "committing the batches in flight",
+                quiet: global.quiet,
+                drainTimeout: drainTimeout,
+                draining: "committing the batches in flight",
                 afterTimeout: "what was committed stays; run the same command again to load the rest"
             ) { stop.request() }
             defer { signals.cancel() }
@@ -173,15 +197,18 @@ extension RunraEventsCommand {
                 StandardOutput.shared.write(
                     "read \(read.events) events: \(totals.inserted) inserted, \(totals.duplicates) duplicates, "
                         + "\(totals.rejected) rejected, \(read.badLines) bad lines "
-                        + "(\(String(format3(seconds))) s, \(rate) rows/s)\n")
+                        + "(\(String(format3(seconds))) s, \(rate) rows/s)\n"
+                )
                 StandardOutput.shared.flush()
             }
             for error in read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             if stopped {
                 if !global.quiet {
                     StandardError.print(
-                        "runra-events: interrupted: \(loaded) rows committed (\(totals.inserted) inserted, \(totals.duplicates) duplicates); "
-                            + "run the same command again to load the rest: loaded events are skipped")
+                        "runra-events: interrupted: \(loaded) rows committed (\(totals.inserted) inserted,"
+                            + " \(totals.duplicates) duplicates); "
+                            + "run the same command again to load the rest: loaded events are skipped"
+                    )
                 }
                 throw ExitCode(signals.exitStatus)
             }

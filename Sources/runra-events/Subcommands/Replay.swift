@@ -11,11 +11,21 @@ extension RunraEventsCommand {
             commandName: "replay",
             abstract: "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, Parquet and Delta Lake, JSONL, the console, …).",
             discussion: """
-                The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never stops the others. replay exits when every exporter has acknowledged its last batch. See docs/replay.md and docs/exporters.md.
+                The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to \
+                PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never \
+                stops the others. replay exits when every exporter has acknowledged its last batch. See docs/replay.md \
+                and docs/exporters.md.
 
-                The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an exporter refused or gave up on events, 130 interrupted (after flushing for at most --drain-timeout and writing the checkpoint).
+                The summary (per exporter: sent, filtered out, rejected, retried, gave up, dead-lettered, bytes, \
+                events/s) goes to standard error. Exit status: 0 all delivered, 2 input or configuration error, 4 an \
+                exporter refused or gave up on events, 130 interrupted (after flushing for at most --drain-timeout and \
+                writing the checkpoint).
 
-                The configuration is checked whole before any event is read, with --dry-run and --follow too: unknown keys, wrong types, misspelt values (format: prety → did you mean "pretty"?), URLs without scheme or host, numbers out of range, duplicate keys. A mistake is exit 2 and is never retried. A filter's condition may be written as on the runtime's page: condition: (e) => e.data.exitCode !== 0 (see "Conditions copied from the runtime" in docs/expressions.md).
+                The configuration is checked whole before any event is read, with --dry-run and --follow too: unknown \
+                keys, wrong types, misspelt values (format: prety → did you mean "pretty"?), URLs without scheme or \
+                host, numbers out of range, duplicate keys. A mistake is exit 2 and is never retried. A filter's \
+                condition may be written as on the runtime's page: condition: (e) => e.data.exitCode !== 0 (see \
+                "Conditions copied from the runtime" in docs/expressions.md).
 
                 Examples:
                   runra-events replay --config Fixtures/observability.yaml events.jsonl.gz
@@ -36,7 +46,12 @@ extension RunraEventsCommand {
                   runra-events replay --follow --config Fixtures/observability.yaml \\
                     --checkpoint ship.ckpt --status-interval 10 'logs/*.jsonl'
 
-                With --follow, replay is a log shipper: it reads each log's rotated set oldest first, then follows the live file across rename, copytruncate and re-creation until SIGTERM or Ctrl-C, keeping files apart by the fingerprint of their first line (not their name), holding unread files open so rotation cannot delete them, and retrying a sink that is down while the log waits on disk. SIGTERM drains what is in flight (up to --drain-timeout), writes the checkpoint and exits 0. See "Shipping live logs" in docs/replay.md.
+                With --follow, replay is a log shipper: it reads each log's rotated set oldest first, then follows the \
+                live file across rename, copytruncate and re-creation until SIGTERM or Ctrl-C, keeping files apart by \
+                the fingerprint of their first line (not their name), holding unread files open so rotation cannot \
+                delete them, and retrying a sink that is down while the log waits on disk. SIGTERM drains what is in \
+                flight (up to --drain-timeout), writes the checkpoint and exits 0. See "Shipping live logs" in \
+                docs/replay.md.
                 """
         )
 
@@ -48,23 +63,47 @@ extension RunraEventsCommand {
         @Flag(name: .long, help: "Read each FILE's whole rotated set, oldest first: FILE.N[.gz] … FILE.1[.gz], FILE.")
         var rotated = false
 
-        @Flag(name: .long, help: "Ship live logs: each FILE (or glob) with its rotated set, then follow it until SIGTERM or Ctrl-C.")
+        @Flag(
+            name: .long,
+            help: "Ship live logs: each FILE (or glob) with its rotated set, then follow it until SIGTERM or Ctrl-C."
+        )
         var follow = false
 
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "--follow: where logrotate's olddir puts rotated files (repeatable; relative to each log's folder, as logrotate resolves it).",
-                valueName: "DIR"))
+                "--follow: where logrotate's olddir puts rotated files (repeatable; relative to each log's folder, as "
+                    + "logrotate resolves it).",
+                valueName: "DIR"
+            )
+        )
         var olddir: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("On Ctrl-C or SIGTERM, wait this long for in-flight batches, then stop.", valueName: "SECONDS"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "On Ctrl-C or SIGTERM, wait this long for in-flight batches, then stop.",
+                valueName: "SECONDS"
+            )
+        )
         var drainTimeout: Double = 30
 
-        @Option(name: .long, help: ArgumentHelp("--follow: print a status line to standard error every SECONDS (events/s, lag, retries).", valueName: "SECONDS"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "--follow: print a status line to standard error every SECONDS (events/s, lag, retries).",
+                valueName: "SECONDS"
+            )
+        )
         var statusInterval: Double?
 
-        @Option(name: .long, help: ArgumentHelp("--follow: serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464).", valueName: "HOST:PORT"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "--follow: serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464).",
+                valueName: "HOST:PORT"
+            )
+        )
         var metricsAddress: String?
 
         @Flag(name: .long, help: "Treat a bad input line as an error (exit 2) instead of reporting and skipping it.")
@@ -73,58 +112,118 @@ extension RunraEventsCommand {
         @Option(name: .long, help: ArgumentHelp("Longest accepted line in bytes (default 16 MiB).", valueName: "N"))
         var maxLineBytes: Int = 16 * 1024 * 1024
 
-        @Option(name: .long, help: ArgumentHelp("The exporters: JSON or YAML in the runtime's observability shape.", valueName: "FILE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp("The exporters: JSON or YAML in the runtime's observability shape.", valueName: "FILE")
+        )
         var config: String?
 
-        @Option(name: .long, help: ArgumentHelp("One exporter without a file: console, jsonl, axiom, otel, postgres, custom, exec.", valueName: "PROVIDER"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "One exporter without a file: console, jsonl, axiom, otel, postgres, custom, exec.",
+                valueName: "PROVIDER"
+            )
+        )
         var to: String?
 
-        @Option(name: .long, help: ArgumentHelp("A config key of the --to exporter (repeatable; dotted keys nest; JSON values parse).", valueName: "KEY=VALUE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "A config key of the --to exporter (repeatable; dotted keys nest; JSON values parse).",
+                valueName: "KEY=VALUE"
+            )
+        )
         var set: [String] = []
 
-        @Option(name: .long, help: ArgumentHelp("max (default), realtime, or N times real time, keeping the gaps between timestamps.", valueName: "SPEED"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "max (default), realtime, or N times real time, keeping the gaps between timestamps.",
+                valueName: "SPEED"
+            )
+        )
         var speed: String = "max"
 
         @Flag(name: .long, help: "Parse, filter and count per exporter; send nothing, write no checkpoint.")
         var dryRun = false
 
-        @Option(name: .long, help: ArgumentHelp("Resume from and keep the position acknowledged by every exporter in FILE.", valueName: "FILE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Resume from and keep the position acknowledged by every exporter in FILE.",
+                valueName: "FILE"
+            )
+        )
         var checkpoint: String?
 
-        @Option(name: .long, help: ArgumentHelp("Append refused and given-up events to FILE as {exporter, reason, status, line} records.", valueName: "FILE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Append refused and given-up events to FILE as {exporter, reason, status, line} records.",
+                valueName: "FILE"
+            )
+        )
         var deadLetter: String?
 
-        @Option(name: .long, help: ArgumentHelp("Send the events of a dead-letter FILE again (each to the exporter its record names).", valueName: "FILE"))
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Send the events of a dead-letter FILE again (each to the exporter its record names).",
+                valueName: "FILE"
+            )
+        )
         var fromDeadLetter: String?
 
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
-            if (config == nil) == (to == nil) { throw ValidationError("give the exporters with --config FILE or --to PROVIDER (one of them)") }
-            if config != nil && !set.isEmpty { throw ValidationError("--set goes with --to; put the keys in the --config file instead") }
-            if fromDeadLetter != nil && !files.isEmpty { throw ValidationError("--from-dead-letter reads its own file: give no input FILEs") }
+            if (config == nil) == (to == nil) {
+                throw ValidationError("give the exporters with --config FILE or --to PROVIDER (one of them)")
+            }
+            if config != nil && !set.isEmpty {
+                throw ValidationError("--set goes with --to; put the keys in the --config file instead")
+            }
+            if fromDeadLetter != nil && !files.isEmpty {
+                throw ValidationError("--from-dead-letter reads its own file: give no input FILEs")
+            }
             if maxLineBytes <= 0 { throw ValidationError("--max-line-bytes must be a positive number of bytes") }
             _ = try parsedSpeed()
             if follow {
                 if files.isEmpty || files.contains("-") {
-                    throw ValidationError("--follow ships log files: name them (paths or quoted globs such as 'logs/*.jsonl'), not standard input")
+                    throw ValidationError(
+                        "--follow ships log files: name them (paths or quoted globs such as 'logs/*.jsonl'), "
+                            + "not standard input"
+                    )
                 }
-                if fromDeadLetter != nil { throw ValidationError("--follow reads live logs; --from-dead-letter reads a finished file: use one") }
+                if fromDeadLetter != nil {
+                    throw ValidationError("--follow reads live logs; --from-dead-letter reads a finished file: use one")
+                }
                 if dryRun { throw ValidationError("--dry-run counts a finished input; leave out --follow") }
-                if speed != "max" { throw ValidationError("--follow ships events as they are written; leave out --speed") }
+                if speed != "max" {
+                    throw ValidationError("--follow ships events as they are written; leave out --speed")
+                }
                 if let folder = files.first(where: Self.isDirectory) {
                     // It would be waited for as a log that does not exist yet, silently, for ever.
                     let glob = (folder.hasSuffix("/") ? folder : folder + "/") + "*.jsonl"
                     throw ValidationError(
-                        "\(folder) is a directory: name the log file, or follow the logs in it with a quoted glob such as '\(glob)'"
+                        "\(folder) is a directory: name the log file, or follow the logs in it with a quoted glob "
+                            + "such as '\(glob)'"
                     )
                 }
             } else if statusInterval != nil || metricsAddress != nil {
-                throw ValidationError("--status-interval and --metrics-address go with --follow (a plain replay shows its progress on a terminal)")
+                throw ValidationError(
+                    "--status-interval and --metrics-address go with --follow (a plain replay shows its "
+                        + "progress on a terminal)"
+                )
             } else if !olddir.isEmpty {
-                throw ValidationError("--olddir goes with --follow (it says where rotation moves a followed log's files)")
+                throw ValidationError(
+                    "--olddir goes with --follow (it says where rotation moves a followed log's files)"
+                )
             }
-            if let statusInterval, !(statusInterval > 0) { throw ValidationError("--status-interval must be a positive number of seconds") }
+            if let statusInterval, !(statusInterval > 0) {
+                throw ValidationError("--status-interval must be a positive number of seconds")
+            }
             if !(drainTimeout >= 0) { throw ValidationError("--drain-timeout must be zero or more seconds") }
         }
 
@@ -142,7 +241,9 @@ extension RunraEventsCommand {
             default:
                 let text = speed.hasSuffix("x") ? String(speed.dropLast()) : speed
                 guard let factor = Double(text), factor > 0, factor.isFinite else {
-                    throw ValidationError("--speed must be max, realtime or a positive number (times real time), not '\(speed)'")
+                    throw ValidationError(
+                        "--speed must be max, realtime or a positive number (times real time), not '\(speed)'"
+                    )
                 }
                 return .realtime(factor)
             }
@@ -154,7 +255,9 @@ extension RunraEventsCommand {
             let (configuration, registry) = try loadConfiguration(closedOutput: closedOutput)
             let targets = try ReplayTarget.make(from: configuration, registry: registry)
             let progress = ReplayProgress(
-                paths: follow || fromDeadLetter != nil ? [] : try resolvedPaths(), shown: !global.quiet && !follow)
+                paths: follow || fromDeadLetter != nil ? [] : try resolvedPaths(),
+                shown: !global.quiet && !follow
+            )
             let engine = ReplayEngine(targets: targets, options: try replayOptions())
             let source = try replaySource(progress: progress)
             closedOutput.engine = engine
@@ -164,15 +267,20 @@ extension RunraEventsCommand {
             // disk is always whole, written by rename), and so does a drain that outlasts --drain-timeout.
             let afterTimeout = follow ? Self.afterFollowTimeout : self.afterTimeout
             let stops = StopSignals(
-                quiet: global.quiet, drainTimeout: drainTimeout,
+                quiet: global.quiet,
+                drainTimeout: drainTimeout,
                 afterTimeout: follow ? afterTimeout : "\(progress.delivered(engine)); \(afterTimeout)"
             ) { engine.interrupt() }
             defer { stops.cancel() }
 
             let metrics = try await metricsAddress.asyncMap { try await MetricsServer(address: $0, engine: engine) }
-            if let metrics, global.verbose { StandardError.print("runra-events: metrics at http://\(metricsAddress ?? ""):\(metrics.port)/metrics") }
+            if let metrics, global.verbose {
+                StandardError.print("runra-events: metrics at http://\(metricsAddress ?? ""):\(metrics.port)/metrics")
+            }
             let progressLine = progress.isShown ? Task { await Self.showProgress(progress, engine) } : nil
-            let status = statusInterval.map { interval in Task { await ShipperStatus(engine: engine).run(every: interval) } }
+            let status = statusInterval.map { interval in
+                Task { await ShipperStatus(engine: engine).run(every: interval) }
+            }
             // `replay --follow --to console | head -1`: the console may write nothing more for hours, so look for
             // the reader of standard output going away instead of waiting for a write to fail (as `tail -f`).
             let followsConsole = follow && configuration.exporters.contains { $0.provider == ConsoleExporter.id }
@@ -182,9 +290,13 @@ extension RunraEventsCommand {
             let report: ReplayReport
             do {
                 report = try await engine.run(
-                    source, onBadLine: badLines.report,
+                    source,
+                    onBadLine: badLines.report,
                     onNotice: { message in if !quiet { StandardError.print("runra-events: \(message)") } },
-                    onLoss: { file in StandardError.print("runra-events: error: LOST: \(ReplaySummaryText.lostDescription(file))") })
+                    onLoss: { file in
+                        StandardError.print("runra-events: error: LOST: \(ReplaySummaryText.lostDescription(file))")
+                    }
+                )
             } catch {
                 progressLine?.cancel()
                 progress.finish()
@@ -213,12 +325,24 @@ extension RunraEventsCommand {
             registry.register(ConsoleExporter.registration(onReaderGone: { closedOutput.trigger() }))
             let configuration: ReplayConfiguration
             if let config {
-                configuration = try ReplayConfiguration.load(path: config, registry: registry, environment: environment, dryRun: dryRun)
+                configuration = try ReplayConfiguration.load(
+                    path: config,
+                    registry: registry,
+                    environment: environment,
+                    dryRun: dryRun
+                )
             } else {
                 configuration = try ReplayConfiguration.quick(
-                    provider: to ?? "", settings: set, registry: registry, environment: environment, dryRun: dryRun)
+                    provider: to ?? "",
+                    settings: set,
+                    registry: registry,
+                    environment: environment,
+                    dryRun: dryRun
+                )
             }
-            if !global.quiet { for warning in configuration.warnings { StandardError.print("runra-events: warning: \(warning)") } }
+            if !global.quiet {
+                for warning in configuration.warnings { StandardError.print("runra-events: warning: \(warning)") }
+            }
             return (configuration, registry)
         }
 
@@ -241,12 +365,21 @@ extension RunraEventsCommand {
             // (and so peak memory) small without costing throughput.
             readOptions.chunkBytes = 256 * 1024
             if follow {
-                let reader = LiveLogReader(inputs: files, selection: try selection.makeSelection(), options: readOptions)
+                let reader = LiveLogReader(
+                    inputs: files,
+                    selection: try selection.makeSelection(),
+                    options: readOptions
+                )
                 reader.olddirs = olddir
                 return .live(reader)
             }
             return .events(
-                EventBatchReader(paths: try resolvedPaths(), options: readOptions, selection: try selection.makeSelection()))
+                EventBatchReader(
+                    paths: try resolvedPaths(),
+                    options: readOptions,
+                    selection: try selection.makeSelection()
+                )
+            )
         }
 
         /// The summary and the exit status of a finished replay.
@@ -256,14 +389,23 @@ extension RunraEventsCommand {
                 // unless another exporter failed too.
                 let othersFailed = report.exporters.contains { $0.failed && !$0.label.hasPrefix(ConsoleExporter.id) }
                 if othersFailed || global.verbose {
-                    StandardError.print(ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter))
+                    StandardError.print(
+                        ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter)
+                    )
                 }
                 throw ExitCode(othersFailed ? ExitStatus.exporterFailed : ExitStatus.success)
             }
-            if !global.quiet { StandardError.print(ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter)) }
+            if !global.quiet {
+                StandardError.print(
+                    ReplaySummaryText.render(report, checkpointPath: checkpoint, deadLetterPath: deadLetter)
+                )
+            }
             for error in report.read.inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             if !report.lostFiles.isEmpty {
-                StandardError.print("runra-events: error: \(report.lostFiles.count) file(s) were gone before they were shipped (LOST above)")
+                StandardError.print(
+                    "runra-events: error: \(report.lostFiles.count) file(s) were gone before they were "
+                        + "shipped (LOST above)"
+                )
             }
             if report.interrupted && !(follow && stops.byTermination) { throw ExitCode(stops.exitStatus) }
             if let error = report.inputError { throw error }

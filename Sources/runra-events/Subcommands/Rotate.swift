@@ -62,7 +62,8 @@ extension RunraEventsCommand {
             case .notNeeded(let size):
                 if verbose && !quiet {
                     StandardError.print(
-                        "runra-events: \(file) is \(size) bytes, not larger than --max-size \(limit): not rotated")
+                        "runra-events: \(file) is \(size) bytes, not larger than --max-size \(limit): not rotated"
+                    )
                 }
             case .rotated(let size, let rotatedPath):
                 if !quiet {

@@ -7,9 +7,13 @@ extension RunraEventsCommand {
             commandName: "stats",
             abstract: "Summarize events: counts by type, and durations and failures per group, with CI thresholds.",
             discussion: """
-                Two tables: events by type (every selected event), and the metric table over exec.completed events (over the selected types with -t): count, failures (a numeric exitCode other than 0), error_rate, values/missing/non_numeric (events with a numeric metric, none, or a non-number), avg, min, percentiles, max and sum. Percentiles are within 0.5% of the exact value (docs/stats.md).
+                Two tables: events by type (every selected event), and the metric table over exec.completed events \
+                (over the selected types with -t): count, failures (a numeric exitCode other than 0), error_rate, \
+                values/missing/non_numeric (events with a numeric metric, none, or a non-number), avg, min, \
+                percentiles, max and sum. Percentiles are within 0.5% of the exact value (docs/stats.md).
 
-                --fail-if is judged on every row of the metric table (after --min-count); each group that crosses it is named on standard error, and the exit status is 3.
+                --fail-if is judged on every row of the metric table (after --min-count); each group that crosses it \
+                is named on standard error, and the exit status is 3.
 
                 Examples:
                   runra-events stats logs/runra-events.jsonl
@@ -27,7 +31,10 @@ extension RunraEventsCommand {
         @OptionGroup var input: InputOptions
         @OptionGroup var global: GlobalOptions
 
-        @Option(name: .shortAndLong, help: "Output format: table, json, csv, markdown, junit or html (one self-contained page with charts).")
+        @Option(
+            name: .shortAndLong,
+            help: "Output format: table, json, csv, markdown, junit or html (one self-contained page with charts)."
+        )
         var output: StatisticsFormat = .table
 
         @Option(
@@ -42,7 +49,8 @@ extension RunraEventsCommand {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "Group the metric table into time buckets of this width (e.g. 1m, 15m, 1h); rows are labelled with the bucket's RFC 3339 start.",
+                "Group the metric table into time buckets of this width (e.g. 1m, 15m, 1h); rows are labelled with the "
+                    + "bucket's RFC 3339 start.",
                 valueName: "DURATION"
             )
         )
@@ -87,7 +95,8 @@ extension RunraEventsCommand {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "Compute the same report for FILE and show it beside, with the change per column; baseline.<column> works in --fail-if.",
+                "Compute the same report for FILE and show it beside, with the change per column; baseline.<column> "
+                    + "works in --fail-if.",
                 valueName: "FILE"
             )
         )
@@ -110,8 +119,13 @@ extension RunraEventsCommand {
             }
             statistics.percentiles = try Self.parsePercentiles(percentiles)
             let query = try StatisticsQuery(
-                statistics: statistics, failIf: failIf, sort: sort, top: top, minCount: minCount,
-                hasBaseline: baseline != nil)
+                statistics: statistics,
+                failIf: failIf,
+                sort: sort,
+                top: top,
+                minCount: minCount,
+                hasBaseline: baseline != nil
+            )
 
             let reporter = try BadLineReporter(inputs: input, quiet: global.quiet)
             let progress = ProgressLine(quiet: global.quiet)
@@ -130,13 +144,16 @@ extension RunraEventsCommand {
             let report = result.report
             let chartBaseline = output == .html ? baselineReport : nil
 
-            StatisticsRenderer(report: report, checks: result.checks, baseline: chartBaseline).render(output) { StandardOutput.shared.write($0) }
+            StatisticsRenderer(report: report, checks: result.checks, baseline: chartBaseline).render(output) {
+                StandardOutput.shared.write($0)
+            }
             StandardOutput.shared.flush()
             for error in inputErrors { StandardError.print("runra-events: error: \(error.message)") }
             for check in result.checks where !check.passed {
                 for row in check.crossing {
                     StandardError.print(
-                        "runra-events: --fail-if '\(check.check.expression)' crossed by \(check.describe(row, in: report))"
+                        "runra-events: --fail-if '\(check.check.expression)' crossed "
+                            + "by \(check.describe(row, in: report))"
                     )
                 }
             }

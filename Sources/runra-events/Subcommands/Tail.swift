@@ -90,7 +90,9 @@ extension RunraEventsCommand {
                 selection: try selection.makeSelection(),
                 format: output ?? (StandardOutput.isTerminal ? .pretty : .jsonl)
             )
-            tail.fields = try fields.map { try $0.split(separator: ",").map { try JSONPath(parsing: String($0), roots: .event) } }
+            tail.fields = try fields.map {
+                try $0.split(separator: ",").map { try JSONPath(parsing: String($0), roots: .event) }
+            }
             tail.count = lines
             tail.follows = follow
             tail.includesRotated = input.rotated

@@ -11,12 +11,16 @@ enum ReplaySummaryText {
         if report.interrupted { head += ", interrupted" }
         if report.read.badLines > 0 { head += ", \(report.read.badLines) bad lines" }
         lines.append(head)
-        let header = ["exporter", "sent", "filtered", "rejected", "retried", "gave up", "dead-lettered", "bytes", "events/s"]
+        let header = [
+            "exporter", "sent", "filtered", "rejected", "retried", "gave up", "dead-lettered", "bytes", "events/s",
+        ]
         var rows = [header]
         for exporter in report.exporters {
             rows.append([
-                exporter.label, "\(exporter.sent)", "\(exporter.filteredOut)", "\(exporter.rejected)", "\(exporter.retried)",
-                "\(exporter.givenUp)", "\(exporter.deadLettered)", "\(exporter.bytes)", "\(Int(exporter.eventsPerSecond.rounded()))",
+                exporter.label, "\(exporter.sent)", "\(exporter.filteredOut)", "\(exporter.rejected)",
+                "\(exporter.retried)",
+                "\(exporter.givenUp)", "\(exporter.deadLettered)", "\(exporter.bytes)",
+                "\(Int(exporter.eventsPerSecond.rounded()))",
             ])
         }
         let widths = header.indices.map { column in rows.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
@@ -26,7 +30,8 @@ enum ReplaySummaryText {
                     column == 0
                         ? cell + String(repeating: " ", count: widths[column] - DisplayWidth.of(cell))
                         : String(repeating: " ", count: widths[column] - DisplayWidth.of(cell)) + cell
-                }.joined(separator: "  "))
+                }.joined(separator: "  ")
+            )
         }
         for exporter in report.exporters {
             for failure in exporter.failures { lines.append("  \(exporter.label): \(failure)") }
@@ -36,7 +41,9 @@ enum ReplaySummaryText {
         }
         let lost = report.exporters.reduce(0) { $0 + $1.rejected + $1.givenUp - $1.deadLettered }
         if let deadLetterPath, report.exporters.contains(where: { $0.deadLettered > 0 }) {
-            lines.append("refused and given-up events were written to \(deadLetterPath) (resend them with --from-dead-letter)")
+            lines.append(
+                "refused and given-up events were written to \(deadLetterPath) (resend them with --from-dead-letter)"
+            )
         }
         if lost > 0 && deadLetterPath == nil {
             lines.append("\(lost) refused or given-up events were not kept (use --dead-letter FILE to keep them)")
@@ -47,7 +54,9 @@ enum ReplaySummaryText {
         if let checkpointPath, let position = report.checkpoint, !report.dryRun {
             lines.append("checkpoint \(checkpointPath): delivered through \(position)")
             if deadLetterPath == nil && report.exporters.contains(where: { $0.givenUp > 0 }) {
-                lines.append("the checkpoint stays before the first given-up event: run the same command again to send them")
+                lines.append(
+                    "the checkpoint stays before the first given-up event: run the same command again to send them"
+                )
             }
         }
         return lines.joined(separator: "\n")

@@ -3,7 +3,8 @@ import RunraReplay
 
 /// `replay --follow --status-interval`: a line on standard error now and then, for people and log collectors.
 ///
-///     runra-events: status: 1520 events/s read, 1498/s delivered; axiom 120431 sent, 3 retried, 0 dead-lettered; lag logs/app.jsonl 0 B 0.4 s (4h 10m for an old log)
+///     runra-events: status: 1520 events/s read, 1498/s delivered; axiom 120431 sent, 3 retried, 0 dead-lettered; lag
+/// logs/app.jsonl 0 B 0.4 s (4h 10m for an old log)
 ///
 /// A file lost before it was shipped adds `; LOST 1 file(s) (at least N B)`. While checkpoint writes fail, it ends
 /// with `; checkpoint failing for 12.4 s (62 writes): cannot write checkpoint ship.ckpt: No space left on device;
@@ -23,7 +24,9 @@ struct ShipperStatus {
             var line = "runra-events: status: \(Int((Double(read - last.read) / elapsed).rounded())) events/s read, "
             line += "\(Int((Double(delivered - last.delivered) / elapsed).rounded()))/s delivered"
             for exporter in exporters {
-                line += "; \(exporter.label) \(exporter.sent) sent, \(exporter.retried) retried, \(exporter.deadLettered) dead-lettered"
+                line +=
+                    "; \(exporter.label) \(exporter.sent) sent, \(exporter.retried) retried,"
+                    + " \(exporter.deadLettered) dead-lettered"
             }
             let lost = engine.lostFiles()
             if !lost.isEmpty {

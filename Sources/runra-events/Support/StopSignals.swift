@@ -61,8 +61,13 @@ final class StopSignals: @unchecked Sendable {
         Self.wakeDescriptor = pair[1]
         Self.exitsOnSecondSignal = true
         let watch = FirstSignalWatch(
-            descriptor: pair[0], quiet: quiet, drainTimeout: drainTimeout, draining: draining,
-            afterTimeout: afterTimeout, onStop: onStop)
+            descriptor: pair[0],
+            quiet: quiet,
+            drainTimeout: drainTimeout,
+            draining: draining,
+            afterTimeout: afterTimeout,
+            onStop: onStop
+        )
         Thread.detachNewThread { watch.run() }
         Self.install(flags: SA_RESTART)
     }
@@ -81,7 +86,8 @@ final class StopSignals: @unchecked Sendable {
         _ = write(descriptors.write, &byte, 1)
     }
 
-    private static func unblockOnThisThread() {
+    /// Lets SIGINT and SIGTERM be delivered to the calling thread.
+    static func unblockOnThisThread() {
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
@@ -90,6 +96,8 @@ final class StopSignals: @unchecked Sendable {
     }
 
     private static func install(flags: Int32) {
+        // The handler's state is set up here, so that the handler never initialises a global.
+        _ = (received, count, exitsOnSecondSignal, wakeDescriptor)
         for number in [SIGINT, SIGTERM] {
             var action = sigaction()
             #if canImport(Glibc)
@@ -128,11 +136,7 @@ private struct FirstSignalWatch: Sendable {
     let onStop: @Sendable () -> Void
 
     func run() {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGINT)
-        sigaddset(&signals, SIGTERM)
-        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+        StopSignals.unblockOnThisThread()
         var byte: UInt8 = 0
         while true {
             let got = read(descriptor, &byte, 1)
