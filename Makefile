@@ -137,16 +137,14 @@ docs: ## Regenerate docs/cli.md from the commands' --help.
 
 # Left out of `format` and `lint` for now: they change with the exporter acknowledgement rule (#24) and are
 # formatted after it. Empty this list then.
-FORMAT_PENDING := Sources/RunraReplay/Engine/ Sources/RunraReplay/Conformance/ Sources/RunraReplay/Exporters/ \
-  Sources/RunraReplay/EventExporter.swift
-FORMAT_FILES = Package.swift $(filter-out $(addsuffix %,$(FORMAT_PENDING)),$(shell find Sources Tests -name '*.swift' | sort))
+FORMAT_FILES = Package.swift $(shell find Sources Tests -name '*.swift' | sort)
 
 format: ## Format the sources with swift-format.
-	@echo "swift format format --in-place (Sources, Tests and Package.swift but FORMAT_PENDING)"
+	@echo "swift format format --in-place (Sources, Tests and Package.swift)"
 	@$(SWIFT) format format --in-place $(FORMAT_FILES)
 
 lint: ## Check the formatting (swift-format, .swift-format); `make test` runs it first.
-	@echo "swift format lint --strict (Sources, Tests and Package.swift but FORMAT_PENDING)"
+	@echo "swift format lint --strict (Sources, Tests and Package.swift)"
 	@$(SWIFT) format lint --strict $(FORMAT_FILES)
 
 clean: ## Remove build products.

@@ -87,12 +87,16 @@ final class DeltaLog {
             let reader = proto["minReaderVersion"] as? Int ?? 1
             let writer = proto["minWriterVersion"] as? Int ?? 2
             guard reader <= 1, writer <= 2 else {
-                throw configurationError("it needs reader version \(reader) and writer version \(writer); this writer knows 1 and 2")
+                throw configurationError(
+                    "it needs reader version \(reader) and writer version \(writer); this writer knows 1 and 2"
+                )
             }
         } else if let metaData = action["metaData"] as? [String: Any] {
             let columns = (metaData["partitionColumns"] as? [String]) ?? []
             guard columns == partitionColumns.map(\.name) else {
-                throw configurationError("it is partitioned by \(columns) (set partitionBy to match, or use another path)")
+                throw configurationError(
+                    "it is partitioned by \(columns) (set partitionBy to match, or use another path)"
+                )
             }
             guard (metaData["schemaString"] as? String) == schemaString else {
                 throw configurationError("its schema is not this configuration's (the same `columns`, or another path)")
@@ -106,7 +110,10 @@ final class DeltaLog {
                 filesByOrigin[origin] = paths.filter { $0 != path }
             }
         } else if let txn = action["txn"] as? [String: Any], txn["appId"] as? String == appId {
-            transactionVersion = max(transactionVersion, (txn["version"] as? Int64) ?? Int64(txn["version"] as? Int ?? -1))
+            transactionVersion = max(
+                transactionVersion,
+                (txn["version"] as? Int64) ?? Int64(txn["version"] as? Int ?? -1)
+            )
         }
     }
 
@@ -127,28 +134,39 @@ final class DeltaLog {
             try apply(commit: next)
             version = next
         }
-        throw RunraError(.exporter, "parquet: \(logPath): other writers kept committing first; is another replay writing this table?")
+        throw RunraError(
+            .exporter,
+            "parquet: \(logPath): other writers kept committing first; is another replay writing this table?"
+        )
     }
 
     private func actions(for files: [AddedFile], origin: String, version: Int64) -> [String] {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        var lines = [#"{"commitInfo":{"timestamp":\#(now),"operation":"WRITE","operationParameters":{"mode":"Append"},"engineInfo":"runra-events"}}"#]
+        var lines = [
+            #"{"commitInfo":{"timestamp":\#(now),"operation":"WRITE","operationParameters":{"mode":"Append"},"engineInfo":"runra-events"}}"#
+        ]
         if version == 0 {
             lines.append(#"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#)
             let columns = partitionColumns.map { JSONText.quoted($0.name) }.joined(separator: ",")
             lines.append(
-                #"{"metaData":{"id":"\#(UUID().uuidString.lowercased())","format":{"provider":"parquet","options":{}},"schemaString":\#(JSONText.quoted(schemaString)),"partitionColumns":[\#(columns)],"configuration":{},"createdTime":\#(now)}}"#)
+                #"{"metaData":{"id":"\#(UUID().uuidString.lowercased())","format":{"provider":"parquet","options":{}},"schemaString":\#(JSONText.quoted(schemaString)),"partitionColumns":[\#(columns)],"configuration":{},"createdTime":\#(now)}}"#
+            )
         }
-        lines.append(#"{"txn":{"appId":\#(JSONText.quoted(appId)),"version":\#(transactionVersion + 1),"lastUpdated":\#(now)}}"#)
+        lines.append(
+            #"{"txn":{"appId":\#(JSONText.quoted(appId)),"version":\#(transactionVersion + 1),"lastUpdated":\#(now)}}"#
+        )
         for path in filesByOrigin[origin] ?? [] {
-            lines.append(#"{"remove":{"path":\#(JSONText.quoted(path)),"deletionTimestamp":\#(now),"dataChange":true}}"#)
+            lines.append(
+                #"{"remove":{"path":\#(JSONText.quoted(path)),"deletionTimestamp":\#(now),"dataChange":true}}"#
+            )
         }
         for file in files {
             let values = file.partition.values.map { pair in
                 "\(JSONText.quoted(pair.name)):\(pair.value.map { JSONText.quoted(partitionValue(pair.name, of: $0)) } ?? "null")"
             }
             lines.append(
-                #"{"add":{"path":\#(JSONText.quoted(file.relativePath)),"partitionValues":{\#(values.joined(separator: ","))},"size":\#(file.summary.bytes),"modificationTime":\#(now),"dataChange":true,"stats":\#(JSONText.quoted(DeltaStatistics.json(file.summary, schema: schema))),"tags":{"runraOrigin":\#(JSONText.quoted(origin))}}}"#)
+                #"{"add":{"path":\#(JSONText.quoted(file.relativePath)),"partitionValues":{\#(values.joined(separator: ","))},"size":\#(file.summary.bytes),"modificationTime":\#(now),"dataChange":true,"stats":\#(JSONText.quoted(DeltaStatistics.json(file.summary, schema: schema))),"tags":{"runraOrigin":\#(JSONText.quoted(origin))}}}"#
+            )
         }
         return lines
     }
@@ -184,7 +202,10 @@ final class DeltaLog {
     }
 
     private func failure(_ message: String) -> RunraError {
-        LakeDirectories.failure("\(message): \(String(cString: strerror(errno)))", advice: "check the disk and permissions")
+        LakeDirectories.failure(
+            "\(message): \(String(cString: strerror(errno)))",
+            advice: "check the disk and permissions"
+        )
     }
 
     private func configurationError(_ message: String) -> RunraError {

@@ -13,11 +13,14 @@ enum DeltaStatistics {
         for (column, stats) in zip(schema.parquet.columns, summary.columns) {
             let name = JSONText.quoted(column.name)
             nulls.append("\(name):\(stats.nullCount)")
-            guard column.kind != .json, let low = stats.min.flatMap(value), let high = stats.max.flatMap(value) else { continue }
+            guard column.kind != .json, let low = stats.min.flatMap(value), let high = stats.max.flatMap(value) else {
+                continue
+            }
             minimums.append("\(name):\(low)")
             maximums.append("\(name):\(high)")
         }
-        return #"{"numRecords":\#(summary.rows),"minValues":{\#(minimums.joined(separator: ","))},"maxValues":{\#(maximums.joined(separator: ","))},"nullCount":{\#(nulls.joined(separator: ","))}}"#
+        return
+            #"{"numRecords":\#(summary.rows),"minValues":{\#(minimums.joined(separator: ","))},"maxValues":{\#(maximums.joined(separator: ","))},"nullCount":{\#(nulls.joined(separator: ","))}}"#
     }
 
     private static func value(_ statistic: ParquetStatistic) -> String? {

@@ -24,7 +24,9 @@ struct LakeColumn: Sendable, Equatable {
             let parts = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard parts.count >= 2, parts[0] == "data", parts.allSatisfy({ !$0.isEmpty }) else {
                 throw configuration.error(
-                    key, "a column is a path in data, e.g. \"data.tool\" (id, timestamp, type, sandboxId, runId and data are columns already)")
+                    key,
+                    "a column is a path in data, e.g. \"data.tool\" (id, timestamp, type, sandboxId, runId and data are columns already)"
+                )
             }
             let names = Kind.allCases.map(\.rawValue)
             guard let typeName = try configuration.choice(key, of: names + ["long", "integer", "bool"]) else {
@@ -33,7 +35,10 @@ struct LakeColumn: Sendable, Equatable {
             let kind = Kind(rawValue: typeName) ?? ["long": .int64, "integer": .int32, "bool": .boolean][typeName]!
             let name = columnName(parts.dropFirst())
             guard taken.insert(name.lowercased()).inserted else {
-                throw configuration.error(key, "its column name \(JSONText.quoted(name)) is taken (by a built-in column or another path)")
+                throw configuration.error(
+                    key,
+                    "its column name \(JSONText.quoted(name)) is taken (by a built-in column or another path)"
+                )
             }
             columns.append(LakeColumn(path: parts, name: name, kind: kind))
         }

@@ -8,13 +8,18 @@ enum LakeDirectories {
     static func make(_ path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw failure("\(path) is a file, not a directory", advice: "give the lake a directory path") }
+            guard isDirectory.boolValue else {
+                throw failure("\(path) is a file, not a directory", advice: "give the lake a directory path")
+            }
             return
         }
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty && parent != path { try make(parent) }
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw failure("cannot create \(path): \(String(cString: strerror(errno)))", advice: "check the path and its permissions")
+            throw failure(
+                "cannot create \(path): \(String(cString: strerror(errno)))",
+                advice: "check the path and its permissions"
+            )
         }
         try sync(parent.isEmpty ? "." : parent)
     }
@@ -32,7 +37,9 @@ enum LakeDirectories {
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw RunraError(
-                .configuration, "\(key): cannot write in \(path): \(String(cString: strerror(errno))) (choose a directory you can write)")
+                .configuration,
+                "\(key): cannot write in \(path): \(String(cString: strerror(errno))) (choose a directory you can write)"
+            )
         }
         close(descriptor)
         unlink(probe)
@@ -55,7 +62,10 @@ enum LakeDirectories {
     static func sync(_ path: String) throws {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw failure("cannot open \(path) to sync it: \(String(cString: strerror(errno)))", advice: "check its permissions")
+            throw failure(
+                "cannot open \(path) to sync it: \(String(cString: strerror(errno)))",
+                advice: "check its permissions"
+            )
         }
         defer { close(descriptor) }
         if fsync(descriptor) != 0 {
@@ -66,7 +76,10 @@ enum LakeDirectories {
     /// Renames `from` to `to` (replacing it) and syncs the directory.
     static func publish(_ from: String, as to: String) throws {
         if rename(from, to) != 0 {
-            throw failure("cannot rename \(from) to \(to): \(String(cString: strerror(errno)))", advice: "check the disk and permissions")
+            throw failure(
+                "cannot rename \(from) to \(to): \(String(cString: strerror(errno)))",
+                advice: "check the disk and permissions"
+            )
         }
         try sync((to as NSString).deletingLastPathComponent)
     }

@@ -12,7 +12,13 @@ final class LakeFile {
     let writer: ParquetWriter
 
     /// Starts the file `name` in `partition` under `root`, replacing a temporary file a killed run left.
-    init(root: String, partition: LakePartition, name: String, schema: ParquetSchema, options: ParquetWriterOptions) throws {
+    init(
+        root: String,
+        partition: LakePartition,
+        name: String,
+        schema: ParquetSchema,
+        options: ParquetWriterOptions
+    ) throws {
         self.partition = partition
         let directory = partition.directory.isEmpty ? root : "\(root)/\(partition.directory)"
         try LakeDirectories.make(directory)
@@ -23,7 +29,10 @@ final class LakeFile {
         do {
             writer = try ParquetWriter(path: temporaryPath, schema: schema, options: options)
         } catch {
-            throw LakeDirectories.failure("\(error)", advice: "check the lake's directory, its permissions and free space")
+            throw LakeDirectories.failure(
+                "\(error)",
+                advice: "check the lake's directory, its permissions and free space"
+            )
         }
     }
 
@@ -34,7 +43,10 @@ final class LakeFile {
             summary = try writer.close()
         } catch {
             discard()
-            throw LakeDirectories.failure("\(error)", advice: "free space on the lake's disk; the file is written again")
+            throw LakeDirectories.failure(
+                "\(error)",
+                advice: "free space on the lake's disk; the file is written again"
+            )
         }
         do {
             try LakeDirectories.publish(temporaryPath, as: path)

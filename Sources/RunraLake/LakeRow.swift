@@ -18,7 +18,11 @@ struct LakeRow {
             exact = appendString(line, spans.sandboxId, to: writer) && exact
             exact = appendString(line, spans.runId, to: writer) && exact
             Self.levelNames[common.level.rawValue].withUnsafeBytes { writer.append($0) }
-            if let data = spans.data { writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[data]))) } else { writer.appendNull() }
+            if let data = spans.data {
+                writer.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[data])))
+            } else {
+                writer.appendNull()
+            }
             LakeValue.append(common.durationMs.map { UnsafeBufferPointer(rebasing: line[$0]) }, as: .int64, to: writer)
             LakeValue.append(common.exitCode.map { UnsafeBufferPointer(rebasing: line[$0]) }, as: .int32, to: writer)
         }
@@ -35,7 +39,8 @@ struct LakeRow {
 
     /// Appends a string member's value (escapes decoded); `false` when the member is there but not a string, so the
     /// column cannot hold it (null) and the row keeps its line.
-    private func appendString(_ line: UnsafeBufferPointer<UInt8>, _ span: Range<Int>?, to writer: ParquetWriter) -> Bool {
+    private func appendString(_ line: UnsafeBufferPointer<UInt8>, _ span: Range<Int>?, to writer: ParquetWriter) -> Bool
+    {
         guard let span else {
             writer.appendNull()
             return false

@@ -37,14 +37,17 @@ struct LakeSettings: Sendable {
             throw configuration.error("path", "missing: the lake's directory, e.g. \"lake/\"")
         }
         self.path = path
-        if let format = try configuration.choice("format", of: ["parquet", "delta"]) { self.format = Format(rawValue: format)! }
+        if let format = try configuration.choice("format", of: ["parquet", "delta"]) {
+            self.format = Format(rawValue: format)!
+        }
         if let partition = try configuration.choice("partitionBy", of: ["hour", "day", "none"]) {
             partitionBy = PartitionBy(rawValue: partition)!
         }
         if let codec = try configuration.choice("compression", of: ["zstd", "snappy", "none"]) {
             compression = ParquetCompression(rawValue: codec)!
         }
-        rowGroupBytes = try Self.size("rowGroupBytes", in: configuration, within: 64 * 1024...(1 << 30)) ?? rowGroupBytes
+        rowGroupBytes =
+            try Self.size("rowGroupBytes", in: configuration, within: 64 * 1024...(1 << 30)) ?? rowGroupBytes
         rollBytes = try Self.size("rollBytes", in: configuration, within: 64 * 1024...(1 << 40)) ?? rollBytes
         if let rows = try configuration.integer("rollRows") {
             guard rows >= 1 else { throw configuration.error("rollRows", "must be at least 1, got \(rows)") }
@@ -66,19 +69,29 @@ struct LakeSettings: Sendable {
     }
 
     /// A size at `key`: a number of bytes or a text such as "64MB", within `range`.
-    private static func size(_ key: String, in configuration: ExporterConfiguration, within range: ClosedRange<Int>) throws -> Int? {
+    private static func size(
+        _ key: String,
+        in configuration: ExporterConfiguration,
+        within range: ClosedRange<Int>
+    ) throws -> Int? {
         guard let value = configuration.values[key], value != .null else { return nil }
         let bytes: Int
         if case .string(let text) = value {
             guard let parsed = try? ByteSize(parsing: text) else {
-                throw configuration.error(key, "expected a size such as 67108864 or \"64MB\", got \(JSONText.quoted(text))")
+                throw configuration.error(
+                    key,
+                    "expected a size such as 67108864 or \"64MB\", got \(JSONText.quoted(text))"
+                )
             }
             bytes = Int(parsed.bytes)
         } else {
             bytes = try configuration.integer(key) ?? 0
         }
         guard range.contains(bytes) else {
-            throw configuration.error(key, "must be between \(range.lowerBound) and \(range.upperBound) bytes, got \(bytes)")
+            throw configuration.error(
+                key,
+                "must be between \(range.lowerBound) and \(range.upperBound) bytes, got \(bytes)"
+            )
         }
         return bytes
     }

@@ -17,7 +17,11 @@ enum LakeValue {
         case .int64:
             if let value = integer(raw) { writer.append(value) } else { writer.appendNull() }
         case .int32:
-            if let value = integer(raw), let narrow = Int32(exactly: value) { writer.append(narrow) } else { writer.appendNull() }
+            if let value = integer(raw), let narrow = Int32(exactly: value) {
+                writer.append(narrow)
+            } else {
+                writer.appendNull()
+            }
         case .double:
             if let value = number(raw) { writer.append(value) } else { writer.appendNull() }
         case .boolean:
@@ -57,7 +61,9 @@ enum LakeValue {
             let digit = raw[index] &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
             let (times, overflowTimes) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflow) = negative ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
+            let (next, overflow) =
+                negative
+                ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
             guard !overflowTimes, !overflow else { return nil }
             value = next
             index += 1
@@ -67,7 +73,9 @@ enum LakeValue {
 
     /// A JSON number.
     static func number(_ raw: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let first = raw.first, first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else {
+        guard let first = raw.first,
+            first == UInt8(ascii: "-") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        else {
             return nil
         }
         return Double(String(decoding: raw, as: UTF8.self))

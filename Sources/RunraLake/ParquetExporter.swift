@@ -31,7 +31,9 @@ public actor ParquetExporter: EventExporter {
 
     /// The registration for ``ExporterRegistry``.
     public static var registration: ExporterRegistry.Registration {
-        var registration = ExporterRegistry.Registration(id: id, configurationKeys: LakeSettings.keys) { ParquetExporter() }
+        var registration = ExporterRegistry.Registration(id: id, configurationKeys: LakeSettings.keys) {
+            ParquetExporter()
+        }
         registration.defaultBatchSize = 2000
         registration.defaultFlushIntervalMs = 200
         registration.validate = { _ = try LakeSettings($0) }
@@ -47,7 +49,12 @@ public actor ParquetExporter: EventExporter {
         try LakeDirectories.probe(settings.path, key: configuration.keyPath("path"))
         LakeDirectories.removeTemporaryFiles(under: settings.path)
         if settings.format == .delta {
-            delta = try DeltaLog(root: settings.path, appId: settings.appId, schema: schema, partitionBy: settings.partitionBy)
+            delta = try DeltaLog(
+                root: settings.path,
+                appId: settings.appId,
+                schema: schema,
+                partitionBy: settings.partitionBy
+            )
         }
         rollInterval.value = .milliseconds(settings.rollIntervalMs)
         self.settings = settings
@@ -81,7 +88,8 @@ public actor ParquetExporter: EventExporter {
     private func file(for partition: LakePartition, _ settings: LakeSettings) throws -> LakeFile {
         if let file = group[partition] { return file }
         let origin = groupOrigin?.key ?? "unknown"
-        let name = settings.format == .delta
+        let name =
+            settings.format == .delta
             ? "part-\(origin)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).\(settings.compression.rawValue).parquet"
             : "part-\(origin).parquet"
         let options = ParquetWriterOptions(
@@ -91,7 +99,13 @@ public actor ParquetExporter: EventExporter {
             pageBytes: 4 << 20,
             keyValueMetadata: [("runra.origin", origin)]
         )
-        let file = try LakeFile(root: settings.path, partition: partition, name: name, schema: schema.parquet, options: options)
+        let file = try LakeFile(
+            root: settings.path,
+            partition: partition,
+            name: name,
+            schema: schema.parquet,
+            options: options
+        )
         group[partition] = file
         return file
     }
@@ -105,7 +119,9 @@ public actor ParquetExporter: EventExporter {
             for (partition, file) in group.sorted(by: { $0.key.directory < $1.key.directory }) {
                 let summary = try file.publish()
                 group[partition] = nil
-                published.append(DeltaLog.AddedFile(relativePath: file.relativePath, partition: partition, summary: summary))
+                published.append(
+                    DeltaLog.AddedFile(relativePath: file.relativePath, partition: partition, summary: summary)
+                )
             }
             if let delta {
                 try delta.commit(published, origin: origin)

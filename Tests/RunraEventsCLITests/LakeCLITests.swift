@@ -11,14 +11,20 @@ import Glibc
 /// test virtual environment (`make test-deps`).
 enum LakeReaders {
     static var python: String {
-        ProcessInfo.processInfo.environment["RUNRA_TEST_PYTHON"] ?? CLI.packageRoot.path + "/.build/test-venv/bin/python3"
+        ProcessInfo.processInfo.environment["RUNRA_TEST_PYTHON"] ?? CLI.packageRoot.path
+            + "/.build/test-venv/bin/python3"
     }
 
     /// Runs the checker on `lake` against `source`; returns its status and output.
-    static func check(_ lake: String, source: String, _ options: [String] = []) throws -> (status: Int32, output: String) {
+    static func check(
+        _ lake: String,
+        source: String,
+        _ options: [String] = []
+    ) throws -> (status: Int32, output: String) {
         try #require(
             FileManager.default.isExecutableFile(atPath: python),
-            "no Python with the lake readers at \(python): run `make test-deps` (or set RUNRA_TEST_PYTHON)")
+            "no Python with the lake readers at \(python): run `make test-deps` (or set RUNRA_TEST_PYTHON)"
+        )
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [CLI.packageRoot.path + "/Tests/Tools/lake_check.py", lake, source] + options
@@ -52,7 +58,9 @@ enum LakeReaders {
     /// The generated archive (gzip) and the edge cases, and one file with every line, for the checker.
     func sources(in dir: TemporaryDirectory, events: Int = 30_000) throws -> (inputs: [String], all: String) {
         let archive = dir.path("events.jsonl.gz")
-        #expect(try CLI.run(["generate", "--events", "\(events)", "--seed", "5", "--gzip", "--out", archive]).status == 0)
+        #expect(
+            try CLI.run(["generate", "--events", "\(events)", "--seed", "5", "--gzip", "--out", archive]).status == 0
+        )
         let edges = CLI.fixture("lake/edge-cases.jsonl")
         let plain = try gunzip(Data(contentsOf: URL(fileURLWithPath: archive)))
         var all = plain
@@ -73,8 +81,11 @@ enum LakeReaders {
         let (inputs, all) = try sources(in: dir)
         let lake = dir.path("lake")
         let result = try CLI.run(
-            ["replay", "-q", "--to", "parquet", "--set", "path=\(lake)", "--set", "compression=\(codec)",
-             "--set", "partitionBy=\(partition)", "--set", "rollRows=8000", "--set", "rowGroupBytes=262144"] + inputs)
+            [
+                "replay", "-q", "--to", "parquet", "--set", "path=\(lake)", "--set", "compression=\(codec)",
+                "--set", "partitionBy=\(partition)", "--set", "rollRows=8000", "--set", "rowGroupBytes=262144",
+            ] + inputs
+        )
         #expect(result.status == 0, "\(result.stderr)")
         try expectReadBack(lake, all, ["--codec", codec, "--partition", partition])
         let files = try FileManager.default.subpathsOfDirectory(atPath: lake).filter { $0.hasSuffix(".parquet") }
@@ -94,10 +105,12 @@ enum LakeReaders {
                   config:
                     path: \(lake)
                     columns: { "data.tool": string, "data.outputBytes": int64, "data.ok": boolean, "data.command": string }
-            """)
+            """
+        )
         let result = try CLI.run(["replay", "-q", "--config", config] + inputs)
         #expect(result.status == 0, "\(result.stderr)")
-        let columns = #"{"tool": ["data.tool", "string"], "output_bytes": ["data.outputBytes", "int64"], "ok": ["data.ok", "boolean"], "command": ["data.command", "string"]}"#
+        let columns =
+            #"{"tool": ["data.tool", "string"], "output_bytes": ["data.outputBytes", "int64"], "ok": ["data.ok", "boolean"], "command": ["data.command", "string"]}"#
         try expectReadBack(lake, all, ["--columns", columns])
     }
 
@@ -105,7 +118,10 @@ enum LakeReaders {
         let dir = try TemporaryDirectory()
         let (inputs, all) = try sources(in: dir, events: 8000)
         let lake = dir.path("table")
-        let arguments = ["replay", "-q", "--to", "parquet", "--set", "path=\(lake)", "--set", "format=delta", "--set", "rollRows=3000"]
+        let arguments = [
+            "replay", "-q", "--to", "parquet", "--set", "path=\(lake)", "--set", "format=delta", "--set",
+            "rollRows=3000",
+        ]
         var result = try CLI.run(arguments + [inputs[0]])
         #expect(result.status == 0, "\(result.stderr)")
         result = try CLI.run(arguments + [inputs[1]])
@@ -121,11 +137,17 @@ enum LakeReaders {
     @Test func badLinesAreReportedAndTheFilesStayWhole() throws {
         let dir = try TemporaryDirectory()
         let good = (0..<50).map { LakeEvents.event($0) }
-        let input = try dir.write("mixed.jsonl", (good.prefix(20) + ["{not json", #"{"id":"x"}"#] + good.dropFirst(20)).joined(separator: "\n") + "\n")
+        let input = try dir.write(
+            "mixed.jsonl",
+            (good.prefix(20) + ["{not json", #"{"id":"x"}"#] + good.dropFirst(20)).joined(separator: "\n") + "\n"
+        )
         let source = try dir.write("good.jsonl", good.joined(separator: "\n") + "\n")
         let lake = dir.path("lake")
         let result = try CLI.run(["replay", "--to", "parquet", "--set", "path=\(lake)", input])
-        #expect(result.stderr.contains("mixed.jsonl:21:") && result.stderr.contains("mixed.jsonl:22:"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("mixed.jsonl:21:") && result.stderr.contains("mixed.jsonl:22:"),
+            "\(result.stderr)"
+        )
         try expectReadBack(lake, source)
     }
 
@@ -142,8 +164,11 @@ enum LakeReaders {
         let input = try dir.write("in.jsonl", events.joined(separator: "\n") + "\n")
         let lake = mountPoint + "/lake"
         let result = try CLI.run(
-            ["replay", "--to", "parquet", "--set", "path=\(lake)", "--set", "compression=none", "--set", "partitionBy=none",
-             "--dead-letter", dir.path("dead.jsonl"), input])
+            [
+                "replay", "--to", "parquet", "--set", "path=\(lake)", "--set", "compression=none", "--set",
+                "partitionBy=none",
+                "--dead-letter", dir.path("dead.jsonl"), input,
+            ])
         #expect(result.status == 4, "\(result.stderr)")
         #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
         let dead = try String(contentsOfFile: dir.path("dead.jsonl"), encoding: .utf8).split(separator: "\n")
@@ -197,8 +222,11 @@ enum LakeReaders {
         let checkpoint = dir.path("run.ckpt")
         func replay(rollRows: Int) throws {
             let result = try CLI.run(
-                ["replay", "-q", "--to", "parquet", "--set", "path=\(lake)", "--set", "format=\(format)", "--set", "batchSize=500",
-                 "--set", "rollRows=\(rollRows)", "--checkpoint", checkpoint, log])
+                [
+                    "replay", "-q", "--to", "parquet", "--set", "path=\(lake)", "--set", "format=\(format)", "--set",
+                    "batchSize=500",
+                    "--set", "rollRows=\(rollRows)", "--checkpoint", checkpoint, log,
+                ])
             #expect(result.status == 0, "\(result.stderr)")
         }
         try FollowTest.appendLines((0..<2000).map { LakeEvents.event($0) }, to: log)
@@ -256,15 +284,24 @@ enum LakeReaders {
 enum LakeEvents {
     static func event(_ n: Int) -> String {
         let seconds = n  // one a second from 10:00: 12,000 events reach 13:20
-        let time = String(format: "2026-06-15T%02d:%02d:%02d.%06dZ", 10 + seconds / 3600, (seconds / 60) % 60, seconds % 60, n % 1_000_000)
-        return #"{"id":"evt_\#(n)","timestamp":"\#(time)","type":"exec.completed","sandboxId":"sb_\#(n % 7)","runId":"run_1","data":{"command":"make","exitCode":\#(n % 5 == 0 ? 1 : 0),"durationMs":\#(n % 977)}}"#
+        let time = String(
+            format: "2026-06-15T%02d:%02d:%02d.%06dZ",
+            10 + seconds / 3600,
+            (seconds / 60) % 60,
+            seconds % 60,
+            n % 1_000_000
+        )
+        return
+            #"{"id":"evt_\#(n)","timestamp":"\#(time)","type":"exec.completed","sandboxId":"sb_\#(n % 7)","runId":"run_1","data":{"command":"make","exitCode":\#(n % 5 == 0 ? 1 : 0),"durationMs":\#(n % 977)}}"#
     }
 }
 
 extension FollowTest {
     /// Appends `lines` to `path` in one write.
     static func appendLines(_ lines: [String], to path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()

@@ -29,7 +29,10 @@ import Testing
             (["path": .string("l"), "rollIntervalMs": .number(5)], "config.rollIntervalMs: must be between 100"),
             (["path": .string("l"), "rollRows": .number(0)], "config.rollRows: must be at least 1"),
             (["path": .string("l"), "columns": .object(["tool": .string("string")])], "a column is a path in data"),
-            (["path": .string("l"), "columns": .object(["data.tool": .string("text")])], "config.columns.data.tool: expected"),
+            (
+                ["path": .string("l"), "columns": .object(["data.tool": .string("text")])],
+                "config.columns.data.tool: expected"
+            ),
             (["path": .string("l"), "columns": .object(["data.level": .string("string")])], "is taken"),
         ]
         for (values, message) in cases {

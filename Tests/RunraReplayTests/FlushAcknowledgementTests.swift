@@ -210,7 +210,10 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
         #expect(store.lines.count == 40)
         #expect(Set(store.lines).count == 40)
         // The failed group's two batches were exported three times with the same origins.
-        #expect(Array(exporter.origins.prefix(6)) == Array(repeating: Array(exporter.origins.prefix(2)), count: 3).flatMap { $0 })
+        #expect(
+            Array(exporter.origins.prefix(6))
+                == Array(repeating: Array(exporter.origins.prefix(2)), count: 3).flatMap { $0 }
+        )
     }
 
     /// A group larger than the engine keeps cannot be exported again: a failed flush gives it up without dead

@@ -48,7 +48,10 @@ extension EventLine {
             level = EventLevel.forType(type, exitCode: exitCode)
         }
         return CommonDataMembers(
-            durationMs: duration.map { $0.start..<$0.end }, exitCode: exit.map { $0.start..<$0.end }, level: level)
+            durationMs: duration.map { $0.start..<$0.end },
+            exitCode: exit.map { $0.start..<$0.end },
+            level: level
+        )
     }
 
     /// Calls `body` with each member of the `data` object: the key's raw content (between its quotes) and the value.

@@ -72,8 +72,13 @@ public struct RuntimeEvent: Sendable, ExpressionContext {
     package var memberSpans: MemberSpans {
         func range(_ span: Span) -> Range<Int>? { span.isPresent ? span.start..<span.end : nil }
         return MemberSpans(
-            id: range(fields.id), timestamp: range(fields.timestamp), type: range(fields.type),
-            sandboxId: range(fields.sandboxId), runId: range(fields.runId), data: range(fields.data))
+            id: range(fields.id),
+            timestamp: range(fields.timestamp),
+            type: range(fields.type),
+            sandboxId: range(fields.sandboxId),
+            runId: range(fields.runId),
+            data: range(fields.data)
+        )
     }
 
     /// The value at `path` (`data.exitCode`, `type`, …), or `nil` when missing.

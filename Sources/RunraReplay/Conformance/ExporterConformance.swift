@@ -16,7 +16,9 @@ public enum ExporterConformance {
         var problems: [String] = []
         let exporter = make()
         let id = exporter.id
-        if id.isEmpty || id != id.lowercased() { problems.append("id \(JSONText.quoted(id)) must be non-empty and lowercase") }
+        if id.isEmpty || id != id.lowercased() {
+            problems.append("id \(JSONText.quoted(id)) must be non-empty and lowercase")
+        }
         do {
             try await exporter.initialize(configuration: configuration)
         } catch {
@@ -34,7 +36,9 @@ public enum ExporterConformance {
                 if outcome.rejected.contains(where: { !lines.contains($0.event.line) }) {
                     problems.append("export refused an event it was not given")
                 }
-                if outcome.rejected.count + outcome.rejectedWithoutDetail > batch.count || outcome.retries < 0 || outcome.bytesSent < 0 {
+                if outcome.rejected.count + outcome.rejectedWithoutDetail > batch.count || outcome.retries < 0
+                    || outcome.bytesSent < 0
+                {
                     problems.append("export returned impossible counts")
                 }
             }
@@ -48,7 +52,9 @@ public enum ExporterConformance {
             do {
                 let stored = try await readBack()
                 if stored != batch.map(\.line) {
-                    problems.append("the destination holds \(stored.count) lines, not the \(batch.count) exported in order")
+                    problems.append(
+                        "the destination holds \(stored.count) lines, not the \(batch.count) exported in order"
+                    )
                 }
             } catch {
                 problems.append("reading the destination back failed: \(error)")
@@ -82,7 +88,9 @@ public enum ExporterConformance {
             try await first.flush()
             _ = try await first.export(halves[1], origin: origins[1])
             try await first.flush()
-            if try await readBack().sorted(by: lexicographicallyPrecedes) != batch.map(\.line).sorted(by: lexicographicallyPrecedes) {
+            if try await readBack().sorted(by: lexicographicallyPrecedes)
+                != batch.map(\.line).sorted(by: lexicographicallyPrecedes)
+            {
                 problems.append("after flush the destination does not hold each exported event once")
             }
         } catch {
@@ -94,7 +102,9 @@ public enum ExporterConformance {
             try await restarted.initialize(configuration: configuration)
             _ = try await restarted.export(halves[1], origin: origins[1])
             try await restarted.flush()
-            if try await readBack().sorted(by: lexicographicallyPrecedes) != batch.map(\.line).sorted(by: lexicographicallyPrecedes) {
+            if try await readBack().sorted(by: lexicographicallyPrecedes)
+                != batch.map(\.line).sorted(by: lexicographicallyPrecedes)
+            {
                 problems.append("a batch exported again with its origin after a restart is at the destination twice")
             }
         } catch {

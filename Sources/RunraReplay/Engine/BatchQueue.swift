@@ -20,7 +20,8 @@ final class BatchQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     private enum Step {
-        case handed(CheckedContinuation<Received, Never>), queued, full
+        case handed(CheckedContinuation<Received, Never>)
+        case queued, full
     }
 
     /// What ``receive(waitingAtMost:clock:)`` got.

@@ -31,7 +31,9 @@ final class CommitTracker: @unchecked Sendable {
     /// for the rest of the run (its events were neither delivered nor dead-lettered).
     func acknowledge(_ index: Int, stall: Bool = false) {
         lock.lock()
-        if stall && stalled[index] == nil && heads[index] < open[index].count { stalled[index] = open[index][heads[index]] }
+        if stall && stalled[index] == nil && heads[index] < open[index].count {
+            stalled[index] = open[index][heads[index]]
+        }
         heads[index] += 1
         if heads[index] > 32 {
             open[index].removeFirst(heads[index])

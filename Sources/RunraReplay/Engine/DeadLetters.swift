@@ -93,7 +93,9 @@ public final class DeadLetterWriter: @unchecked Sendable {
         let before = lseek(fd, 0, SEEK_END)
         var offset = 0
         while offset < records.count {
-            let written = records.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, records.count - offset) }
+            let written = records.withUnsafeBytes {
+                Foundation.write(fd, $0.baseAddress! + offset, records.count - offset)
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 let reason = OutputPath.errorText()
@@ -119,8 +121,12 @@ public struct DeadLetterRecord: Sendable {
     /// Parses one record line; throws a message for a bad line.
     public init(line: [UInt8]) throws {
         let value: JSONValue
-        do { value = try JSONValue(parsing: line) } catch let error as RunraError { throw RunraError(.badLine, error.message) }
-        guard case .object(let members) = value else { throw RunraError(.badLine, "not a dead-letter record (not an object)") }
+        do { value = try JSONValue(parsing: line) } catch let error as RunraError {
+            throw RunraError(.badLine, error.message)
+        }
+        guard case .object(let members) = value else {
+            throw RunraError(.badLine, "not a dead-letter record (not an object)")
+        }
         guard case .string(let exporter)? = members["exporter"] else {
             throw RunraError(.badLine, "not a dead-letter record (no \"exporter\")")
         }

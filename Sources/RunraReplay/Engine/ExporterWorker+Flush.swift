@@ -102,7 +102,8 @@ extension ExporterWorker {
                 var outcomes: [ExportOutcome] = []
                 for batch in group.batches {
                     outcomes.append(
-                        try await target.exporter.export(batch.events, origin: engine.origin(of: batch.first)))
+                        try await target.exporter.export(batch.events, origin: engine.origin(of: batch.first))
+                    )
                 }
                 try await target.exporter.flush()
                 group.outcomes = outcomes
@@ -123,10 +124,13 @@ extension ExporterWorker {
     /// restarted from there. Returns true with `--follow` (abandoning).
     private func giveUpUnkept(_ group: inout HeldGroup, failure: String, numbering number: inout Int) -> Bool {
         let events = group.counts.reduce(0, +)
-        let consequence = options.keepsTrying ? "stopping, so that a restart writes them" : "run again with the same --checkpoint to write them"
+        let consequence =
+            options.keepsTrying
+            ? "stopping, so that a restart writes them" : "run again with the same --checkpoint to write them"
         engine.notice(
             "\(target.label): \(failure); the \(events) events of its files were more than \(options.heldGroupBytes >> 20) MiB, "
-                + "not kept to be written again or dead-lettered: the checkpoint stays before them; \(consequence)")
+                + "not kept to be written again or dead-lettered: the checkpoint stays before them; \(consequence)"
+        )
         if options.keepsTrying {
             completeAbandoned(group.batches, counts: group.counts, numbering: &number)
             engine.interrupt()

@@ -44,23 +44,29 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
                 throw RunraError(.io, "cannot open \(path)")
             }
             defer { try? handle.close() }
-            let size = Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0)
+            let size = Int64(
+                (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
+            )
             let head = (try handle.read(upToCount: fingerprintLength)) ?? Data()
             return Input(path: path, size: size, fingerprint: ContentFingerprint.of(head), fingerprintBytes: head.count)
         }
     }
-
 
     /// Reads the checkpoint at `path`, or `nil` when there is none.
     public static func load(path: String) throws -> ReplayCheckpoint? {
         guard let data = try CheckpointFile.contents(path) else { return nil }
         do {
             return try JSONDecoder().decode(ReplayCheckpoint.self, from: data)
-        } catch where (try? JSONDecoder().decode(LiveCheckpoint.self, from: data))?.mode == "follow" {
+        } catch  where (try? JSONDecoder().decode(LiveCheckpoint.self, from: data))?.mode == "follow" {
             throw RunraError(
-                .configuration, "checkpoint \(path) was written by replay --follow: add --follow, or pass another file to replay from the start")
+                .configuration,
+                "checkpoint \(path) was written by replay --follow: add --follow, or pass another file to replay from the start"
+            )
         } catch {
-            throw RunraError(.configuration, "checkpoint \(path) is not a runra-events checkpoint (remove it to start over)")
+            throw RunraError(
+                .configuration,
+                "checkpoint \(path) is not a runra-events checkpoint (remove it to start over)"
+            )
         }
     }
 

@@ -22,8 +22,12 @@ public struct ReplayTarget: Sendable {
 
     /// A target.
     public init(
-        label: String, exporter: any EventExporter, configuration: ExporterConfiguration = ExporterConfiguration(),
-        filter: ExporterFilter = ExporterFilter(), batchSize: Int = 500, flushInterval: Duration = .seconds(1)
+        label: String,
+        exporter: any EventExporter,
+        configuration: ExporterConfiguration = ExporterConfiguration(),
+        filter: ExporterFilter = ExporterFilter(),
+        batchSize: Int = 500,
+        flushInterval: Duration = .seconds(1)
     ) {
         precondition(batchSize > 0, "batchSize must be positive")
         self.label = label
@@ -35,15 +39,26 @@ public struct ReplayTarget: Sendable {
     }
 
     /// The targets of `configuration`, with fresh exporters from `registry`.
-    public static func make(from configuration: ReplayConfiguration, registry: ExporterRegistry) throws -> [ReplayTarget] {
+    public static func make(
+        from configuration: ReplayConfiguration,
+        registry: ExporterRegistry
+    ) throws -> [ReplayTarget] {
         try configuration.exporters.map { entry in
             guard let registration = registry.registration(for: entry.provider) else {
-                throw RunraError(.configuration, "unknown provider \(JSONText.quoted(entry.provider)) (known: \(registry.ids.joined(separator: ", ")))")
+                throw RunraError(
+                    .configuration,
+                    "unknown provider \(JSONText.quoted(entry.provider)) (known: \(registry.ids.joined(separator: ", ")))"
+                )
             }
             let settings = try ReplayConfiguration.engineSettings(entry.configuration, registration: registration)
             var target = ReplayTarget(
-                label: entry.label, exporter: registration.make(), configuration: entry.configuration, filter: entry.filter,
-                batchSize: settings.batchSize, flushInterval: .milliseconds(settings.flushIntervalMs))
+                label: entry.label,
+                exporter: registration.make(),
+                configuration: entry.configuration,
+                filter: entry.filter,
+                batchSize: settings.batchSize,
+                flushInterval: .milliseconds(settings.flushIntervalMs)
+            )
             target.outputFiles = try registration.outputFiles?(entry.configuration) ?? []
             if let queue = try entry.configuration.object("batchConfig")?.integer("maxQueueSize"), queue > 0 {
                 target.queuedBatches = max(1, queue / settings.batchSize)

@@ -23,7 +23,9 @@ public final class ConsoleExporter: EventExporter, @unchecked Sendable {
 
         init(_ configuration: ExporterConfiguration) throws {
             if let format = try configuration.choice("format", of: ["pretty", "json"]) { pretty = format == "pretty" }
-            if let name = try configuration.choice("level", of: Level.allCases.map(\.rawValue)) { level = Level(rawValue: name)! }
+            if let name = try configuration.choice("level", of: Level.allCases.map(\.rawValue)) {
+                level = Level(rawValue: name)!
+            }
             includeTimestamp = try configuration.bool("includeTimestamp") ?? true
             colorize = try configuration.bool("colorize") ?? true
         }

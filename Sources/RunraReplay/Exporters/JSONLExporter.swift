@@ -29,12 +29,17 @@ public actor JSONLExporter: EventExporter {
             if let value = configuration.values["rotateSizeBytes"], value != .null {
                 if case .string(let text) = value {
                     do { options.rotateSizeBytes = try ByteSize(parsing: text).bytes } catch {
-                        throw configuration.error("rotateSizeBytes", "expected a size such as 104857600 or \"100MB\", got \(JSONText.quoted(text))")
+                        throw configuration.error(
+                            "rotateSizeBytes",
+                            "expected a size such as 104857600 or \"100MB\", got \(JSONText.quoted(text))"
+                        )
                     }
                 } else {
                     options.rotateSizeBytes = try configuration.integer("rotateSizeBytes").map(Int64.init)
                 }
-                if let size = options.rotateSizeBytes, size <= 0 { throw configuration.error("rotateSizeBytes", "must be positive") }
+                if let size = options.rotateSizeBytes, size <= 0 {
+                    throw configuration.error("rotateSizeBytes", "must be positive")
+                }
             }
             if let files = try configuration.integer("rotateFiles") {
                 guard files >= 1 else { throw configuration.error("rotateFiles", "must be at least 1, got \(files)") }
@@ -53,7 +58,9 @@ public actor JSONLExporter: EventExporter {
 
     /// The registration for ``ExporterRegistry``.
     public static var registration: ExporterRegistry.Registration {
-        var registration = ExporterRegistry.Registration(id: id, configurationKeys: configurationKeys) { JSONLExporter() }
+        var registration = ExporterRegistry.Registration(id: id, configurationKeys: configurationKeys) {
+            JSONLExporter()
+        }
         registration.defaultBatchSize = 2000
         registration.defaultFlushIntervalMs = 200
         // A configuration without a valid filePath fails when the exporter starts, as before, not here.

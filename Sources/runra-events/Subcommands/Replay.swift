@@ -9,7 +9,8 @@ extension RunraEventsCommand {
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay",
-            abstract: "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, Parquet and Delta Lake, JSONL, the console, …).",
+            abstract:
+                "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, Parquet and Delta Lake, JSONL, the console, …).",
             discussion: """
                 The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to \
                 PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never \
