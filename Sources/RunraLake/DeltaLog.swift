@@ -143,13 +143,16 @@ final class DeltaLog {
     private func actions(for files: [AddedFile], origin: String, version: Int64) -> [String] {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         var lines = [
-            #"{"commitInfo":{"timestamp":\#(now),"operation":"WRITE","operationParameters":{"mode":"Append"},"engineInfo":"runra-events"}}"#
+            #"{"commitInfo":{"timestamp":\#(now),"operation":"WRITE","operationParameters":{"mode":"Append"},"#
+                + #""engineInfo":"runra-events"}}"#
         ]
         if version == 0 {
             lines.append(#"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#)
             let columns = partitionColumns.map { JSONText.quoted($0.name) }.joined(separator: ",")
             lines.append(
-                #"{"metaData":{"id":"\#(UUID().uuidString.lowercased())","format":{"provider":"parquet","options":{}},"schemaString":\#(JSONText.quoted(schemaString)),"partitionColumns":[\#(columns)],"configuration":{},"createdTime":\#(now)}}"#
+                #"{"metaData":{"id":"\#(UUID().uuidString.lowercased())","format":{"provider":"parquet","options":{}},"#
+                    + #""schemaString":\#(JSONText.quoted(schemaString)),"partitionColumns":[\#(columns)],"#
+                    + #""configuration":{},"createdTime":\#(now)}}"#
             )
         }
         lines.append(
@@ -160,15 +163,21 @@ final class DeltaLog {
                 #"{"remove":{"path":\#(JSONText.quoted(path)),"deletionTimestamp":\#(now),"dataChange":true}}"#
             )
         }
-        for file in files {
-            let values = file.partition.values.map { pair in
-                "\(JSONText.quoted(pair.name)):\(pair.value.map { JSONText.quoted(partitionValue(pair.name, of: $0)) } ?? "null")"
-            }
-            lines.append(
-                #"{"add":{"path":\#(JSONText.quoted(file.relativePath)),"partitionValues":{\#(values.joined(separator: ","))},"size":\#(file.summary.bytes),"modificationTime":\#(now),"dataChange":true,"stats":\#(JSONText.quoted(DeltaStatistics.json(file.summary, schema: schema))),"tags":{"runraOrigin":\#(JSONText.quoted(origin))}}}"#
-            )
-        }
+        for file in files { lines.append(addAction(file, origin: origin, now: now)) }
         return lines
+    }
+
+    /// The `add` action of `file`: its path, partition values, size, statistics and origin.
+    private func addAction(_ file: AddedFile, origin: String, now: Int64) -> String {
+        let values = file.partition.values.map { pair in
+            let value = pair.value.map { JSONText.quoted(partitionValue(pair.name, of: $0)) } ?? "null"
+            return "\(JSONText.quoted(pair.name)):\(value)"
+        }
+        let stats = DeltaStatistics.json(file.summary, schema: schema)
+        return #"{"add":{"path":\#(JSONText.quoted(file.relativePath)),"#
+            + #""partitionValues":{\#(values.joined(separator: ","))},"size":\#(file.summary.bytes),"#
+            + #""modificationTime":\#(now),"dataChange":true,"stats":\#(JSONText.quoted(stats)),"#
+            + #""tags":{"runraOrigin":\#(JSONText.quoted(origin))}}}"#
     }
 
     /// A partition value as Delta serialises it: an hour is an integer (`05` → `5`).

@@ -20,7 +20,8 @@ enum DeltaStatistics {
             maximums.append("\(name):\(high)")
         }
         return
-            #"{"numRecords":\#(summary.rows),"minValues":{\#(minimums.joined(separator: ","))},"maxValues":{\#(maximums.joined(separator: ","))},"nullCount":{\#(nulls.joined(separator: ","))}}"#
+            #"{"numRecords":\#(summary.rows),"minValues":{\#(minimums.joined(separator: ","))},"#
+            + #""maxValues":{\#(maximums.joined(separator: ","))},"nullCount":{\#(nulls.joined(separator: ","))}}"#
     }
 
     private static func value(_ statistic: ParquetStatistic) -> String? {

@@ -25,7 +25,8 @@ struct LakeColumn: Sendable, Equatable {
             guard parts.count >= 2, parts[0] == "data", parts.allSatisfy({ !$0.isEmpty }) else {
                 throw configuration.error(
                     key,
-                    "a column is a path in data, e.g. \"data.tool\" (id, timestamp, type, sandboxId, runId and data are columns already)"
+                    "a column is a path in data, e.g. \"data.tool\" "
+                        + "(id, timestamp, type, sandboxId, runId and data are columns already)"
                 )
             }
             let names = Kind.allCases.map(\.rawValue)

@@ -38,7 +38,8 @@ enum LakeDirectories {
         guard descriptor >= 0 else {
             throw RunraError(
                 .configuration,
-                "\(key): cannot write in \(path): \(String(cString: strerror(errno))) (choose a directory you can write)"
+                "\(key): cannot write in \(path): \(String(cString: strerror(errno))) "
+                    + "(choose a directory you can write)"
             )
         }
         close(descriptor)

@@ -88,10 +88,11 @@ public actor ParquetExporter: EventExporter {
     private func file(for partition: LakePartition, _ settings: LakeSettings) throws -> LakeFile {
         if let file = group[partition] { return file }
         let origin = groupOrigin?.key ?? "unknown"
+        // Delta wants data files never overwritten: a random part and the codec, as Spark names them.
+        let unique = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         let name =
             settings.format == .delta
-            ? "part-\(origin)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16)).\(settings.compression.rawValue).parquet"
-            : "part-\(origin).parquet"
+            ? "part-\(origin)-\(unique).\(settings.compression.rawValue).parquet" : "part-\(origin).parquet"
         let options = ParquetWriterOptions(
             compression: settings.compression,
             rowGroupBytes: settings.rowGroupBytes,

@@ -18,7 +18,8 @@ public final class PGConnection {
     /// The connection string with its password masked, for messages.
     public let displayName: String
 
-    /// Connects with a libpq URI (`postgresql://…`), a `key=value` string, or `""` for the `PG*` environment variables.
+    /// Connects with a libpq URI (`postgresql://…`), a `key=value` string, or `""` for the `PG*` environment
+    /// variables.
     ///
     /// `sslMode` applies only when the connection string has no `sslmode` of its own (SPEC §9); `PGSSLMODE`
     /// applies when neither gives one. The client encoding is always UTF-8.

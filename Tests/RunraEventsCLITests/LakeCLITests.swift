@@ -133,6 +133,36 @@ enum LakeReaders {
         #expect(result.stderr.contains("partitioned by"), "\(result.stderr)")
     }
 
+    /// A shipper whose lake's disk fills: the group is tried again until space is freed, then every event lands
+    /// once (the failed flush's files were discarded, and the group was exported again with the same origins).
+    @Test func aShipperWaitsOutAFullDiskAndWritesEachEventOnce() throws {
+        let dir = try TemporaryDirectory()
+        let mountPoint = dir.path("small")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mounted = try CLI.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
+        try #require(mounted == 0, "mounting a 256 KiB tmpfs needs root (CI runs as root)")
+        defer { _ = try? CLI.runTool("/bin/umount", [mountPoint]) }
+        let log = dir.path("app.jsonl")
+        let lake = mountPoint + "/lake"
+        let total = 6000
+        try FollowTest.appendLines((0..<total).map { LakeEvents.event($0) }, to: log)
+        let shipper = try Shipper(
+            [
+                "--to", "parquet", "--set", "path=\(lake)", "--set", "compression=none", "--set", "partitionBy=none",
+                "--set", "rollIntervalMs=300", "--checkpoint", dir.path("ship.ckpt"), log,
+            ],
+            stderrPath: dir.path("err")
+        )
+        let waiting = FollowTest.wait(.seconds(60)) { shipper.stderr.contains("trying again until it is delivered") }
+        #expect(waiting, "the full disk was not noticed: \(shipper.stderr)")
+        #expect(try CLI.runTool("/bin/mount", ["-o", "remount,size=16m", mountPoint]) == 0)
+        let arrived = FollowTest.wait(.seconds(90)) { LakeReaders.count(lake, format: "parquet") >= total }
+        #expect(arrived, "\(LakeReaders.count(lake, format: "parquet")) of \(total): \(shipper.stderr.suffix(2000))")
+        #expect(try shipper.stop(SIGTERM) == 0, "\(shipper.stderr)")
+        let source = try dir.write("all.jsonl", (0..<total).map { LakeEvents.event($0) }.joined(separator: "\n") + "\n")
+        try expectReadBack(lake, source, ["--codec", "none", "--partition", "none"])
+    }
+
     /// Bad input lines are reported and skipped, as in every replay (docs/replay.md): the files hold the others.
     @Test func badLinesAreReportedAndTheFilesStayWhole() throws {
         let dir = try TemporaryDirectory()

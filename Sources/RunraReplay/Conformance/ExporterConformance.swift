@@ -121,10 +121,14 @@ public enum ExporterConformance {
     /// A few events of different types, in order.
     public static var sampleEvents: [RuntimeEvent] {
         let lines = [
-            #"{"id":"evt_c1","timestamp":"2026-06-15T10:30:00.000Z","type":"sandbox.created","sandboxId":"sb_1","runId":"run_1","data":{"image":"node:22"}}"#,
-            #"{"id":"evt_c2","timestamp":"2026-06-15T10:30:01.000Z","type":"exec.completed","sandboxId":"sb_1","runId":"run_1","data":{"command":"npm test","exitCode":1,"durationMs":1200}}"#,
-            #"{"id":"evt_c3","timestamp":"2026-06-15T10:30:02.000Z","type":"agent.tool_call","sandboxId":"sb_1","runId":"run_1","data":{"tool":"read_file","args":{"path":"a b.txt"}}}"#,
-            #"{"id":"evt_c4","timestamp":"2026-06-15T10:30:03.500Z","type":"sandbox.terminated","sandboxId":"sb_1","runId":"run_1","data":{"reason":"done","note":"é \u0041"}}"#,
+            #"{"id":"evt_c1","timestamp":"2026-06-15T10:30:00.000Z","type":"sandbox.created","#
+                + #""sandboxId":"sb_1","runId":"run_1","data":{"image":"node:22"}}"#,
+            #"{"id":"evt_c2","timestamp":"2026-06-15T10:30:01.000Z","type":"exec.completed","#
+                + #""sandboxId":"sb_1","runId":"run_1","data":{"command":"npm test","exitCode":1,"durationMs":1200}}"#,
+            #"{"id":"evt_c3","timestamp":"2026-06-15T10:30:02.000Z","type":"agent.tool_call","#
+                + #""sandboxId":"sb_1","runId":"run_1","data":{"tool":"read_file","args":{"path":"a b.txt"}}}"#,
+            #"{"id":"evt_c4","timestamp":"2026-06-15T10:30:03.500Z","type":"sandbox.terminated","#
+                + #""sandboxId":"sb_1","runId":"run_1","data":{"reason":"done","note":"é \u0041"}}"#,
         ]
         return lines.compactMap { try? RuntimeEvent($0) }
     }

@@ -39,7 +39,8 @@ final class CheckpointKeeper: @unchecked Sendable {
         }
         if let recovered {
             notice(
-                "checkpoint \(path) written again after \(recovered) failed attempt\(recovered == 1 ? "" : "s"); reading goes on"
+                "checkpoint \(path) written again after \(recovered) failed attempt\(recovered == 1 ? "" : "s"); "
+                    + "reading goes on"
             )
         }
         return true

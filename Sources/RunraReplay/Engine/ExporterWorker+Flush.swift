@@ -82,7 +82,8 @@ extension ExporterWorker {
     /// The exporter failed the group (a thrown `export` or `flush`: none of it was delivered). Without
     /// ``ReplayOptions/keepsTrying`` it is given up (dead-lettered); with it, it is exported again in order with the
     /// same origins and flushed, after growing pauses, until that succeeds (acknowledged) or the replay stops
-    /// (abandoned: returns true). A group too large to keep cannot be exported again: see ``giveUpUnkept(_:failure:numbering:)``.
+    /// (abandoned: returns true). A group too large to keep cannot be exported again: see
+    /// ``giveUpUnkept(_:failure:numbering:)``.
     private func redeliver(_ group: inout HeldGroup, failure: String, numbering number: inout Int) async -> Bool {
         guard group.replayable else { return giveUpUnkept(&group, failure: failure, numbering: &number) }
         var failure = failure
@@ -128,7 +129,8 @@ extension ExporterWorker {
             options.keepsTrying
             ? "stopping, so that a restart writes them" : "run again with the same --checkpoint to write them"
         engine.notice(
-            "\(target.label): \(failure); the \(events) events of its files were more than \(options.heldGroupBytes >> 20) MiB, "
+            "\(target.label): \(failure); the \(events) events of its files were more than "
+                + "\(options.heldGroupBytes >> 20) MiB, "
                 + "not kept to be written again or dead-lettered: the checkpoint stays before them; \(consequence)"
         )
         if options.keepsTrying {

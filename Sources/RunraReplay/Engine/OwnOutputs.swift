@@ -20,8 +20,9 @@ enum OwnOutputs {
                 let read = following ? "followed" : "read"
                 throw RunraError(
                     .usage,
-                    "\(output.writer) \(output.path) is one of the files \(read) ('\(input)'): runra-events would read what it writes "
-                        + "and send it again, in a loop. Put it outside what is \(read)\(following ? ", or follow a narrower glob" : "")"
+                    "\(output.writer) \(output.path) is one of the files \(read) ('\(input)'): runra-events would read "
+                        + "what it writes and send it again, in a loop. Put it outside what is \(read)"
+                        + (following ? ", or follow a narrower glob" : "")
                 )
             }
         }

@@ -60,7 +60,8 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
         } catch  where (try? JSONDecoder().decode(LiveCheckpoint.self, from: data))?.mode == "follow" {
             throw RunraError(
                 .configuration,
-                "checkpoint \(path) was written by replay --follow: add --follow, or pass another file to replay from the start"
+                "checkpoint \(path) was written by replay --follow: add --follow, or pass another file to replay "
+                    + "from the start"
             )
         } catch {
             throw RunraError(
@@ -77,7 +78,8 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
         guard current.count == inputs.count else {
             throw RunraError(
                 .usage,
-                "checkpoint \(checkpointPath) was written for \(inputs.count) input\(inputs.count == 1 ? "" : "s") (\(inputs.map(\.path).joined(separator: ", "))), not \(current.count): \(advice)"
+                "checkpoint \(checkpointPath) was written for \(inputs.count) input\(inputs.count == 1 ? "" : "s") "
+                    + "(\(inputs.map(\.path).joined(separator: ", "))), not \(current.count): \(advice)"
             )
         }
         for (saved, path) in zip(inputs, current) {
@@ -87,7 +89,9 @@ public struct ReplayCheckpoint: Codable, Sendable, Equatable {
             if head.count != saved.fingerprintBytes || ContentFingerprint.of(head) != saved.fingerprint {
                 throw RunraError(
                     .usage,
-                    "checkpoint \(checkpointPath) was written for different input: \(path) is not the file \(saved.path) was (its first \(saved.fingerprintBytes) bytes differ; was it rotated or rewritten?): \(advice)"
+                    "checkpoint \(checkpointPath) was written for different input: \(path) is not the file "
+                        + "\(saved.path) was (its first \(saved.fingerprintBytes) bytes differ; was it rotated or "
+                        + "rewritten?): \(advice)"
                 )
             }
         }

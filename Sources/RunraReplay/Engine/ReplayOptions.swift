@@ -22,7 +22,8 @@ public struct ReplayOptions: Sendable {
     public var readAhead = 2
     /// How often the checkpoint is written while it advances.
     public var checkpointInterval: Duration = .milliseconds(200)
-    /// Send a batch an exporter gave up on again (after ``firstRetryWait``, doubling to 30 s) until it is delivered or the replay
+    /// Send a batch an exporter gave up on again (after ``firstRetryWait``, doubling to 30 s) until it is delivered
+    /// or the replay
     /// is interrupted, instead of dead-lettering it: a shipper (`--follow`) waits out a sink that is down, with
     /// the log on disk as its buffer.
     public var keepsTrying = false

@@ -47,7 +47,8 @@ public struct ReplayTarget: Sendable {
             guard let registration = registry.registration(for: entry.provider) else {
                 throw RunraError(
                     .configuration,
-                    "unknown provider \(JSONText.quoted(entry.provider)) (known: \(registry.ids.joined(separator: ", ")))"
+                    "unknown provider \(JSONText.quoted(entry.provider)) "
+                        + "(known: \(registry.ids.joined(separator: ", ")))"
                 )
             }
             let settings = try ReplayConfiguration.engineSettings(entry.configuration, registration: registration)

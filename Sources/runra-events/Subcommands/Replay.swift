@@ -10,7 +10,8 @@ extension RunraEventsCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay",
             abstract:
-                "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, Parquet and Delta Lake, JSONL, the console, …).",
+                "Feed stored events into exporters (Axiom, OTLP, PostgreSQL, Parquet and Delta Lake, JSONL, "
+                + "the console, …).",
             discussion: """
                 The exporters come from --config FILE (JSON or YAML, the runtime's observability shape) or from --to \
                 PROVIDER with --set key=value. Each exporter gets its own filter, batches and queue; one failing never \
