@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks runra-events against the anchors of SPEC §8 (jq, gojq, grep, pigz, zcat) and the fast gzip
-# decoders (igzip, rapidgzip) on a generated log, in one run on one machine, and writes docs/benchmarks.md.
+# Benchmarks runra-events against the anchors of SPEC §8 (jq, gojq, grep, pigz, zcat), the fast gzip
+# decoders (igzip, rapidgzip) and DuckDB (the parquet exporter, #26) on a generated log, in one run on one machine,
+# and writes docs/benchmarks.md.
 #
 # `make bench` runs it after a release build; `make bench-smoke` runs a small, quick pass
 # (BENCH_SIZE_MB=8 BENCH_RUNS=1 BENCH_OUT=/dev/null) that still exercises every command.
@@ -19,8 +20,8 @@
 #                    lines, large nested payloads), for the foreign rows (default 256; BENCH_SIZE_MB in a smoke run)
 #   BENCH_ONLY       space-separated benches to run (default all: generate filter_type filter_where
 #                    filter_count filter_gzip gzip_foreign foreign memory stats tail since replay_jsonl startup loadpg
-#                    replay_custom replay_axiom replay_otel follow); when only loadpg, replay_* and follow run, the 1 GB log is
-#                    not needed (`BENCH_ONLY="replay_custom replay_axiom replay_otel"`)
+#                    replay_custom replay_axiom replay_otel follow lake lake_follow); when only loadpg, replay_*, follow
+#                    and lake_follow run, the 1 GB log is not needed (`BENCH_ONLY="replay_custom replay_axiom replay_otel"`)
 #   BENCH_NET_EVENTS events replayed by each network row (replay_custom, replay_axiom, replay_otel) into
 #                    scripts/bench-sink.c (default 1000000; 5000 in a smoke run)
 #   BENCH_PG_SERVER_OPTIONS  server settings of the load-pg row's cluster (default "": PostgreSQL's durable
@@ -29,6 +30,10 @@
 #   BENCH_PG_RUNS    repetitions of the load-pg row (default 3, at most BENCH_RUNS)
 #   BENCH_FOLLOW_SECONDS  how long the live shipping row's writer writes (default 20; 3 in a smoke run)
 #   BENCH_FOLLOW_RATE     the writer's events/s (default 200000; 20000 in a smoke run)
+#   BENCH_LAKE_TRIALS     events whose follow latency the lake_follow row measures (default 5; 1 in a smoke run)
+#   BENCH_DUCKDB_PYTHON   a python3 that imports duckdb, for the lake rows (default: $BENCH_DATA/venv-duckdb, made
+#                    with pip on first use; a smoke run makes none and also takes .build/test-venv's, which
+#                    `make test-deps` installs, or skips the DuckDB rows and the follow latency, saying so)
 #
 # Exit status: 1 when a runra-events command fails (an exit status other than 0, or 1 for "nothing
 # matched") or the binary is missing. A missed target is reported as FAIL, not as a failure here.
@@ -47,8 +52,8 @@ OUT=${BENCH_OUT:-docs/benchmarks.md}
 DATA=${BENCH_DATA:-bench-data}
 RUNRA=${RUNRA:-.build/release/runra-events}
 BENCHES=(generate filter_type filter_where filter_count filter_gzip gzip_foreign foreign memory stats tail since replay_jsonl
-    startup loadpg replay_custom replay_axiom replay_otel follow)
-LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel foreign follow "  # the benches that do not read the 1 GB log
+    startup loadpg replay_custom replay_axiom replay_otel follow lake lake_follow)
+LOGLESS_BENCHES=" loadpg replay_custom replay_axiom replay_otel foreign follow lake_follow "  # the benches that do not read the 1 GB log
 if [[ -n ${BENCH_ONLY:-} ]]; then read -r -a BENCHES <<<"$BENCH_ONLY"; fi
 
 if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then PG_EVENTS=${BENCH_PG_EVENTS:-5000}; else PG_EVENTS=${BENCH_PG_EVENTS:-1000000}; fi
@@ -56,6 +61,7 @@ if [[ -n ${BENCH_SMOKE:-} ]] || ((SIZE_MB < 64)); then NET_EVENTS=${BENCH_NET_EV
 if [[ -n ${BENCH_SMOKE:-} ]]; then FOREIGN_MB=${BENCH_FOREIGN_MB:-$SIZE_MB}; else FOREIGN_MB=${BENCH_FOREIGN_MB:-256}; fi
 PG_RUNS=${BENCH_PG_RUNS:-3}
 if ((PG_RUNS > RUNS)); then PG_RUNS=$RUNS; fi
+if [[ -n ${BENCH_SMOKE:-} ]]; then LAKE_TRIALS=${BENCH_LAKE_TRIALS:-1}; else LAKE_TRIALS=${BENCH_LAKE_TRIALS:-5}; fi
 
 TMP=$(mktemp -d)
 PG_STARTED=""
@@ -151,6 +157,42 @@ install_rapidgzip() {
     RAPIDGZIP="$venv/bin/rapidgzip"
 }
 
+# DuckDB (PyPI) for the lake rows, the same way: DUCKDB_PY is a python3 that imports duckdb, or empty with the reason
+# in DUCKDB_NOTE. BENCH_DUCKDB_PYTHON names one; else $DATA/venv-duckdb, made on first use. A smoke run makes none:
+# it takes $DATA/venv-duckdb or the tests' .build/test-venv (`make test-deps`) when either has duckdb.
+DUCKDB_PY="" DUCKDB_NOTE=""
+install_duckdb() {
+    [[ -z $DUCKDB_PY && -z $DUCKDB_NOTE ]] || return 0
+    local venv="$DATA/venv-duckdb" candidate
+    if [[ -n ${BENCH_DUCKDB_PYTHON:-} ]]; then
+        if "$BENCH_DUCKDB_PYTHON" -c 'import duckdb' 2>/dev/null; then DUCKDB_PY=$BENCH_DUCKDB_PYTHON; else
+            DUCKDB_NOTE="skipped: BENCH_DUCKDB_PYTHON=$BENCH_DUCKDB_PYTHON cannot import duckdb"
+            log "$DUCKDB_NOTE"
+        fi
+        return 0
+    fi
+    for candidate in "$venv/bin/python3" ${BENCH_SMOKE:+.build/test-venv/bin/python3}; do
+        if [[ -x $candidate ]] && "$candidate" -c 'import duckdb' 2>/dev/null; then
+            DUCKDB_PY=$candidate
+            return 0
+        fi
+    done
+    if [[ -n ${BENCH_SMOKE:-} ]]; then
+        DUCKDB_NOTE="skipped in a smoke run (duckdb not installed in $venv nor .build/test-venv; \`make bench\` installs it)"
+        log "$DUCKDB_NOTE"
+        return 0
+    fi
+    log "installing duckdb into $venv (pip)"
+    mkdir -p "$DATA"
+    if ! { { [[ -x $venv/bin/python3 ]] || python3 -m venv "$venv"; } &&
+        "$venv/bin/pip" install -q --disable-pip-version-check duckdb; } >"$TMP/duckdb-install.log" 2>&1; then
+        DUCKDB_NOTE="skipped: pip could not install duckdb ($(tail -n 2 "$TMP/duckdb-install.log" | tr '\n' ' ' | head -c 300))"
+        log "$DUCKDB_NOTE"
+        return 0
+    fi
+    DUCKDB_PY="$venv/bin/python3"
+}
+
 # skip_row ID NAME NOTE: a row that was not measured, with the reason.
 skip_row() {
     NAME[$1]=$2 STATUS[$1]=$3
@@ -187,11 +229,13 @@ for r in json.load(open(sys.argv[1]))["results"]:
 # Times the commands with hyperfine in one invocation. Ids starting with `runra` are runra-events
 # commands: each is run once first (it must exit 0 or 1). Other commands are anchors, skipped when
 # their tool is not installed. Output goes to a pipe that hyperfine drains (--output=pipe), the same
-# for every command: GNU grep stops at the first match when its output is /dev/null.
+# for every command: GNU grep stops at the first match when its output is /dev/null. PREPARE[ID], when set, is
+# the command's hyperfine --prepare: run before each of its timed runs (not timed), e.g. to remove its output.
+declare -A PREPARE
 measure() {
     local group=$1 runs=$2
     shift 2
-    local args=() ids=() id name command tool
+    local args=() ids=() prepares=() id name command tool
     while (($#)); do
         id=$1 name=$2 command=$3
         shift 3
@@ -207,17 +251,22 @@ measure() {
         fi
         args+=(--command-name "$name" "$command")
         ids+=("$id")
+        prepares+=("${PREPARE[$id]:-}")
     done
     ((${#ids[@]})) || return 0
     log "timing: ${ids[*]} ($runs runs)"
     local results=() line
     if have hyperfine; then
-        hyperfine --runs "$runs" --warmup 0 --ignore-failure --output=pipe --style basic \
+        local prepare_args=() prepare
+        if [[ -n ${prepares[*]// /} ]]; then
+            for prepare in "${prepares[@]}"; do prepare_args+=(--prepare "${prepare:-:}"); done
+        fi
+        hyperfine --runs "$runs" --warmup 0 --ignore-failure --output=pipe --style basic "${prepare_args[@]}" \
             --export-json "$TMP/$group.json" "${args[@]}" >&2 || fail_hard "hyperfine failed"
         mapfile -t results < <(medians "$TMP/$group.json")
     else
         local i
-        for ((i = 2; i < ${#args[@]}; i += 3)); do results+=("$(fallback_time "$runs" "${args[i]}")"); done
+        for ((i = 2; i < ${#args[@]}; i += 3)); do results+=("$(fallback_time "$runs" "${args[i]}" "${prepares[i / 3]}")"); done
     fi
     local i=0
     for id in "${ids[@]}"; do
@@ -228,10 +277,11 @@ measure() {
     done
 }
 
-# Without hyperfine: the median wall time of RUNS runs of COMMAND, as "seconds ok".
+# Without hyperfine: the median wall time of RUNS runs of COMMAND (each after PREPARE, untimed), as "seconds ok".
 fallback_time() {
-    local runs=$1 command=$2 times=() start end
+    local runs=$1 command=$2 prepare=${3:-} times=() start end
     for ((r = 0; r < runs; r++)); do
+        [[ -z $prepare ]] || bash -c "$prepare"
         start=$(date +%s%N)
         bash -c "$command" | cat >/dev/null
         end=$(date +%s%N)
@@ -906,6 +956,132 @@ follow_row() {
     target "replay --follow: peak RSS under 50 MB" "$rss" "<" 50 " MiB"
 }
 
+# MARK: Data lake
+
+# The parquet exporter (#26) against DuckDB's COPY … TO parquet of the same columns (scripts/bench-lake.py), from the
+# plain log and from its .gz, each into a cleared output (hyperfine --prepare); then the output sizes, a check that
+# both outputs hold the same rows and values, and the peak RSS of one run of each.
+LAKE_IDS=()    # ids of the lake rows (reported in their own section)
+LAKE_BYTES=()  # "id bytes" of each row's output
+LAKE_NOTE=""   # the check of the outputs, or why DuckDB's rows are missing
+LAKE_SQL=""    # DuckDB's statement, as the report shows it
+LAKE_SCHEMA_OURS="" LAKE_SCHEMA_DUCKDB=""
+LAKE_FOLLOW_ROW="" LAKE_FOLLOW_NOTE=""
+
+# files_bytes PATH: the bytes of the files at PATH (a file, or a directory's files: du -b without the directories).
+files_bytes() { find "$1" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
+
+bench_lake() {
+    install_duckdb
+    local lake="$TMP/lake-runra" lake_gz="$TMP/lake-runra-gz" duck="$TMP/lake-duckdb.parquet" duck_gz="$TMP/lake-duckdb-gz.parquet"
+    local settings="--set partitionBy=none --set compression=zstd"
+    LAKE_IDS=(runra_lake duckdb_lake runra_lake_gz duckdb_lake_gz)
+    rm -rf "$lake" "$lake_gz" "$duck" "$duck_gz"
+    PREPARE[runra_lake]="rm -rf $lake" PREPARE[runra_lake_gz]="rm -rf $lake_gz"
+    PREPARE[duckdb_lake]="rm -f $duck" PREPARE[duckdb_lake_gz]="rm -f $duck_gz"
+    if [[ -n $DUCKDB_PY ]]; then
+        LAKE_SQL=$("$DUCKDB_PY" scripts/bench-lake.py sql LOG x.parquet)
+        measure lake "$RUNS" \
+            runra_lake "runra-events replay --to parquet (zstd)" "$R replay -q --to parquet --set path=$lake $settings $PLAIN" \
+            duckdb_lake "DuckDB COPY (… read_json(…)) TO parquet (zstd)" "$DUCKDB_PY scripts/bench-lake.py copy $PLAIN $duck" \
+            runra_lake_gz "runra-events replay --to parquet (zstd; our .gz)" "$R replay -q --to parquet --set path=$lake_gz $settings $GZ" \
+            duckdb_lake_gz "DuckDB COPY (… read_json(…)) TO parquet (zstd; our .gz)" "$DUCKDB_PY scripts/bench-lake.py copy $GZ $duck_gz"
+    else
+        measure lake "$RUNS" \
+            runra_lake "runra-events replay --to parquet (zstd)" "$R replay -q --to parquet --set path=$lake $settings $PLAIN" \
+            runra_lake_gz "runra-events replay --to parquet (zstd; our .gz)" "$R replay -q --to parquet --set path=$lake_gz $settings $GZ"
+        skip_row duckdb_lake "DuckDB COPY (… read_json(…)) TO parquet (zstd)" "$DUCKDB_NOTE"
+        skip_row duckdb_lake_gz "DuckDB COPY (… read_json(…)) TO parquet (zstd; our .gz)" "$DUCKDB_NOTE"
+    fi
+    # What the last timed run of each left.
+    local id path
+    for id in "${LAKE_IDS[@]}"; do
+        case $id in runra_lake) path=$lake ;; runra_lake_gz) path=$lake_gz ;; duckdb_lake) path=$duck ;; *) path=$duck_gz ;; esac
+        [[ -e $path ]] && LAKE_BYTES+=("$id $(files_bytes "$path")")
+    done
+    local size_ratio=""
+    [[ -e $lake && -e $duck ]] && size_ratio=$(calc "$(files_bytes "$lake") / $(files_bytes "$duck")" 4)
+    if [[ -n $DUCKDB_PY && -e $lake && -e $duck ]]; then
+        lake_check "$lake" "$duck" "from the plain log"
+        [[ -e $lake_gz && -e $duck_gz ]] && lake_check "$lake_gz" "$duck_gz" "from our .gz"
+    elif [[ -n $DUCKDB_PY ]]; then
+        LAKE_NOTE="not checked: an output is missing"
+    fi
+    rm -rf "$lake_gz" "$duck_gz"
+    rm -rf "$lake" && measure_rss rss_lake "runra-events replay --to parquet (zstd)" "$R replay -q --to parquet --set path=$lake $settings $PLAIN"
+    if [[ -n $DUCKDB_PY ]]; then
+        rm -f "$duck" && measure_rss rss_lake_duckdb "DuckDB COPY (… read_json(…)) TO parquet (zstd)" "$DUCKDB_PY scripts/bench-lake.py copy $PLAIN $duck"
+    fi
+    rm -rf "$lake" "$duck"
+    target "#26: replay --to parquet (zstd) at least as fast as DuckDB's COPY … TO parquet (DuckDB time / ours)" \
+        "$(valid runra_lake && valid duckdb_lake && ratio duckdb_lake runra_lake)" ">=" 1 "x"
+    target "#26: its files no larger than DuckDB's (our bytes / DuckDB's)" "$size_ratio" "<=" 1 "x"
+    local mb=""
+    [[ ${RSS[rss_lake]:-} =~ ^[0-9]+$ ]] && mb=$(calc "${RSS[rss_lake]} * 1024 / 1e6" 1)
+    target "#26: peak RSS of replay --to parquet: under 100 MB" "$mb" "<" 100 " MB"
+}
+
+# lake_check OURS THEIRS LABEL: scripts/bench-lake.py check; our rows must be the log's events.
+lake_check() {
+    local result ours_rows theirs_rows joined differing
+    if ! result=$("$DUCKDB_PY" scripts/bench-lake.py check "$1" "$2" 2>"$TMP/lake-check.err"); then
+        LAKE_NOTE+="${LAKE_NOTE:+; }$3: the check failed: $(tail -n 1 "$TMP/lake-check.err" | head -c 300)"
+        log "warning: lake check ($3): $(tail -n 3 "$TMP/lake-check.err")"
+        return 0
+    fi
+    ours_rows=$(count_of oursRows "$result") theirs_rows=$(count_of theirsRows "$result") joined=$(count_of joined "$result")
+    differing=$(sed -n 's/.*"differing":{\([^}]*\)}.*/\1/p' <<<"$result")
+    if [[ $ours_rows != "$EVENTS" ]]; then
+        log "error: replay --to parquet ($3) wrote $ours_rows rows, not the log's $EVENTS events"
+        FAILURES+=("replay --to parquet ($3): $ours_rows rows, not $EVENTS")
+    fi
+    local note="$3, runra-events wrote $ours_rows rows in $(count_of oursFiles "$result") file(s) ($(count_of oursRaw "$result") with \`raw\`), DuckDB $theirs_rows; joined on \`id\`: $joined rows, "
+    if [[ -z $differing ]]; then note+="every column the same (\`data\` compared as JSON)"; else
+        note+="**values differ**: ${differing//\"/} rows"
+        log "warning: lake check ($3): values differ: $differing"
+    fi
+    LAKE_NOTE+="${LAKE_NOTE:+; }$note"
+    LAKE_SCHEMA_OURS=$(sed -n 's/.*"oursSchema":\[\([^]]*\)\].*/\1/p' <<<"$result" | sed 's/","/, /g; s/"//g')
+    LAKE_SCHEMA_DUCKDB=$(sed -n 's/.*"theirsSchema":\[\([^]]*\)\].*/\1/p' <<<"$result" | sed 's/","/, /g; s/"//g')
+}
+
+# `replay --follow --to parquet` (rollIntervalMs 1000): the time from appending an event to a Parquet file DuckDB reads
+# it from, LAKE_TRIALS times (scripts/bench-lake.py follow).
+bench_lake_follow() {
+    install_duckdb
+    if [[ -z $DUCKDB_PY ]]; then
+        LAKE_FOLLOW_NOTE="follow latency $DUCKDB_NOTE"
+        return 0
+    fi
+    local interval=1000 result
+    log "lake follow latency: $LAKE_TRIALS events, rollIntervalMs $interval"
+    rm -rf "$TMP/lake-follow"
+    if ! result=$("$DUCKDB_PY" scripts/bench-lake.py follow --runra "$R" --dir "$TMP/lake-follow" \
+        --interval-ms "$interval" --trials "$LAKE_TRIALS" 2>"$TMP/lake-follow.err"); then
+        FAILURES+=("replay --follow --to parquet: scripts/bench-lake.py follow failed")
+        LAKE_FOLLOW_NOTE="failed: scripts/bench-lake.py follow: $(tail -n 1 "$TMP/lake-follow.err" | head -c 300)"
+        return 0
+    fi
+    log "lake follow latency: $result"
+    local latencies median worst missed rss status startup
+    latencies=$(sed -n 's/.*"latenciesMs":\[\([^]]*\)\].*/\1/p' <<<"$result")
+    median=$(count_of medianMs "$result") worst=$(count_of worstMs "$result") missed=$(count_of missed "$result")
+    rss=$(count_of peakRssMiB "$result") startup=$(count_of startupMs "$result")
+    status=$(sed -n 's/.*"exitStatus":\([^,}]*\).*/\1/p' <<<"$result")
+    [[ $status == 0 ]] || FAILURES+=("replay --follow --to parquet exited with $status after SIGTERM")
+    if [[ -z $startup ]]; then
+        FAILURES+=("replay --follow --to parquet: the first event never became readable")
+        LAKE_FOLLOW_NOTE="failed: the first event never became readable ($(sed -n 's/.*"stderr":"\(.*\)"}.*/\1/p' <<<"$result" | head -c 300))"
+        worst=""
+    elif ((missed > 0)); then
+        FAILURES+=("replay --follow --to parquet: $missed of $LAKE_TRIALS events not readable within rollIntervalMs + 10 s")
+        worst=""
+    fi
+    LAKE_FOLLOW_ROW="| $LAKE_TRIALS events, rollIntervalMs $interval | ${latencies//,/, } | ${median:-—} | ${worst:-—} | $missed | $startup | $rss | $status |"
+    target "#26: replay --follow --to parquet: an event readable within rollIntervalMs + 1 s ($((interval + 1000)) ms; worst of $LAKE_TRIALS)" \
+        "$worst" "<=" "$((interval + 1000))" " ms"
+}
+
 # MARK: Report
 
 # The speed-up over jq and the time relative to the fast anchor for each row.
@@ -958,12 +1134,93 @@ foreign_report() {
     done
 }
 
+# The data lake section: the parquet exporter against DuckDB, then the follow latency.
+lake_report() {
+    echo
+    echo "## Data lake (Parquet)"
+    echo
+    if ((${#LAKE_IDS[@]})); then
+        echo "\`runra-events replay -q --to parquet --set path=DIR --set partitionBy=none --set compression=zstd LOG\` (the"
+        echo "parquet exporter's other settings at their defaults) against DuckDB writing the same columns to one Parquet file"
+        echo "with ZSTD, \`python3 scripts/bench-lake.py copy LOG x.parquet\` (PyPI \`duckdb\` in its own virtual environment;"
+        echo "its default threads, one per core; the Python start-up and \`import duckdb\`, about 0.1 s, are in its times), from"
+        echo "the plain log and from our .gz. Before every timed run the outputs are removed (hyperfine \`--prepare\`). Bytes:"
+        echo "the files each wrote (\`find -type f\`, no directory entries). Medians of $RUNS runs; MB/s of the uncompressed log."
+        echo "Our files also have the \`raw\` column (the lines the columns cannot hold exactly; null for every line here)."
+        echo
+        echo "| command | median (s) | MB/s | output bytes | time vs DuckDB | bytes vs DuckDB |"
+        echo "|---|---:|---:|---:|---:|---:|"
+        local id median bytes entry duck_id duck_bytes vs_time vs_bytes
+        for id in "${LAKE_IDS[@]}"; do
+            median=${MEDIAN[$id]:-} bytes="" duck_bytes=""
+            for entry in "${LAKE_BYTES[@]}"; do [[ ${entry% *} == "$id" ]] && bytes=${entry#* }; done
+            if [[ -z $median ]]; then
+                echo "| \`${NAME[$id]}\` | ${STATUS[$id]:-not measured} | | | | |"
+                continue
+            fi
+            duck_id=${id/runra_/duckdb_} vs_time="" vs_bytes=""
+            if [[ $id == runra_* ]]; then
+                for entry in "${LAKE_BYTES[@]}"; do [[ ${entry% *} == "$duck_id" ]] && duck_bytes=${entry#* }; done
+                vs_time=$(ratio "$id" "$duck_id") && [[ -n $vs_time ]] && vs_time="${vs_time}x"
+                [[ -n $bytes && -n $duck_bytes ]] && vs_bytes="$(calc "$bytes / $duck_bytes" 4)x"
+            fi
+            echo "| \`${NAME[$id]}\`${STATUS[$id]:+ (${STATUS[$id]})} | $(calc "$median" 3) | $(calc "$PLAIN_BYTES / 1e6 / $median" 0) | $bytes | $vs_time | $vs_bytes |"
+        done
+        echo
+        echo "Peak memory (max RSS, \`/usr/bin/time -f %M\`, one run from the plain log):"
+        echo
+        for id in rss_lake rss_lake_duckdb; do
+            [[ -n ${RSS[$id]:-} ]] || continue
+            if [[ ${RSS[$id]} =~ ^[0-9]+$ ]]; then
+                echo "- \`${NAME[$id]}\`: $(calc "${RSS[$id]} * 1024 / 1e6" 1) MB ($(calc "${RSS[$id]} / 1024" 1) MiB)"
+            else
+                echo "- \`${NAME[$id]}\`: ${RSS[$id]}"
+            fi
+        done
+        if [[ -n $LAKE_NOTE ]]; then
+            echo
+            echo "Outputs checked (\`scripts/bench-lake.py check\`, both read back by DuckDB): $LAKE_NOTE."
+        fi
+        if [[ -n $LAKE_SCHEMA_OURS ]]; then
+            echo
+            echo "- our schema: $LAKE_SCHEMA_OURS"
+            echo "- DuckDB's: $LAKE_SCHEMA_DUCKDB"
+        fi
+        if [[ -n $LAKE_SQL ]]; then
+            echo
+            echo "DuckDB's statement (\`python3 scripts/bench-lake.py sql LOG x.parquet\`):"
+            echo
+            echo '```sql'
+            echo "$LAKE_SQL"
+            echo '```'
+        fi
+    fi
+    if [[ -n $LAKE_FOLLOW_ROW || -n $LAKE_FOLLOW_NOTE ]]; then
+        echo
+        echo "### Follow latency"
+        echo
+        echo "\`python3 scripts/bench-lake.py follow\`: \`runra-events replay --follow -q --to parquet --set path=DIR --set"
+        echo "rollIntervalMs=1000 --set partitionBy=none LOG\` on a log holding one event (start-up: until that event is"
+        echo "readable). Then, one at a time, it appends an event with a unique id (after a random 50–250 ms, out of step"
+        echo "with the shipper's 200 ms look at the log) and polls the lake every 20 ms for a new \`*.parquet\` file (they"
+        echo "are written as \`.part-….tmp\` and renamed when complete) until DuckDB reads that id from it: the latency is"
+        echo "from the append to that read. Then SIGTERM. Peak RSS of the shipper: VmHWM from /proc."
+        echo
+        [[ -n $LAKE_FOLLOW_NOTE ]] && echo "$LAKE_FOLLOW_NOTE"
+        if [[ -n $LAKE_FOLLOW_ROW ]]; then
+            echo "| run | latencies (ms) | median (ms) | worst (ms) | missed | start-up (ms) | peak RSS (MiB) | exit after SIGTERM |"
+            echo "|---|---|---:|---:|---:|---:|---:|---:|"
+            echo "$LAKE_FOLLOW_ROW"
+        fi
+    fi
+}
+
 report() {
     local id median speed vs_jq vs_anchor note
     echo "# Benchmarks"
     echo
-    echo "Written by \`make bench\` (scripts/bench.sh): runra-events against jq, gojq, grep, pigz, zcat, igzip and"
-    echo "rapidgzip, in one run on one machine, on a log made by \`runra-events generate --size ${SIZE_MB}MB --seed 1\`"
+    echo "Written by \`make bench\` (scripts/bench.sh): runra-events against jq, gojq, grep, pigz, zcat, igzip,"
+    echo "rapidgzip and DuckDB, in one run on one machine, on a log made by \`runra-events generate --size ${SIZE_MB}MB --seed 1\`"
     echo "(and, in its own section, on a log from our second generator, scripts/gen-foreign-events.py)."
     echo "Absolute times drift between machines; compare the ratios (SPEC §8)."
     echo
@@ -983,6 +1240,7 @@ report() {
         have "$tool" && echo "| $tool | $("$tool" --version 2>&1 | head -n 1) |"
     done
     [[ -n $RAPIDGZIP ]] && echo "| rapidgzip | $("$RAPIDGZIP" --version 2>&1 | head -n 1) (PyPI, in \`$DATA/venv-rapidgzip\`) |"
+    [[ -n $DUCKDB_PY ]] && echo "| DuckDB | $("$DUCKDB_PY" -c 'import duckdb; print(duckdb.__version__)' 2>&1 | head -n 1) (PyPI \`duckdb\`, \`$DUCKDB_PY\`) |"
     echo
     echo "## Data"
     echo
@@ -1000,6 +1258,7 @@ report() {
     for id in "${ORDER[@]}"; do
         [[ " ${NET_IDS[*]} " == *" $id "* ]] && continue  # in the network replay section
         [[ " ${FOREIGN_IDS[*]} " == *" $id "* ]] && continue  # in the foreign data section
+        [[ " ${LAKE_IDS[*]} " == *" $id "* ]] && continue  # in the data lake section
         median=${MEDIAN[$id]:-}
         if [[ -z $median ]]; then
             echo "| \`${NAME[$id]}\` | ${STATUS[$id]:-not measured} | | | |"
@@ -1084,6 +1343,7 @@ report() {
             for follow_entry in "${FOLLOW_ROWS[@]}"; do echo "$follow_entry"; done
         fi
     fi
+    ((${#LAKE_IDS[@]})) || [[ -n $LAKE_FOLLOW_ROW || -n $LAKE_FOLLOW_NOTE ]] && lake_report
     echo
     echo "## Targets (SPEC §8)"
     echo
