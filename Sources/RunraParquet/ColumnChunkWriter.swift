@@ -3,7 +3,11 @@
 
 /// Buffers one column's values for the current row group: the open page's levels and values, the finished
 /// (compressed) pages, the dictionary, and the statistics.
-final class ColumnChunkWriter {
+///
+/// A struct that lives in `ColumnChunkWriters` and is mutated in place there: the per-value calls retain nothing
+/// and pay no run-time exclusivity checks (that file says why, and why it is safe). Noncopyable: a copy would
+/// share the buffers.
+struct ColumnChunkWriter: ~Copyable {
     /// A page is cut at this many values even when its encoded size stays under `pageBytes` (parquet-java's
     /// default row-count limit; keeps pages of tiny values reasonably sized for readers' page skipping).
     static let maxPageValues = 20_000
@@ -22,7 +26,7 @@ final class ColumnChunkWriter {
 
     // The chunk.
     /// The dictionary, nil for a column without one.
-    private let dictionary: DictionaryEncoder?
+    private var dictionary: DictionaryEncoder?
     /// True while values go to the dictionary; false after a fallback to PLAIN (until the next chunk).
     private var dictionaryActive: Bool
     /// The finished data pages (headers and compressed bodies); the dictionary page is written before them.
@@ -55,14 +59,14 @@ final class ColumnChunkWriter {
     // MARK: Values
 
     @inline(__always)
-    func appendNull() {
+    mutating func appendNull() {
         levels.append(0)
         pageValues += 1
         statistics.nullCount += 1
     }
 
     @inline(__always)
-    func append(_ value: UnsafeRawBufferPointer) {
+    mutating func append(_ value: UnsafeRawBufferPointer) {
         if dictionaryActive, let index = dictionaryIndex(value) {
             if case .added = index.lookup { statistics.add(value) }
         } else {
@@ -73,7 +77,7 @@ final class ColumnChunkWriter {
     }
 
     @inline(__always)
-    func append(_ value: Int64) {
+    mutating func append(_ value: Int64) {
         if dictionaryActive, let index = withUnsafeBytes(of: value.littleEndian, { dictionaryIndex($0) }) {
             if case .added = index.lookup { statistics.add(value) }
         } else {
@@ -84,7 +88,7 @@ final class ColumnChunkWriter {
     }
 
     @inline(__always)
-    func append(_ value: Int32) {
+    mutating func append(_ value: Int32) {
         if dictionaryActive, let index = withUnsafeBytes(of: value.littleEndian, { dictionaryIndex($0) }) {
             if case .added = index.lookup { statistics.add(Int64(value)) }
         } else {
@@ -95,7 +99,7 @@ final class ColumnChunkWriter {
     }
 
     @inline(__always)
-    func append(_ value: Double) {
+    mutating func append(_ value: Double) {
         // Dictionary keys are bit patterns: -0.0 and +0.0 (and NaN payloads) stay distinct entries, as they must.
         if dictionaryActive, let index = withUnsafeBytes(of: value.bitPattern.littleEndian, { dictionaryIndex($0) }) {
             if case .added = index.lookup { statistics.add(value) }
@@ -107,14 +111,14 @@ final class ColumnChunkWriter {
     }
 
     @inline(__always)
-    func append(_ value: Bool) {
+    mutating func append(_ value: Bool) {
         booleans.append(value, to: values)
         statistics.add(value)
         present()
     }
 
     @inline(__always)
-    private func present() {
+    private mutating func present() {
         levels.append(1)
         pageValues += 1
         pagePresent += 1
@@ -127,7 +131,7 @@ final class ColumnChunkWriter {
     /// Looks `value` up in the dictionary and records its index; nil after a fallback to PLAIN, which this call
     /// makes when the dictionary is full (cutting the open page, whose indices refer to the dictionary).
     @inline(__always)
-    private func dictionaryIndex(_ value: UnsafeRawBufferPointer) -> DictionaryIndex? {
+    private mutating func dictionaryIndex(_ value: UnsafeRawBufferPointer) -> DictionaryIndex? {
         let lookup = dictionary!.index(of: value)
         switch lookup {
         case .existing(let index), .added(let index):
@@ -168,7 +172,7 @@ final class ColumnChunkWriter {
     }
 
     /// Encodes, compresses and appends the open page, if it has any values.
-    func cutPage() throws(CompressionFailure) {
+    mutating func cutPage() throws(CompressionFailure) {
         guard pageValues > 0 else { return }
         let allPresent = pagePresent == pageValues
         levels.bytes.withMemoryRebound(to: UInt8.self) { builder.beginDataPage(levels: $0, allPresent: allPresent) }
@@ -208,7 +212,7 @@ final class ColumnChunkWriter {
     }
 
     /// Cuts the open page and returns the chunk as it will sit at `fileOffset`. Call `reset()` once written.
-    func finish(
+    mutating func finish(
         at fileOffset: Int,
         codec: Int32,
         dictionaryPageScratch: ByteBuffer
@@ -253,7 +257,7 @@ final class ColumnChunkWriter {
     }
 
     /// Starts the next chunk, folding this one's statistics into the file's.
-    func reset() {
+    mutating func reset() {
         fileStatistics.merge(statistics)
         statistics = ColumnStatistics(kind: column.kind)
         pages.reset(keepingCapacity: 8 << 20)

@@ -10,7 +10,10 @@ internal import Darwin
 
 /// The dictionary of one column chunk: distinct values (as their PLAIN bytes, ready to be the dictionary page)
 /// and an open-addressing hash table from value bytes to index. Lookups copy nothing.
-final class DictionaryEncoder {
+///
+/// A struct, kept inside its `ColumnChunkWriter` and mutated in place: lookups (one per value) pay no reference
+/// counting and no run-time exclusivity checks (ColumnChunkWriters.swift).
+struct DictionaryEncoder {
     /// A dictionary page larger than this is not built: the chunk falls back to PLAIN (parquet-cpp's default).
     static let maxPageBytes = 1 << 20
     /// Nor more entries than this.
@@ -20,26 +23,28 @@ final class DictionaryEncoder {
     let lengthPrefixed: Bool
     /// The dictionary page's body: every distinct value, PLAIN-encoded, in index order.
     let plain = ByteBuffer(capacity: 1 << 12)
-    /// Where entry i's value bytes start in `plain` (after any length prefix), and their length.
-    private var offsets: [Int] = []
-    private var lengths: [Int] = []
+    /// Entry i: where its value bytes start in `plain` (after any length prefix), their length, their hash.
+    private var entries: [Entry] = []
     /// Hash table of entry index + 1 (0 = empty); its size is a power of two kept at most half full.
     private var slots: [Int32]
-    private var hashes: [UInt64] = []
+
+    private struct Entry {
+        var offset: Int
+        var length: Int
+        var hash: UInt64
+    }
 
     init(lengthPrefixed: Bool) {
         self.lengthPrefixed = lengthPrefixed
         slots = Array(repeating: 0, count: 1024)
     }
 
-    var count: Int { offsets.count }
+    var count: Int { entries.count }
 
     /// Forgets every entry (for the next column chunk).
-    func reset() {
+    mutating func reset() {
         plain.reset(keepingCapacity: 1 << 21)
-        offsets.removeAll(keepingCapacity: true)
-        lengths.removeAll(keepingCapacity: true)
-        hashes.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
         if slots.count > 1 << 17 {
             slots = Array(repeating: 0, count: 1024)
         } else {
@@ -57,7 +62,7 @@ final class DictionaryEncoder {
 
     /// The index of `value`, adding it when new and there is room.
     @inline(__always)
-    func index(of value: UnsafeRawBufferPointer) -> Lookup {
+    mutating func index(of value: UnsafeRawBufferPointer) -> Lookup {
         let hash = Self.hash(value)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -65,20 +70,27 @@ final class DictionaryEncoder {
             let entry = Int(slots[slot])
             if entry == 0 { break }
             let i = entry - 1
-            if hashes[i] == hash && lengths[i] == value.count
-                && (value.count == 0 || memcmp(plain.base + offsets[i], value.baseAddress!, value.count) == 0)
-            {
-                return .existing(UInt32(i))
-            }
+            if matches(entries[i], value, hash) { return .existing(UInt32(i)) }
             slot = (slot + 1) & mask
         }
+        return add(value, hash: hash, slot: slot)
+    }
+
+    /// Whether `entry` holds `value` (whose hash is `hash`).
+    @inline(__always)
+    private func matches(_ entry: Entry, _ value: UnsafeRawBufferPointer, _ hash: UInt64) -> Bool {
+        entry.hash == hash && entry.length == value.count
+            && (value.count == 0 || memcmp(plain.base + entry.offset, value.baseAddress!, value.count) == 0)
+    }
+
+    /// Adds `value` as the next entry, in the empty `slot` its probe ended at, unless the dictionary is full.
+    @inline(__always)
+    private mutating func add(_ value: UnsafeRawBufferPointer, hash: UInt64, slot: Int) -> Lookup {
         let added = (lengthPrefixed ? 4 : 0) + value.count
         if count >= Self.maxEntries || (count > 0 && plain.count + added > Self.maxPageBytes) { return .full }
         let index = count
         if lengthPrefixed { plain.appendLittleEndian(UInt32(value.count)) }
-        offsets.append(plain.count)
-        lengths.append(value.count)
-        hashes.append(hash)
+        entries.append(Entry(offset: plain.count, length: value.count, hash: hash))
         plain.append(value)
         slots[slot] = Int32(index + 1)
         if count * 2 > slots.count { rehash() }
@@ -87,14 +99,14 @@ final class DictionaryEncoder {
 
     /// The bytes of entry `index` (without a length prefix).
     func value(at index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: plain.base + offsets[index], count: lengths[index])
+        UnsafeRawBufferPointer(start: plain.base + entries[index].offset, count: entries[index].length)
     }
 
-    private func rehash() {
+    private mutating func rehash() {
         slots = Array(repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
         for i in 0..<count {
-            var slot = Int(truncatingIfNeeded: hashes[i]) & mask
+            var slot = Int(truncatingIfNeeded: entries[i].hash) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(i + 1)
         }

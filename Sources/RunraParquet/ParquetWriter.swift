@@ -10,7 +10,8 @@ public final class ParquetWriter {
     private let output: FileOutput
     private let compressor: PageCompressor
     private let builder: PageBuilder
-    private let columns: [ColumnChunkWriter]
+    /// Mutated in place, one call per value (ColumnChunkWriters.swift).
+    private let columns: ColumnChunkWriters
     private let dictionaryPageScratch = ByteBuffer(capacity: 1 << 12)
     private var cursor = 0
     private var rowGroups: [RowGroupMetadata] = []
@@ -39,7 +40,9 @@ public final class ParquetWriter {
         compressor = PageCompressor(compression: options.compression, level: options.compressionLevel)
         let builder = PageBuilder(compressor: compressor)
         self.builder = builder
-        columns = schema.columns.map { ColumnChunkWriter(column: $0, builder: builder) }
+        columns = ColumnChunkWriters(count: schema.columns.count) {
+            ColumnChunkWriter(column: schema.columns[$0], builder: builder)
+        }
         do {
             let magic = ByteBuffer(capacity: 16)
             magic.append(Self.magic)
@@ -54,19 +57,21 @@ public final class ParquetWriter {
 
     // MARK: Values
 
+    /// The index of the row's next column, which must accept the `expected` kind of value; moves the cursor on.
     @inline(__always)
-    private func nextColumn(_ expected: String, accepts: (ParquetColumn.Kind) -> Bool) -> ColumnChunkWriter {
-        guard cursor < columns.count else {
+    private func nextColumn(_ expected: String, accepts: (ParquetColumn.Kind) -> Bool) -> Int {
+        let index = cursor
+        guard index < columns.count else {
             preconditionFailure("ParquetWriter: a \(expected) value after the row's last column; call endRow()")
         }
-        let column = columns[cursor]
-        guard accepts(column.column.kind) else {
-            preconditionFailure(
-                "ParquetWriter: column \(cursor) '\(column.column.name)' is \(column.column.kind), given \(expected)"
-            )
-        }
-        cursor += 1
-        return column
+        guard accepts(columns[index].column.kind) else { wrongKind(index, expected) }
+        cursor = index + 1
+        return index
+    }
+
+    private func wrongKind(_ index: Int, _ expected: String) -> Never {
+        let column = columns[index].column
+        preconditionFailure("ParquetWriter: column \(index) '\(column.name)' is \(column.kind), given \(expected)")
     }
 
     /// The current column has no value in this row.
@@ -80,7 +85,7 @@ public final class ParquetWriter {
 
     /// A value of a string or json column: the bytes (UTF-8 text; not validated).
     public func append(_ bytes: UnsafeRawBufferPointer) {
-        nextColumn("bytes") { $0 == .string || $0 == .json }.append(bytes)
+        columns[nextColumn("bytes") { $0 == .string || $0 == .json }].append(bytes)
     }
 
     /// A value of a string or json column.
@@ -90,22 +95,22 @@ public final class ParquetWriter {
 
     /// A value of an int64 column, or of a timestampMicros column (microseconds since the Unix epoch, UTC).
     public func append(_ value: Int64) {
-        nextColumn("Int64") { $0 == .int64 || $0 == .timestampMicros }.append(value)
+        columns[nextColumn("Int64") { $0 == .int64 || $0 == .timestampMicros }].append(value)
     }
 
     /// A value of an int32 column.
     public func append(_ value: Int32) {
-        nextColumn("Int32") { $0 == .int32 }.append(value)
+        columns[nextColumn("Int32") { $0 == .int32 }].append(value)
     }
 
     /// A value of a double column.
     public func append(_ value: Double) {
-        nextColumn("Double") { $0 == .double }.append(value)
+        columns[nextColumn("Double") { $0 == .double }].append(value)
     }
 
     /// A value of a boolean column.
     public func append(_ value: Bool) {
-        nextColumn("Bool") { $0 == .boolean }.append(value)
+        columns[nextColumn("Bool") { $0 == .boolean }].append(value)
     }
 
     /// Ends the row. Cuts full pages, and writes the row group once it has reached `rowGroupBytes`.
@@ -119,15 +124,15 @@ public final class ParquetWriter {
         rowsWritten += 1
         if let failure { throw failure }
         var buffered = 0
-        for column in columns {
-            if column.pageIsFull(pageBytes: options.pageBytes) {
+        for index in columns.indices {
+            if columns[index].pageIsFull(pageBytes: options.pageBytes) {
                 do throws(CompressionFailure) {
-                    try column.cutPage()
+                    try columns[index].cutPage()
                 } catch {
                     throw record(compressionFailure: error)
                 }
             }
-            buffered += column.bufferedBytes
+            buffered += columns[index].bufferedBytes
         }
         if buffered >= options.rowGroupBytes { try writeRowGroup() }
     }
@@ -138,7 +143,7 @@ public final class ParquetWriter {
     /// Bytes written to the file so far plus what is buffered (encoded), for rolling files by size.
     public var estimatedBytes: Int {
         var total = output.offset
-        for column in columns { total += column.bufferedBytes }
+        for index in columns.indices { total += columns[index].bufferedBytes }
         return total
     }
 
@@ -162,10 +167,10 @@ public final class ParquetWriter {
         chunks.reserveCapacity(columns.count)
         var totalUncompressed: Int64 = 0
         do throws(ParquetError) {
-            for column in columns {
+            for index in columns.indices {
                 let chunk: ColumnChunkWriter.FinishedChunk
                 do throws(CompressionFailure) {
-                    chunk = try column.finish(
+                    chunk = try columns[index].finish(
                         at: output.offset,
                         codec: options.compression.codec,
                         dictionaryPageScratch: dictionaryPageScratch
@@ -177,7 +182,7 @@ public final class ParquetWriter {
                 try output.write(chunk.pages.bytes)
                 chunks.append(chunk.metadata)
                 totalUncompressed += chunk.metadata.totalUncompressedSize
-                column.reset()
+                columns[index].reset()
             }
         } catch {
             failure = error
@@ -231,11 +236,11 @@ public final class ParquetWriter {
         return ParquetFileSummary(
             rows: rowsWritten,
             bytes: output.offset,
-            columns: columns.map { column in
-                let statistics = column.fileStatistics
+            columns: columns.indices.map { index in
+                let statistics = columns[index].fileStatistics
                 let bounds = statistics.bounds
                 return ParquetColumnSummary(
-                    name: column.column.name,
+                    name: columns[index].column.name,
                     nullCount: statistics.nullCount,
                     min: bounds?.min,
                     max: bounds?.max
