@@ -21,6 +21,8 @@ final class DeltaLog {
     private(set) var transactionVersion: Int64 = -1
     /// The active files each origin added (what a group with that origin replaces).
     private(set) var filesByOrigin: [String: [String]] = [:]
+    /// Every file a commit ever added (active or removed since).
+    private(set) var everAdded = Set<String>()
 
     var logPath: String { "\(root)/_delta_log" }
 
@@ -36,6 +38,19 @@ final class DeltaLog {
         case .none: partitionColumns = []
         }
         try read()
+    }
+
+    /// Removes the data files a writer killed between their rename and their commit left (`part-….parquet` files no
+    /// commit added): no reader of the table sees them, and the restarted run writes their events again.
+    func removeUncommittedFiles() {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
+        while let relative = walker.nextObject() as? String {
+            if relative.hasPrefix("_") { walker.skipDescendants() }
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix("part-") && name.hasSuffix(".parquet") && !everAdded.contains(relative) {
+                unlink("\(root)/\(relative)")
+            }
+        }
     }
 
     /// The schema of the table: the file columns, then the partition columns.
@@ -102,6 +117,7 @@ final class DeltaLog {
                 throw configurationError("its schema is not this configuration's (the same `columns`, or another path)")
             }
         } else if let add = action["add"] as? [String: Any], let path = add["path"] as? String {
+            everAdded.insert(path)
             if let origin = (add["tags"] as? [String: Any])?["runraOrigin"] as? String {
                 filesByOrigin[origin, default: []].append(path)
             }
@@ -127,6 +143,7 @@ final class DeltaLog {
                 version = next
                 transactionVersion += 1
                 filesByOrigin[origin] = files.map(\.relativePath)
+                everAdded.formUnion(files.map(\.relativePath))
                 return
             }
             // Another writer made that version: read it and try the next one.

@@ -55,6 +55,7 @@ public actor ParquetExporter: EventExporter {
                 schema: schema,
                 partitionBy: settings.partitionBy
             )
+            delta?.removeUncommittedFiles()
         }
         rollInterval.value = .milliseconds(settings.rollIntervalMs)
         self.settings = settings

@@ -272,6 +272,26 @@ enum LakeReaders {
         try expectReadBack(lake, source, ["--format", format])
     }
 
+    /// A Delta writer killed between a file's rename and its commit leaves a file no commit added: the next run
+    /// removes it (no reader of the table saw it; its events are written again from the checkpoint).
+    @Test func aDeltaFileThatWasNeverCommittedIsRemovedByTheNextRun() throws {
+        let dir = try TemporaryDirectory()
+        let input = try dir.write("in.jsonl", (0..<300).map { LakeEvents.event($0) }.joined(separator: "\n") + "\n")
+        let lake = dir.path("table")
+        let arguments = ["replay", "-q", "--to", "parquet", "--set", "path=\(lake)", "--set", "format=delta", input]
+        #expect(try CLI.run(arguments).status == 0)
+        let committed = try #require(
+            try FileManager.default.subpathsOfDirectory(atPath: lake).first { $0.hasSuffix(".parquet") }
+        )
+        let orphan = (committed as NSString).deletingLastPathComponent + "/part-orphan-0-1-1234.zstd.parquet"
+        try FileManager.default.copyItem(atPath: "\(lake)/\(committed)", toPath: "\(lake)/\(orphan)")
+        let empty = try dir.write("empty.jsonl", "")
+        #expect(try CLI.run(Array(arguments.dropLast()) + [empty]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: "\(lake)/\(orphan)"))
+        #expect(FileManager.default.fileExists(atPath: "\(lake)/\(committed)"))
+        try expectReadBack(lake, input, ["--format", "delta"])
+    }
+
     /// kill -9 at random moments while the log rotates, and restarts: every event in the lake exactly once.
     @Test(arguments: ["parquet", "delta"])
     func killNineWhileFollowingARotatingLogLeavesEachEventOnce(format: String) throws {
