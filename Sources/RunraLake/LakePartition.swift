@@ -1,3 +1,5 @@
+import RunraEvents
+
 /// The Hive-style directory of an event by its time (UTC): `dt=2026-06-15/hour=10`, `dt=2026-06-15`, or the lake's
 /// root. An event without a valid timestamp goes to `__HIVE_DEFAULT_PARTITION__`, Hive's and Spark's name for null.
 struct LakePartition: Hashable, Sendable {
@@ -32,17 +34,9 @@ struct LakePartition: Hashable, Sendable {
         return LakePartition(directory: "\(day)/hour=\(hour < 10 ? "0" : "")\(hour)")
     }
 
-    /// `YYYY-MM-DD` of a day counted from 1970-01-01 (the proleptic Gregorian calendar; H. Hinnant's algorithm).
+    /// `YYYY-MM-DD` of a day counted from 1970-01-01 (the proleptic Gregorian calendar).
     static func civilDate(daysSinceEpoch days: Int64) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = Timestamp.civil(fromDays: days)
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

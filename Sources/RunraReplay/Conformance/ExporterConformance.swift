@@ -88,9 +88,7 @@ public enum ExporterConformance {
             try await first.flush()
             _ = try await first.export(halves[1], origin: origins[1])
             try await first.flush()
-            if try await readBack().sorted(by: lexicographicallyPrecedes)
-                != batch.map(\.line).sorted(by: lexicographicallyPrecedes)
-            {
+            if try await !holdsEachOnce(readBack(), batch) {
                 problems.append("after flush the destination does not hold each exported event once")
             }
         } catch {
@@ -102,9 +100,7 @@ public enum ExporterConformance {
             try await restarted.initialize(configuration: configuration)
             _ = try await restarted.export(halves[1], origin: origins[1])
             try await restarted.flush()
-            if try await readBack().sorted(by: lexicographicallyPrecedes)
-                != batch.map(\.line).sorted(by: lexicographicallyPrecedes)
-            {
+            if try await !holdsEachOnce(readBack(), batch) {
                 problems.append("a batch exported again with its origin after a restart is at the destination twice")
             }
         } catch {
@@ -112,6 +108,11 @@ public enum ExporterConformance {
         }
         await restarted.dispose()
         return problems
+    }
+
+    /// Whether `stored` (in any order) is exactly the lines of `events`, each once.
+    private static func holdsEachOnce(_ stored: [[UInt8]], _ events: [RuntimeEvent]) -> Bool {
+        stored.sorted(by: lexicographicallyPrecedes) == events.map(\.line).sorted(by: lexicographicallyPrecedes)
     }
 
     private static func lexicographicallyPrecedes(_ left: [UInt8], _ right: [UInt8]) -> Bool {
