@@ -134,6 +134,25 @@ final class BufferingExporter: EventExporter, @unchecked Sendable {
         #expect(Set(store.lines) == Set(Sample.events(100).map(\.line)))
     }
 
+    /// The progress counts what is in files not yet complete apart from what was sent, so a long file does not
+    /// look like nothing is happening.
+    @Test func eventsInFilesNotYetCompleteArePendingNotSent() async throws {
+        let exporter = BufferingExporter(store: FileStore())
+        exporter.batchesPerFile = 2
+        let engine = ReplayEngine(targets: [target(exporter)])
+        let seen = Counter()
+        exporter.afterFlush = { _ in
+            let summary = engine.progress().exporters[0]
+            seen.add(summary.pending)
+            seen.add(summary.sent)
+        }
+        let report = try await engine.run(.memory(Sample.events(40)))
+        // At each flush, before it is acknowledged: 20 pending, and what earlier files sent.
+        #expect(seen.values == [20, 0, 20, 20])
+        #expect(report.exporters[0].pending == 0)
+        #expect(report.exporters[0].sent == 40)
+    }
+
     /// A followed log that goes quiet still lands: the held batch is flushed after the interval, not when the next
     /// batch or the end comes.
     @Test func aQuietInputIsFlushedWithinTheInterval() async throws {

@@ -55,6 +55,8 @@ extension ExporterWorker {
                     let outcome = try await target.exporter.export(batch.events, origin: engine.origin(of: batch.first))
                     group.add(batch, limit: options.heldGroupBytes)
                     group.outcomes.append(outcome)
+                    let pending = group.counts.reduce(0, +)
+                    engine.update(index) { $0.pending = pending }
                     if outcome.flushRequested {
                         abandoning = await flush(&group, abandoning: abandoning, numbering: &number)
                     }
@@ -145,6 +147,7 @@ extension ExporterWorker {
 
     /// Every batch of the group was delivered: complete each in order, then write the checkpoint.
     private func acknowledge(_ group: inout HeldGroup, retries: Int, numbering number: inout Int) {
+        engine.update(index) { $0.pending = 0 }
         for index in group.batches.indices {
             var outcome = group.outcomes[index]
             if index == 0 { outcome.retries += retries }
@@ -157,6 +160,7 @@ extension ExporterWorker {
     }
 
     private func completeFailed(_ group: HeldGroup, failure: String, numbering number: inout Int) {
+        engine.update(index) { $0.pending = 0 }
         for index in group.batches.indices {
             let result = BatchResult(number: number, outcome: nil, failure: failure)
             complete(group.batches[index].events, count: group.counts[index], result, initializationError: nil)
@@ -165,6 +169,7 @@ extension ExporterWorker {
     }
 
     private func completeAbandoned(_ batches: [ExportBatch], counts: [Int], numbering number: inout Int) {
+        engine.update(index) { $0.pending = 0 }
         for (batch, count) in zip(batches, counts) {
             let result = BatchResult(number: number, outcome: nil, failure: nil, abandoned: true)
             complete(batch.events, count: count, result, initializationError: nil)

@@ -6,6 +6,8 @@ public struct ExporterSummary: Sendable {
     public var label: String
     /// Events it accepted.
     public var sent = 0
+    /// Events exported into files not yet complete (an exporter acknowledged at flush): sent once a flush returns.
+    public var pending = 0
     /// Events its filter left out.
     public var filteredOut = 0
     /// Events it refused for good (including a backend's count without detail).

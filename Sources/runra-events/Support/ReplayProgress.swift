@@ -39,10 +39,15 @@ final class ReplayProgress: @unchecked Sendable {
             let read = max(eventsRead, events)
             let seconds = (ContinuousClock.now - start).seconds
             let rate = seconds > 0 ? Int(Double(read) / seconds) : 0
-            let sent = exporters.map { "\($0.label) \($0.sent)" }.joined(separator: ", ")
+            let sent = exporters.map { "\($0.label) \($0.sent)\(Self.pendingText($0))" }.joined(separator: ", ")
             let share = bytesRead > 0 ? InputSize.shareText(read: bytesRead, of: knownBytes, seconds: seconds) : ""
             line.update { "replay: \(read) events read\(share), \(rate) events/s; sent: \(sent)" }
         }
+    }
+
+    /// ` (+N in files not yet complete)` for an exporter that writes files complete only at flush, else nothing.
+    static func pendingText(_ exporter: ExporterSummary) -> String {
+        exporter.pending > 0 ? " (+\(exporter.pending) in files not yet complete)" : ""
     }
 
     /// Erases the line for good: what is printed next starts on a clean line.

@@ -25,7 +25,8 @@ struct ShipperStatus {
             line += "\(Int((Double(delivered - last.delivered) / elapsed).rounded()))/s delivered"
             for exporter in exporters {
                 line +=
-                    "; \(exporter.label) \(exporter.sent) sent, \(exporter.retried) retried,"
+                    "; \(exporter.label) \(exporter.sent) sent\(ReplayProgress.pendingText(exporter)),"
+                    + " \(exporter.retried) retried,"
                     + " \(exporter.deadLettered) dead-lettered"
             }
             let lost = engine.lostFiles()
