@@ -20,6 +20,20 @@ import Testing
         #expect(result.stderr.isEmpty)
     }
 
+    /// A line of spaces, tabs and carriage returns is blank for `tail` as for `filter` (docs/event-format.md),
+    /// not a bad line.
+    @Test func aLineOfWhitespaceWithACarriageReturnIsBlankAsInFilter() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("events.jsonl", Self.event(1) + "\n \r \t\n" + Self.event(2) + "\n")
+        let tail = try CLI.run(["tail", "-n", "5", path])
+        #expect(tail.status == 0)
+        #expect(tail.stderr.isEmpty, "\(tail.stderr)")
+        #expect(tail.stdoutLines.count == 2)
+        let filter = try CLI.run(["filter", "-c", path])
+        #expect(filter.stdoutLines == ["2"])
+        #expect(filter.stderr.isEmpty)
+    }
+
     @Test func lastNOfAGzipFile() throws {
         let dir = try TemporaryDirectory()
         let gz = try CLI.gzipInPlace(try dir.write("old.jsonl", Self.lines(1...200)))

@@ -145,7 +145,7 @@ struct EventPipeline<Processor: EventProcessor> {
 
         init(options: ReadOptions, sourceNames: [String]) {
             self.options = options
-            self.lineRule = LineRule(options: options, carriageReturnIsBlank: true)
+            self.lineRule = LineRule(options: options)
             self.sourceNames = sourceNames
             self.maximumInFlight = max(4, options.scanThreads * 3)
         }

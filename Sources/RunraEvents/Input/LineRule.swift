@@ -22,21 +22,16 @@ struct LineRule {
     let maximumLineBytes: Int
     /// Bad lines keep their bytes (`--dead-letter`).
     let keepsBadLines: Bool
-    /// Whether a `\r` inside a line of spaces and tabs still leaves it blank. `filter` and the other pipeline
-    /// readers say yes, `tail` and `replay --follow` no (a bad line), as they always have.
-    let carriageReturnIsBlank: Bool
 
-    init(options: ReadOptions, carriageReturnIsBlank: Bool) {
+    init(options: ReadOptions) {
         self.maximumLineBytes = options.maximumLineBytes
         self.keepsBadLines = options.keepsBadLines
-        self.carriageReturnIsBlank = carriageReturnIsBlank
     }
 
     /// The rule of a reader that only splits lines and leaves checking them to another.
     init(maximumLineBytes: Int) {
         self.maximumLineBytes = maximumLineBytes
         self.keepsBadLines = false
-        self.carriageReturnIsBlank = false
     }
 
     /// Why a line over the limit is bad.
@@ -80,9 +75,10 @@ struct LineRule {
         )
     }
 
+    /// Spaces, tabs and carriage returns only (docs/event-format.md): skipped by every reader, `tail` and
+    /// `replay --follow` included.
     private func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        if carriageReturnIsBlank { return line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
-        return line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
     // MARK: Splitting

@@ -22,7 +22,7 @@ struct TailLineChecker {
     init(selection: EventSelection, options: ReadOptions) {
         self.selection = selection
         self.options = options
-        self.rule = LineRule(options: options, carriageReturnIsBlank: false)
+        self.rule = LineRule(options: options)
         self.selectsEverything = selection.selectsEverything
     }
 
