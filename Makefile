@@ -135,18 +135,14 @@ docs: ## Regenerate docs/cli.md from the commands' --help.
 	$(SWIFT) build --product runra-events
 	bash scripts/cli-docs.sh $(BIN_DEBUG) docs/cli.md
 
-# Left out of `format` and `lint` for now: they change with the exporter acknowledgement rule (#24) and are
-# formatted after it. Empty this list then.
-FORMAT_FILES = Package.swift $(shell find Sources Tests -name '*.swift' | sort)
-
 format: ## Format the sources with swift-format.
 	@echo "swift format format --in-place (Sources, Tests and Package.swift)"
-	@$(SWIFT) format format --in-place $(FORMAT_FILES)
+	@$(SWIFT) format format --in-place --recursive Sources Tests Package.swift
 
 lint: ## Check the formatting (swift-format, .swift-format); `make test` runs it first.
 	@echo "swift format lint --strict (Sources, Tests and Package.swift)"
-	@$(SWIFT) format lint --strict $(FORMAT_FILES)
-	@# swift-format cannot break a long string literal or comment, so it does not report them: sources stay within
+	@$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	@# swift-format does not report a long string literal or comment it cannot break: sources stay within
 	@# .swift-format's 120 columns here (tests may hold longer fixture lines).
 	@if LC_ALL=C.UTF-8 grep -rnP --include='*.swift' '^.{121,}$$' Sources Package.swift; then \
 	  echo "error: the lines above are over 120 columns: split them"; exit 1; fi

@@ -42,14 +42,10 @@ final class DeltaLog {
 
     /// Removes the data files a writer killed between their rename and their commit left (`part-….parquet` files no
     /// commit added): no reader of the table sees them, and the restarted run writes their events again.
-    func removeUncommittedFiles() {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
-        while let relative = walker.nextObject() as? String {
-            if relative.hasPrefix("_") { walker.skipDescendants() }
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix("part-") && name.hasSuffix(".parquet") && !everAdded.contains(relative) {
-                unlink("\(root)/\(relative)")
-            }
+    /// `files`: the table's files as ``LakeDirectories/files(under:)`` lists them.
+    func removeUncommittedFiles(among files: [String]) {
+        for relative in files where LakeDirectories.isDataFile(relative) && !everAdded.contains(relative) {
+            unlink("\(root)/\(relative)")
         }
     }
 
@@ -153,7 +149,7 @@ final class DeltaLog {
         }
         throw RunraError(
             .exporter,
-            "parquet: \(logPath): other writers kept committing first; is another replay writing this table?"
+            "\(logPath): other writers kept committing first; is another replay writing this table?"
         )
     }
 
@@ -208,33 +204,22 @@ final class DeltaLog {
         let final = commitPath(version)
         let temporary = "\(logPath)/.\(version).json.\(UUID().uuidString).tmp"
         let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure("cannot create \(temporary)") }
+        let descriptor = try POSIX.open(temporary, O_WRONLY | O_CREAT | O_EXCL)
         defer { unlink(temporary) }
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = written == bytes.count && fsync(descriptor) == 0
-        let reason = errno
-        close(descriptor)
-        guard synced else {
-            errno = written < 0 || !synced ? reason : ENOSPC
-            throw failure("cannot write \(temporary)")
+        do {
+            defer { close(descriptor) }
+            try bytes.withUnsafeBytes { try POSIX.writeAll(descriptor, $0, path: temporary) }
+            try POSIX.fsync(descriptor, path: temporary)
         }
         if link(temporary, final) != 0 {
             if errno == EEXIST { return false }
-            throw failure("cannot commit \(final)")
+            throw POSIX.ioError("commit", final)
         }
         try LakeDirectories.sync(logPath)
         return true
     }
 
-    private func failure(_ message: String) -> RunraError {
-        LakeDirectories.failure(
-            "\(message): \(String(cString: strerror(errno)))",
-            advice: "check the disk and permissions"
-        )
-    }
-
     private func configurationError(_ message: String) -> RunraError {
-        RunraError(.configuration, "parquet: the Delta table at \(root) cannot be written: \(message)")
+        RunraError(.configuration, "the Delta table at \(root) cannot be written: \(message)")
     }
 }

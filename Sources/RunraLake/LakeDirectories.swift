@@ -17,7 +17,7 @@ enum LakeDirectories {
         if !parent.isEmpty && parent != path { try make(parent) }
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
             throw failure(
-                "cannot create \(path): \(String(cString: strerror(errno)))",
+                "cannot create \(path): \(POSIX.errorText())",
                 advice: "check the path and its permissions"
             )
         }
@@ -30,15 +30,14 @@ enum LakeDirectories {
         do {
             try make(path)
         } catch let error as RunraError {
-            let message = error.message.hasPrefix("parquet: ") ? String(error.message.dropFirst(9)) : error.message
-            throw RunraError(.configuration, "\(key): \(message)")
+            throw RunraError(.configuration, "\(key): \(error.message)")
         }
         let probe = "\(path)/.runra-events-probe-\(getpid())"
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw RunraError(
                 .configuration,
-                "\(key): cannot write in \(path): \(String(cString: strerror(errno))) "
+                "\(key): cannot write in \(path): \(POSIX.errorText()) "
                     + "(choose a directory you can write)"
             )
         }
@@ -46,17 +45,28 @@ enum LakeDirectories {
         unlink(probe)
     }
 
-    /// Removes the temporary files a writer killed before its flush left (`.part-….tmp`, `_delta_log/.….tmp`): no
-    /// reader sees them, and the events they held are written again from the checkpoint. One writer per lake.
-    static func removeTemporaryFiles(under root: String) {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
+    /// The paths (relative to `root`) of the files under it: read once when a writer starts, for what an earlier,
+    /// killed writer left.
+    static func files(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
         while let relative = walker.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            let inLog = relative.hasPrefix("_delta_log/") && name.hasPrefix(".") && name.hasSuffix(".json.tmp") == false
-            if name.hasSuffix(".tmp") && (name.hasPrefix(".part-") || (inLog && name.contains(".json."))) {
-                unlink("\(root)/\(relative)")
-            }
+            if walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular { files.append(relative) }
         }
+        return files
+    }
+
+    /// Whether `relative` is a temporary file a writer killed before its flush left (`.part-….tmp`,
+    /// `_delta_log/.….tmp`): no reader sees it, and the events it held are written again from the checkpoint.
+    static func isTemporary(_ relative: String) -> Bool {
+        let name = (relative as NSString).lastPathComponent
+        return name.hasSuffix(".tmp") && (name.hasPrefix(".part-") || (relative.hasPrefix("_delta_log/.")))
+    }
+
+    /// Whether `relative` names a data file this writer makes (`part-….parquet`, outside `_`-prefixed folders).
+    static func isDataFile(_ relative: String) -> Bool {
+        let name = (relative as NSString).lastPathComponent
+        return !relative.hasPrefix("_") && name.hasPrefix("part-") && name.hasSuffix(".parquet")
     }
 
     /// `fsync`s the directory at `path`, so the names just made or renamed in it are on disk.
@@ -64,13 +74,13 @@ enum LakeDirectories {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw failure(
-                "cannot open \(path) to sync it: \(String(cString: strerror(errno)))",
+                "cannot open \(path) to sync it: \(POSIX.errorText())",
                 advice: "check its permissions"
             )
         }
         defer { close(descriptor) }
         if fsync(descriptor) != 0 {
-            throw failure("cannot sync \(path): \(String(cString: strerror(errno)))", advice: "check the disk")
+            throw failure("cannot sync \(path): \(POSIX.errorText())", advice: "check the disk")
         }
     }
 
@@ -78,7 +88,7 @@ enum LakeDirectories {
     static func publish(_ from: String, as to: String) throws {
         if rename(from, to) != 0 {
             throw failure(
-                "cannot rename \(from) to \(to): \(String(cString: strerror(errno)))",
+                "cannot rename \(from) to \(to): \(POSIX.errorText())",
                 advice: "check the disk and permissions"
             )
         }
@@ -86,6 +96,6 @@ enum LakeDirectories {
     }
 
     static func failure(_ message: String, advice: String) -> RunraError {
-        RunraError(.exporter, "parquet: \(message) (\(advice))")
+        RunraError(.exporter, "\(message) (\(advice))")
     }
 }

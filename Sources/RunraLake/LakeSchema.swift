@@ -31,15 +31,6 @@ struct LakeSchema: Sendable {
         ParquetSchema(Self.builtIn + promoted.map { ParquetColumn(name: $0.name, kind: $0.parquetKind) } + [Self.raw])
     }
 
-    /// The Spark StructType JSON of the columns, for a Delta table's `metaData.schemaString`. JSON columns are
-    /// strings there (Delta has no JSON type; the Parquet files still say JSON).
-    var sparkSchemaJSON: String {
-        let fields = parquet.columns.map { column in
-            #"{"name":"\#(column.name)","type":"\#(Self.sparkType(column.kind))","nullable":true,"metadata":{}}"#
-        }
-        return #"{"type":"struct","fields":["# + fields.joined(separator: ",") + "]}"
-    }
-
     static func sparkType(_ kind: ParquetColumn.Kind) -> String {
         switch kind {
         case .string, .json: return "string"

@@ -22,8 +22,9 @@ public actor ParquetExporter: EventExporter {
     private var group: [LakePartition: LakeFile] = [:]
     private var groupOrigin: BatchOrigin?
     private var groupRows = 0
-    /// Files of the first group's origin in other partitions may be left by an earlier run: looked for once.
-    private var looksForStaleFiles = true
+    /// A plain lake's data files when the exporter started, by name: the first group's origin may have files there
+    /// from an earlier run, in partitions the group does not write again (emptied after the first flush).
+    private var earlierFiles: [String: [String]] = [:]
     private nonisolated let rollInterval = RollInterval()
 
     /// An exporter that is not yet initialized.
@@ -47,7 +48,8 @@ public actor ParquetExporter: EventExporter {
         let settings = try LakeSettings(configuration)
         schema = LakeSchema(promoted: settings.columns)
         try LakeDirectories.probe(settings.path, key: configuration.keyPath("path"))
-        LakeDirectories.removeTemporaryFiles(under: settings.path)
+        let existing = LakeDirectories.files(under: settings.path)
+        for relative in existing where LakeDirectories.isTemporary(relative) { unlink("\(settings.path)/\(relative)") }
         if settings.format == .delta {
             delta = try DeltaLog(
                 root: settings.path,
@@ -55,7 +57,10 @@ public actor ParquetExporter: EventExporter {
                 schema: schema,
                 partitionBy: settings.partitionBy
             )
-            delta?.removeUncommittedFiles()
+            delta?.removeUncommittedFiles(among: existing)
+        } else {
+            let dataFiles = existing.filter(LakeDirectories.isDataFile)
+            earlierFiles = Dictionary(grouping: dataFiles) { ($0 as NSString).lastPathComponent }
         }
         rollInterval.value = .milliseconds(settings.rollIntervalMs)
         self.settings = settings
@@ -66,7 +71,7 @@ public actor ParquetExporter: EventExporter {
     }
 
     public func export(_ events: [RuntimeEvent], origin: BatchOrigin) async throws -> ExportOutcome {
-        guard let settings else { throw RunraError(.exporter, "parquet: export before initialize") }
+        guard let settings else { throw RunraError(.exporter, "export before initialize") }
         if groupOrigin == nil { groupOrigin = origin }
         let row = LakeRow(schema: schema)
         do {
@@ -127,10 +132,9 @@ public actor ParquetExporter: EventExporter {
             }
             if let delta {
                 try delta.commit(published, origin: origin)
-            } else if looksForStaleFiles {
-                removeStale(origin: origin, keeping: Set(published.map(\.relativePath)), root: settings.path)
+            } else {
+                removeEarlierFiles(of: origin, keeping: Set(published.map(\.relativePath)), root: settings.path)
             }
-            looksForStaleFiles = false
         } catch {
             if delta != nil { for file in published { unlink("\(settings.path)/\(file.relativePath)") } }
             discardGroup()
@@ -141,16 +145,13 @@ public actor ParquetExporter: EventExporter {
     }
 
     /// Removes `part-<origin>.parquet` files an earlier run wrote in partitions this group did not write (the earlier
-    /// group held events of more partitions than the group that replaces it).
-    private func removeStale(origin: String, keeping: Set<String>, root: String) {
-        let name = "part-\(origin).parquet"
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
-        while let relative = walker.nextObject() as? String {
-            if relative.hasPrefix("_") || relative.hasPrefix(".") { walker.skipDescendants() }
-            if (relative as NSString).lastPathComponent == name && !keeping.contains(relative) {
-                unlink("\(root)/\(relative)")
-            }
+    /// group held events of more partitions than the group that replaces it). Only the first group after a start
+    /// can meet them.
+    private func removeEarlierFiles(of origin: String, keeping: Set<String>, root: String) {
+        for relative in earlierFiles["part-\(origin).parquet"] ?? [] where !keeping.contains(relative) {
+            unlink("\(root)/\(relative)")
         }
+        earlierFiles = [:]
     }
 
     private func discardGroup() {

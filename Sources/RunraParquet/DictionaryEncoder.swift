@@ -97,11 +97,6 @@ struct DictionaryEncoder {
         return .added(UInt32(index))
     }
 
-    /// The bytes of entry `index` (without a length prefix).
-    func value(at index: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: plain.base + entries[index].offset, count: entries[index].length)
-    }
-
     private mutating func rehash() {
         slots = Array(repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1

@@ -43,8 +43,6 @@ final class FileOutput {
 
     deinit { abandon() }
 
-    var isOpen: Bool { descriptor >= 0 }
-
     /// Writes all of `bytes` at the current offset.
     func write(_ bytes: UnsafeRawBufferPointer) throws(ParquetError) {
         guard descriptor >= 0 else { throw failure("write to", errno: EBADF) }

@@ -55,15 +55,6 @@ extension ParquetColumn.Kind {
         case .boolean: .boolean
         }
     }
-
-    /// The width of a PLAIN value in bytes, or nil for variable-length byte arrays (and bit-packed booleans).
-    var fixedWidth: Int? {
-        switch self {
-        case .int64, .timestampMicros, .double: 8
-        case .int32: 4
-        case .string, .json, .boolean: nil
-        }
-    }
 }
 
 /// `parquet.thrift` `Type`: the physical types this writer uses.

@@ -56,12 +56,6 @@ struct ThriftCompactEncoder {
         out.appendVarint(Self.zigzag(value))
     }
 
-    /// An i8: one raw byte, not a varint.
-    mutating func field(_ id: Int16, i8 value: Int8) {
-        fieldHeader(id, .i8)
-        out.append(UInt8(bitPattern: value))
-    }
-
     mutating func field(_ id: Int16, i16 value: Int16) {
         fieldHeader(id, .i16)
         out.appendVarint(Self.zigzag(Int64(value)))

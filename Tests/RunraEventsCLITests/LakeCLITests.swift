@@ -33,7 +33,7 @@ enum LakeReaders {
         process.standardError = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        try process.waitForExit()
         return (process.terminationStatus, text)
     }
 
@@ -47,7 +47,7 @@ enum LakeReaders {
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return -1 }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        try? process.waitForExit()
         return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 }
@@ -368,7 +368,7 @@ extension CLI {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        try process.waitForExit()
         return process.terminationStatus
     }
 }

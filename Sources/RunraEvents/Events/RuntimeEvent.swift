@@ -51,7 +51,7 @@ public struct RuntimeEvent: Sendable, ExpressionContext {
     }
 
     /// Whether the line has a top-level member beside `id`, `timestamp`, `type`, `sandboxId`, `runId` and `data`.
-    public var hasOtherMembers: Bool { fields.hasOtherMembers }
+    package var hasOtherMembers: Bool { fields.hasOtherMembers }
 
     /// Where the six members' values sit in ``line`` (quotes included for strings), for writers that copy bytes.
     package struct MemberSpans {

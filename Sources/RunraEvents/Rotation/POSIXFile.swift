@@ -5,18 +5,18 @@ import Darwin
 #endif
 
 /// Thin POSIX helpers for rotation and writing: errors become ``RunraError`` naming the path.
-enum POSIX {
+package enum POSIX {
     /// The `strerror` text of `errno`.
-    static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+    package static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
-    static func ioError(_ what: String, _ path: String, _ code: Int32 = errno) -> RunraError {
+    package static func ioError(_ what: String, _ path: String, _ code: Int32 = errno) -> RunraError {
         RunraError(.io, "cannot \(what) \(path): \(errorText(code))")
     }
 
     /// `open(2)`, retried on EINTR; the descriptor is close-on-exec.
-    static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
+    package static func open(_ path: String, _ flags: Int32, mode: UInt32 = 0o644) throws -> Int32 {
         while true {
-            let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+            let fd = Glibc.open(path, flags | O_CLOEXEC, mode_t(mode))
             if fd >= 0 { return fd }
             if errno == EINTR { continue }
             throw ioError("open", path)
@@ -54,19 +54,19 @@ enum POSIX {
         }
     }
 
-    static func rename(_ from: String, _ to: String) throws {
+    package static func rename(_ from: String, _ to: String) throws {
         guard Glibc.rename(from, to) == 0 else {
             throw RunraError(.io, "cannot rename \(from) to \(to): \(errorText())")
         }
     }
 
     /// Removes `path`; a path that is already gone is fine.
-    static func unlink(_ path: String) throws {
+    package static func unlink(_ path: String) throws {
         guard Glibc.unlink(path) == 0 || errno == ENOENT else { throw ioError("remove", path) }
     }
 
     /// Writes all of `bytes`, retrying short writes and EINTR.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         guard var base = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
@@ -90,7 +90,7 @@ enum POSIX {
         }
     }
 
-    static func fsync(_ fd: Int32, path: String) throws {
+    package static func fsync(_ fd: Int32, path: String) throws {
         while Glibc.fsync(fd) != 0 {
             if errno == EINTR { continue }
             // Some file systems (and /dev/null-like targets) cannot sync; that is not data loss.

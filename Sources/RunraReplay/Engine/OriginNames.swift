@@ -10,9 +10,15 @@ final class OriginNames: @unchecked Sendable {
     private var prefixes: [Int: String] = [:]
     private let runName = String(UInt64.random(in: 0...UInt64.max), radix: 16)
 
-    /// Names for positions in `paths` (`nil` or `-`: standard input; empty: events in memory).
-    init(paths: [String?]) {
+    /// Names for positions in `paths` (`nil` or `-`: standard input; empty: events in memory). `fingerprints`: the
+    /// inputs' fingerprints when a checkpoint has them already (read again otherwise).
+    init(paths: [String?], fingerprints: [String] = []) {
         self.paths = paths
+        if fingerprints.count == paths.count {
+            for (index, fingerprint) in fingerprints.enumerated() {
+                prefixes[index] = BatchOrigin.fileNamePart(fingerprint)
+            }
+        }
     }
 
     /// The origin of the event at `position`.
@@ -31,11 +37,9 @@ final class OriginNames: @unchecked Sendable {
         // Only a regular file can be read twice alike; reading a pipe here would take lines from the replay.
         var status = stat()
         guard let path, path != "-", stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-            let handle = FileHandle(forReadingAtPath: path)
+            let input = try? ReplayCheckpoint.describe(paths: [path]).first
         else { return nil }
-        defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: ReplayCheckpoint.fingerprintLength) else { return nil }
-        return BatchOrigin.fileNamePart(ContentFingerprint.of(head))
+        return BatchOrigin.fileNamePart(input.fingerprint)
     }
 }
 

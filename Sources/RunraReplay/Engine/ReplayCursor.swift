@@ -129,9 +129,11 @@ struct FileCursor: ReplayCursor {
             }
         }
         self.inputs = inputs
+        let fingerprints = inputs.map(\.fingerprint)
         switch input {
-        case .events(let reader): originNames = OriginNames(paths: reader.paths.isEmpty ? [nil] : reader.paths)
-        case .deadLetters(let path): originNames = OriginNames(paths: [path])
+        case .events(let reader):
+            originNames = OriginNames(paths: reader.paths.isEmpty ? [nil] : reader.paths, fingerprints: fingerprints)
+        case .deadLetters(let path): originNames = OriginNames(paths: [path], fingerprints: fingerprints)
         case .memory: originNames = OriginNames(paths: [])
         }
         resumedAfter = saved?.position

@@ -97,8 +97,11 @@ final class LiveLedger: @unchecked Sendable {
     /// restart resuming before it reads again alike.
     func origin(of position: EventPosition) -> BatchOrigin {
         lock.withLock {
-            let index = pending[head...].firstIndex { $0.sequence == position.input }
-            guard let index, position.line >= 1, position.line <= pending[index].lines.count else {
+            // Pieces are numbered consecutively in the order they are recorded: the piece is found by arithmetic.
+            let index = head < pending.count ? head + (position.input - pending[head].sequence) : -1
+            guard index >= head, index < pending.count, pending[index].sequence == position.input,
+                position.line >= 1, position.line <= pending[index].lines.count
+            else {
                 // Not expected: a name no other run uses, so nothing is overwritten.
                 return BatchOrigin(key: "unknown-\(UInt64.random(in: 0...UInt64.max))")
             }

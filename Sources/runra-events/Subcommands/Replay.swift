@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import RunraEvents
 import RunraExporters
@@ -267,12 +266,16 @@ extension RunraEventsCommand {
 
             // Ctrl-C or SIGTERM: the first stops reading and drains; a second one exits at once (the checkpoint on
             // disk is always whole, written by rename), and so does a drain that outlasts --drain-timeout.
-            let afterTimeout = follow ? Self.afterFollowTimeout : self.afterTimeout
-            let stops = StopSignals(
-                quiet: global.quiet,
-                drainTimeout: drainTimeout,
-                afterTimeout: follow ? afterTimeout : "\(progress.delivered(engine)); \(afterTimeout)"
-            ) { engine.interrupt() }
+            // A shipper's checkpoint always says how far it got; a plain replay says what was delivered.
+            let afterTimeout = self.afterTimeout
+            let stops =
+                follow
+                ? StopSignals(quiet: global.quiet, drainTimeout: drainTimeout) { engine.interrupt() }
+                : StopSignals(
+                    quiet: global.quiet,
+                    drainTimeout: drainTimeout,
+                    afterTimeout: "\(progress.delivered(engine)); \(afterTimeout)"
+                ) { engine.interrupt() }
             defer { stops.cancel() }
 
             let metrics = try await metricsAddress.asyncMap { try await MetricsServer(address: $0, engine: engine) }
@@ -441,9 +444,6 @@ extension RunraEventsCommand {
                 progress.show(engine)
             }
         }
-
-        static let afterFollowTimeout =
-            "the checkpoint keeps what was acknowledged, and the rest is sent again by the next run"
 
         /// After a plain replay's drain was cut short: what a run again does.
         var afterTimeout: String {
